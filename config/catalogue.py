@@ -1,0 +1,139 @@
+"""Load and validate the indicator catalogue (config/indicators.toml) into typed records."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+CATALOGUE_FILE = Path(__file__).with_name("indicators.toml")
+SOURCES = ("worldbank", "sipri", "trade")
+THEMES = ("economy", "trade", "investment", "military", "society")
+ROLES = ("focus", "comparator")
+INDICATOR_FIELDS = ("id", "source", "title", "unit", "basis", "theme", "licence")
+
+
+class CatalogueError(ValueError):
+    """The catalogue file is unreadable or has invalid entries; the message lists every one."""
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country the app follows: ISO3 code, display name, and focus or comparator role."""
+
+    iso3: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One catalogued series, named by its source's own identifier."""
+
+    id: str
+    source: str
+    title: str
+    unit: str
+    basis: str
+    theme: str
+    licence: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Countries and indicators, in file order."""
+
+    countries: tuple[Country, ...]
+    indicators: tuple[Indicator, ...]
+
+    def for_source(self, source: str) -> tuple[Indicator, ...]:
+        """The indicators fetched from `source`."""
+        return tuple(i for i in self.indicators if i.source == source)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with this id; KeyError names it if unknown."""
+        for item in self.indicators:
+            if item.id == indicator_id:
+                return item
+        raise KeyError(f"unknown indicator {indicator_id!r}")
+
+    @property
+    def iso3(self) -> tuple[str, ...]:
+        """Every country code, focus pair first."""
+        return tuple(c.iso3 for c in self.countries)
+
+    @property
+    def focus(self) -> tuple[str, ...]:
+        """The focus pair's codes (China and Russia)."""
+        return tuple(c.iso3 for c in self.countries if c.role == "focus")
+
+    def country_name(self, iso3: str) -> str:
+        """Display name for an ISO3 code (the code itself if not catalogued)."""
+        return next((c.name for c in self.countries if c.iso3 == iso3), iso3)
+
+
+def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
+    """Read and validate `path`; raise CatalogueError listing every problem with its entry."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise CatalogueError(f"{path}: cannot read catalogue: {exc}") from exc
+    problems: list[str] = []
+    countries = _countries(data.get("country", []), problems)
+    indicators = _indicators(data.get("indicator", []), problems)
+    if problems:
+        raise CatalogueError(f"{path}: " + "; ".join(problems))
+    return Catalogue(countries=countries, indicators=indicators)
+
+
+def _countries(entries: object, problems: list[str]) -> tuple[Country, ...]:
+    """Validate [[country]] entries."""
+    out: list[Country] = []
+    if not isinstance(entries, list) or not entries:
+        problems.append("[[country]]: at least one entry is required")
+        return ()
+    for n, entry in enumerate(entries, 1):
+        where = f"[[country]] #{n}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: not a table")
+            continue
+        iso3, name, role = (str(entry.get(k, "")) for k in ("iso3", "name", "role"))
+        if not (len(iso3) == 3 and iso3.isalpha() and iso3.isupper()):
+            problems.append(f"{where}: iso3 {iso3!r} is not a three-letter upper-case code")
+        if not name.strip():
+            problems.append(f"{where} ({iso3}): name is missing")
+        if role not in ROLES:
+            problems.append(f"{where} ({iso3}): role {role!r} is not one of {', '.join(ROLES)}")
+        if iso3 in {c.iso3 for c in out}:
+            problems.append(f"{where}: {iso3} is listed twice")
+        out.append(Country(iso3=iso3, name=name, role=role))
+    if sum(c.role == "focus" for c in out) != 2:
+        problems.append("[[country]]: exactly two entries must have role = 'focus'")
+    return tuple(out)
+
+
+def _indicators(entries: object, problems: list[str]) -> tuple[Indicator, ...]:
+    """Validate [[indicator]] entries."""
+    out: list[Indicator] = []
+    if not isinstance(entries, list) or not entries:
+        problems.append("[[indicator]]: at least one entry is required")
+        return ()
+    for n, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            problems.append(f"[[indicator]] #{n}: not a table")
+            continue
+        where = f"[[indicator]] #{n} ({entry.get('id', '?')})"
+        missing = [k for k in INDICATOR_FIELDS if not str(entry.get(k, "")).strip()]
+        if missing:
+            problems.append(f"{where}: missing {', '.join(missing)}")
+        unknown = sorted(set(entry) - set(INDICATOR_FIELDS))
+        if unknown:
+            problems.append(f"{where}: unknown field(s) {', '.join(unknown)}")
+        if entry.get("source") not in SOURCES:
+            problems.append(f"{where}: source {entry.get('source')!r} is not one of {SOURCES}")
+        if entry.get("theme") not in THEMES:
+            problems.append(f"{where}: theme {entry.get('theme')!r} is not one of {THEMES}")
+        if entry.get("id") in {i.id for i in out}:
+            problems.append(f"{where}: id is listed twice")
+        out.append(Indicator(**{k: str(entry.get(k, "")) for k in INDICATOR_FIELDS}))
+    return tuple(out)

@@ -1,0 +1,252 @@
+"""Settings read once from the environment (and an optional .env), each with a default and help."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_SQLITE = PROJECT_ROOT / "data" / "asymmetry-monitor.sqlite3"
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names it and what is expected."""
+
+
+def _text(raw: str) -> str:
+    if not raw.strip():
+        raise ValueError("a non-empty text")
+    return raw.strip()
+
+
+def _url(raw: str) -> str:
+    value = raw.strip().rstrip("/")
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("an http:// or https:// URL")
+    return value
+
+
+def _url_or_path(raw: str) -> str:
+    value = raw.strip()
+    if not value:
+        raise ValueError("an https:// URL or a local file path")
+    return value
+
+
+def _database_url(raw: str) -> str:
+    value = raw.strip()
+    if "://" not in value:
+        raise ValueError("an SQLAlchemy URL such as sqlite:///data/am.sqlite3 or postgresql://…")
+    return value
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("true or false")
+
+
+def _int_range(low: int, high: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            raise ValueError(f"a whole number from {low} to {high}") from None
+        if not low <= value <= high:
+            raise ValueError(f"a whole number from {low} to {high}")
+        return value
+
+    return parse
+
+
+def _float_range(low: float, high: float) -> Callable[[str], float]:
+    def parse(raw: str) -> float:
+        try:
+            value = float(raw.strip())
+        except ValueError:
+            raise ValueError(f"a number from {low} to {high}") from None
+        if not low <= value <= high:
+            raise ValueError(f"a number from {low} to {high}")
+        return value
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its environment name, default (as text), parser and one line of help."""
+
+    name: str
+    default: str
+    parse: Callable[[str], Any]
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "DATABASE_URL",
+        f"sqlite:///{DEFAULT_SQLITE}",
+        _database_url,
+        "Where the store lives: an SQLAlchemy URL; SQLite (WAL mode) by default, PostgreSQL "
+        "with postgresql+psycopg://…",
+    ),
+    Setting(
+        "WORLDBANK_API_URL",
+        "https://api.worldbank.org/v2",
+        _url,
+        "Base URL of the World Bank Indicators API v2.",
+    ),
+    Setting(
+        "WORLDBANK_PER_PAGE",
+        "5000",
+        _int_range(1, 32500),
+        "Records asked for per page of a World Bank data call (every page is read).",
+    ),
+    Setting(
+        "WORLDBANK_BATCH_SIZE",
+        "20",
+        _int_range(1, 60),
+        "World Bank indicators fetched together in one call (the API allows up to 60).",
+    ),
+    Setting(
+        "SIPRI_MILEX_URL",
+        "https://www.sipri.org/sites/default/files/SIPRI-Milex-data-1949-2024_2.xlsx",
+        _url_or_path,
+        "SIPRI Military Expenditure workbook: an https URL or a local .xlsx path.",
+    ),
+    Setting(
+        "TRADE_API_URL",
+        "https://comtradeapi.un.org/public/v1",
+        _url,
+        "Base URL of UN Comtrade's public (keyless) API for bilateral trade.",
+    ),
+    Setting(
+        "REFRESH_WORLDBANK_HOURS",
+        "24",
+        _int_range(1, 24 * 366),
+        "Hours between World Bank refreshes; a source is shown stale after twice this.",
+    ),
+    Setting(
+        "REFRESH_SIPRI_HOURS",
+        "168",
+        _int_range(1, 24 * 366),
+        "Hours between SIPRI refreshes (SIPRI publishes once a year).",
+    ),
+    Setting(
+        "REFRESH_TRADE_HOURS",
+        "168",
+        _int_range(1, 24 * 366),
+        "Hours between bilateral trade refreshes.",
+    ),
+    Setting(
+        "RETRY_FAILED_MINUTES",
+        "30",
+        _int_range(1, 24 * 60),
+        "After a failed refresh, minutes until the scheduler tries that source again.",
+    ),
+    Setting(
+        "MISFIRE_GRACE_SECONDS",
+        "3600",
+        _int_range(1, 7 * 24 * 3600),
+        "How late a scheduled refresh may still start (e.g. after the machine slept).",
+    ),
+    Setting(
+        "HTTP_TIMEOUT",
+        "30",
+        _float_range(0.1, 600),
+        "Seconds to wait for a source to connect or send data before giving up.",
+    ),
+    Setting(
+        "HTTP_RETRIES",
+        "3",
+        _int_range(0, 10),
+        "Retries of a request on 429, 5xx or a dropped connection, with exponential backoff.",
+    ),
+    Setting(
+        "HTTP_BACKOFF",
+        "1.0",
+        _float_range(0, 60),
+        "Backoff factor in seconds between retries (doubling each time; Retry-After is honoured).",
+    ),
+    Setting(
+        "SCHEDULER",
+        "true",
+        _bool,
+        "Run the refresh scheduler inside `python -m dashboard`; set false when a separate "
+        "`python -m fetchers schedule` process runs it.",
+    ),
+    Setting("HOST", "127.0.0.1", _text, "Address the dashboard binds to."),
+    Setting("PORT", "8050", _int_range(1, 65535), "Port the dashboard listens on."),
+    Setting(
+        "DASH_DEBUG",
+        "false",
+        _bool,
+        "Dash debug mode (reloader, error pages). Never turn it on for a shared server.",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The parsed settings; build with `load_settings()`."""
+
+    database_url: str
+    worldbank_api_url: str
+    worldbank_per_page: int
+    worldbank_batch_size: int
+    sipri_milex_url: str
+    trade_api_url: str
+    refresh_worldbank_hours: int
+    refresh_sipri_hours: int
+    refresh_trade_hours: int
+    retry_failed_minutes: int
+    misfire_grace_seconds: int
+    http_timeout: float
+    http_retries: int
+    http_backoff: float
+    scheduler: bool
+    host: str
+    port: int
+    dash_debug: bool
+    extra: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    def refresh_hours(self, source: str) -> int:
+        """Hours between refreshes of `source`."""
+        return int(getattr(self, f"refresh_{source}_hours"))
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = None
+) -> Settings:
+    """Read every setting from `environ` (default os.environ) over an optional .env file."""
+    env_file = env_file if env_file is not None else PROJECT_ROOT / ".env"
+    values: dict[str, str] = {}
+    if env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    parsed: dict[str, Any] = {}
+    problems = []
+    for setting in SETTINGS:
+        raw = values.get(setting.name, setting.default)
+        try:
+            parsed[setting.name.lower()] = setting.parse(raw)
+        except ValueError as exc:
+            problems.append(f"{setting.name}={raw!r}: expected {exc}")
+    if problems:
+        raise SettingsError("Bad settings: " + "; ".join(problems))
+    return Settings(**parsed)
+
+
+def ensure_sqlite_folder(database_url: str) -> None:
+    """Create the folder of a file-based SQLite database so the first start just works."""
+    prefix = "sqlite:///"
+    if database_url.startswith(prefix) and ":memory:" not in database_url:
+        Path(database_url[len(prefix) :]).expanduser().parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,1 @@
+"""The Dash app: figures, metrics, exports and thin callbacks over the store."""

@@ -1,0 +1,1 @@
+"""Data sources, the versioned store, refresh jobs and their scheduler."""

@@ -1,0 +1,73 @@
+"""Command line: `python -m fetchers run|status|schedule|import`."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import sys
+
+from config.catalogue import CatalogueError, load_catalogue
+from config.settings import Settings, SettingsError, load_settings
+from fetchers.errors import StoreError
+from fetchers.jobs import refresh
+from fetchers.scheduler import build_scheduler
+from fetchers.sources import SOURCES
+from fetchers.store import Store, source_statuses
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse arguments and run one command; returns the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m fetchers", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="refresh sources once and print a summary per source")
+    run.add_argument("--source", choices=sorted(SOURCES), action="append", help="repeatable")
+    commands.add_parser("status", help="last run per source and how fresh its data is")
+    commands.add_parser("schedule", help="run the refresh scheduler in the foreground")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        settings = load_settings()
+        catalogue = load_catalogue()
+        store = Store.open(settings.database_url)
+    except (SettingsError, CatalogueError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "run":
+        return _run(
+            args.source or [s for s in SOURCES if catalogue.for_source(s)],
+            settings,
+            catalogue,
+            store,
+        )
+    if args.command == "status":
+        return _status(settings, store)
+    scheduler = build_scheduler(settings, catalogue, store, blocking=True)
+    print(f"scheduler: {', '.join(j.name for j in scheduler.get_jobs())}; Ctrl+C stops")
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+        scheduler.start()
+    return 0
+
+
+def _run(sources: list[str], settings: Settings, catalogue, store: Store) -> int:
+    """Refresh each source once; exit 1 if any failed."""
+    summaries = [refresh(source, settings, catalogue, store) for source in sources]
+    for summary in summaries:
+        print(summary.line())
+    return 0 if all(s.ok for s in summaries) else 1
+
+
+def _status(settings: Settings, store: Store) -> int:
+    """Print the last run per source and its freshness."""
+    statuses = source_statuses(store.last_runs(), settings)
+    if not statuses:
+        print("no runs yet: run `python -m fetchers run`")
+    for status in statuses:
+        print(status.line())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

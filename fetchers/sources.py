@@ -1,0 +1,23 @@
+"""The registry of sources: name → fetch function."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from config.catalogue import Catalogue
+from config.settings import Settings
+from fetchers import worldbank
+from fetchers.http import Http
+from fetchers.tidy import SourceResult
+
+Fetch = Callable[[Settings, Catalogue, Http], SourceResult]
+
+SOURCES: dict[str, Fetch] = {
+    "worldbank": worldbank.fetch,
+}
+
+SOURCE_TITLES = {
+    "worldbank": "World Bank, World Development Indicators",
+    "sipri": "SIPRI Military Expenditure Database",
+    "trade": "UN Comtrade (bilateral goods trade)",
+}
