@@ -6,11 +6,13 @@ import argparse
 import contextlib
 import logging
 import sys
+from pathlib import Path
 
-from config.catalogue import CatalogueError, load_catalogue
+from config.catalogue import Catalogue, CatalogueError, load_catalogue
 from config.settings import Settings, SettingsError, load_settings
-from fetchers.errors import StoreError
-from fetchers.jobs import refresh
+from fetchers.errors import FetchError, StoreError
+from fetchers.jobs import refresh, store_result
+from fetchers.offline import read_file
 from fetchers.scheduler import build_scheduler
 from fetchers.sources import SOURCES
 from fetchers.store import Store, source_statuses
@@ -24,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--source", choices=sorted(SOURCES), action="append", help="repeatable")
     commands.add_parser("status", help="last run per source and how fresh its data is")
     commands.add_parser("schedule", help="run the refresh scheduler in the foreground")
+    imp = commands.add_parser(
+        "import", help="load a downloaded SIPRI workbook, World Bank CSV or API JSON file"
+    )
+    imp.add_argument("path", type=Path)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -42,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
             catalogue,
             store,
         )
+    if args.command == "import":
+        return _import(args.path, catalogue, store)
     if args.command == "status":
         return _status(settings, store)
     scheduler = build_scheduler(settings, catalogue, store, blocking=True)
@@ -57,6 +65,18 @@ def _run(sources: list[str], settings: Settings, catalogue, store: Store) -> int
     for summary in summaries:
         print(summary.line())
     return 0 if all(s.ok for s in summaries) else 1
+
+
+def _import(path: Path, catalogue: Catalogue, store: Store) -> int:
+    """Read one file offline and store it as a run of its source."""
+    try:
+        result = read_file(path, catalogue)
+    except FetchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    summary = store_result(result.source, result, store, kind="import")
+    print(summary.line())
+    return 0 if summary.ok else 1
 
 
 def _status(settings: Settings, store: Store) -> int:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from config.catalogue import Catalogue
 from config.settings import Settings
-from fetchers import worldbank
+from fetchers import sipri, trade, worldbank
 from fetchers.http import Http
 from fetchers.tidy import SourceResult
 
@@ -14,6 +14,8 @@ Fetch = Callable[[Settings, Catalogue, Http], SourceResult]
 
 SOURCES: dict[str, Fetch] = {
     "worldbank": worldbank.fetch,
+    "sipri": sipri.fetch,
+    "trade": trade.fetch,
 }
 
 SOURCE_TITLES = {

@@ -1,0 +1,94 @@
+"""SIPRI workbook parsing: layout found by content, markers, colour flags, changed layouts."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from fetchers import sipri
+from fetchers.errors import BadResponse
+from fetchers.jobs import refresh
+from tests import sipri_book
+from tests.conftest import make_settings
+
+
+def parse(content: bytes, catalogue):
+    return sipri.parse_workbook(content, "file:///test.xlsx", catalogue)
+
+
+def cell(frame, indicator, country, year):
+    row = frame[(frame.indicator == indicator) & (frame.country == country) & (frame.year == year)]
+    assert len(row) == 1
+    return row.iloc[0]
+
+
+def test_values_units_and_flags(catalogue):
+    result = parse(sipri_book.build(), catalogue)
+    frame = result.frame
+    assert set(frame["indicator"]) == {m.indicator for m in sipri.MEASURES}
+    assert set(frame["country"]) == {"CHN", "RUS", "USA"}  # Japan is not catalogued
+    plain = cell(frame, "SIPRI.MILEX.CURRENT_USD", "USA", 2015)
+    assert plain["value"] == sipri_book.synthetic("Current US$", "United States of America", 2015)
+    assert plain["flag"] == ""
+    assert cell(frame, "SIPRI.MILEX.CURRENT_USD", "CHN", 2015)["flag"] == "estimate"
+    assert cell(frame, "SIPRI.MILEX.SHARE_GDP", "RUS", 2024)["flag"] == "uncertain"
+    missing = cell(frame, "SIPRI.MILEX.SHARE_GDP", "RUS", 2010)
+    assert math.isnan(missing["value"]) and missing["flag"] == "missing"
+    assert cell(frame, "SIPRI.MILEX.PER_CAPITA", "RUS", 2011)["flag"] == "not_existing"
+    share = cell(frame, "SIPRI.MILEX.SHARE_GOVT", "CHN", 2020)
+    assert share["value"] == sipri_book.synthetic("Share of Govt. spending", "China", 2020)
+    assert (
+        cell(frame, "SIPRI.MILEX.CONSTANT_USD", "USA", 2020)["unit"]
+        == "US$ m, constant 2031 prices"
+    )
+    assert result.release == "2025 edition (data to 2024)"
+    assert len(result.sha256) == 64
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"drop_sheet": "Share of GDP"}, "no sheet for 'Military expenditure, share of GDP'"),
+        ({"move_header": True}, "header row ('Country' in column A) not found"),
+    ],
+)
+def test_changed_layout_is_named(catalogue, kwargs, message):
+    with pytest.raises(BadResponse) as info:
+        parse(sipri_book.build(**kwargs), catalogue)
+    assert message in str(info.value)
+
+
+def test_not_a_workbook(catalogue):
+    with pytest.raises(BadResponse, match="not an xlsx workbook"):
+        parse(b"<html>Service unavailable</html>", catalogue)
+
+
+def test_refresh_over_http_then_a_broken_workbook_keeps_data(
+    tmp_path, httpserver, catalogue, store
+):
+    httpserver.expect_request("/milex.xlsx").respond_with_data(
+        sipri_book.build(), content_type="application/vnd.ms-excel"
+    )
+    settings = make_settings(tmp_path, SIPRI_MILEX_URL=httpserver.url_for("/milex.xlsx"))
+    first = refresh("sipri", settings, catalogue, store)
+    assert first.ok, first.error
+    before = store.observations()
+    httpserver.clear()
+    httpserver.expect_request("/milex.xlsx").respond_with_data(
+        sipri_book.build(drop_sheet="Per capita")
+    )
+    failed = refresh("sipri", settings, catalogue, store)
+    assert not failed.ok
+    assert "no sheet for 'Military expenditure per capita'" in failed.error
+    pd.testing.assert_frame_equal(store.observations(), before)
+
+
+def test_local_path_is_read(tmp_path, catalogue, store):
+    path = tmp_path / "SIPRI-Milex-data-1949-2024.xlsx"
+    path.write_bytes(sipri_book.build())
+    settings = make_settings(tmp_path, SIPRI_MILEX_URL=str(path))
+    summary = refresh("sipri", settings, catalogue, store)
+    assert summary.ok, summary.error
+    assert store.last_runs()["release"].item() == "2025 edition (data to 2024)"
