@@ -183,6 +183,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Run the refresh scheduler inside `python -m dashboard`; set false when a separate "
         "`python -m fetchers schedule` process runs it.",
     ),
+    Setting(
+        "DASHBOARD_POLL_SECONDS",
+        "30",
+        _int_range(2, 3600),
+        "How often an open page checks the store for new data and redraws without a reload.",
+    ),
     Setting("HOST", "127.0.0.1", _text, "Address the dashboard binds to."),
     Setting("PORT", "8050", _int_range(1, 65535), "Port the dashboard listens on."),
     Setting(
@@ -213,6 +219,7 @@ class Settings:
     http_retries: int
     http_backoff: float
     scheduler: bool
+    dashboard_poll_seconds: int
     host: str
     port: int
     dash_debug: bool

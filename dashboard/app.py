@@ -4,40 +4,38 @@ from __future__ import annotations
 
 from functools import cache
 
-from dash import Dash, html
+from dash import Dash
 
 from config.catalogue import load_catalogue
+from config.events import load_events
 from config.settings import Settings, load_settings
-from fetchers.store import Store, source_statuses
+from dashboard import callbacks, layout
+from fetchers.store import Store
 
 
 def create_app(settings: Settings) -> Dash:
     """A Dash app reading the store named by `settings`; it never touches the network."""
     catalogue = load_catalogue()
+    timeline = load_events()
     store = Store.open(settings.database_url)
-    app = Dash(__name__, title="Asymmetry Monitor")
-
-    def layout() -> html.Div:
-        return status_page(store, settings, catalogue)
-
-    app.layout = layout
-    return app
-
-
-def status_page(store: Store, settings: Settings, catalogue) -> html.Div:
-    """A plain page: what the store holds and how each source's last run went."""
-    observations = store.observations()
-    items = [html.Li(s.line()) for s in source_statuses(store.last_runs(), settings)]
-    counts = observations.groupby("indicator").size() if not observations.empty else {}
-    return html.Div(
-        [
-            html.H1("Asymmetry Monitor"),
-            html.H2("Sources"),
-            html.Ul(items or [html.Li("No fetch has run yet; the first one starts now.")]),
-            html.H2("Stored series"),
-            html.Ul([html.Li(f"{i}: {n} observations") for i, n in dict(counts).items()]),
-        ]
+    views = callbacks.Views(store, settings, catalogue, timeline)
+    app = Dash(
+        __name__,
+        title="Asymmetry Monitor",
+        # Bootstrap's CSS is served from assets/ (no CDN): the page works offline.
+        serve_locally=True,
     )
+    options = layout.indicator_options(catalogue, callbacks.DERIVED)
+    app.layout = layout.page(
+        catalogue,
+        timeline,
+        options,
+        views.default,
+        views.last_year,
+        settings.dashboard_poll_seconds,
+    )
+    callbacks.register(app, views)
+    return app
 
 
 @cache
