@@ -189,6 +189,12 @@ SETTINGS: tuple[Setting, ...] = (
         _int_range(2, 3600),
         "How often an open page checks the store for new data and redraws without a reload.",
     ),
+    Setting(
+        "PUBLIC_URL",
+        "http://127.0.0.1:8050",
+        _url,
+        "The dashboard's address as users reach it; exports put permalinks under it.",
+    ),
     Setting("HOST", "127.0.0.1", _text, "Address the dashboard binds to."),
     Setting("PORT", "8050", _int_range(1, 65535), "Port the dashboard listens on."),
     Setting(
@@ -220,6 +226,7 @@ class Settings:
     http_backoff: float
     scheduler: bool
     dashboard_poll_seconds: int
+    public_url: str
     host: str
     port: int
     dash_debug: bool

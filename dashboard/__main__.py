@@ -6,14 +6,13 @@ import argparse
 import logging
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from config.catalogue import CatalogueError, load_catalogue
 from config.settings import SettingsError, load_settings
 from fetchers.errors import StoreError
 from fetchers.store import Store
-
-FORMATS = ("csv",)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,59 +52,94 @@ def serve(settings, catalogue) -> int:
 
 
 def export(argv: list[str], settings, catalogue) -> int:
-    """Write the stored data for a selection to a file."""
-    from dashboard.exports import tidy_export, to_csv_bytes
+    """Write one export of a view, as the page would, with no server running."""
+    from config.events import EventsError, load_events
+    from dashboard.callbacks import Views
+    from dashboard.snapshot import FORMATS, EmptySelection, Snapshot
 
-    parser = argparse.ArgumentParser(prog="python -m dashboard export")
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard export",
+        description="Without --url and --indicator: every catalogued indicator, country and year.",
+    )
     parser.add_argument("--format", choices=FORMATS, default="csv")
     parser.add_argument("--out", required=True, type=Path, help="file to write ('-' for stdout)")
     parser.add_argument("--indicator", action="append", help="indicator id; repeatable")
     parser.add_argument("--countries", help="comma-separated ISO3 codes, e.g. CHN,RUS")
-    parser.add_argument("--include-missing", action="store_true", help="keep rows with no value")
+    parser.add_argument("--from", dest="year_from", type=int, help="first year")
+    parser.add_argument("--to", dest="year_to", type=int, help="last year")
+    parser.add_argument("--mode", choices=("absolute", "ratio", "indexed", "share"))
+    parser.add_argument("--url", help="a permalink copied from the page; other options refine it")
     args = parser.parse_args(argv)
-    known = {i.id for i in catalogue.indicators}
-    unknown = [i for i in args.indicator or [] if i not in known]
-    if unknown:
-        print(
-            f"error: unknown indicator(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}",
-            file=sys.stderr,
-        )
-        return 2
-    countries = [c.strip().upper() for c in args.countries.split(",")] if args.countries else None
-    bad = [c for c in countries or [] if c not in catalogue.iso3]
-    if bad:
-        print(
-            f"error: unknown country code(s) {', '.join(bad)}; known: {', '.join(catalogue.iso3)}",
-            file=sys.stderr,
-        )
-        return 2
     try:
         store = Store.open(settings.database_url)
-        frame = tidy_export(
-            store.observations(indicators=args.indicator, countries=countries),
-            store.last_runs(),
-            include_missing=args.include_missing,
+        views = Views(store, settings, catalogue, load_events())
+    except (StoreError, EventsError) as exc:
+        return _fail(str(exc), 2)
+    view, problem = _export_view(args, views)
+    if problem:
+        return _fail(problem, 2)
+    countries = [c.strip().upper() for c in args.countries.split(",")] if args.countries else None
+    unknown = [c for c in countries or [] if c not in catalogue.iso3]
+    if unknown:
+        return _fail(
+            f"unknown country code(s) {', '.join(unknown)}; known: {', '.join(catalogue.iso3)}", 2
         )
-    except StoreError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if frame.empty:
-        print(
-            "error: the selection is empty (nothing stored yet? run `python -m fetchers run`)",
-            file=sys.stderr,
-        )
-        return 1
-    data = to_csv_bytes(frame)
+    if countries:
+        view = replace(view, comparators=tuple(c for c in views.comparators if c in countries))
+    indicator = (
+        view.indicators[0] if args.format in ("png", "svg") and len(view.indicators) == 1 else None
+    )
+    try:
+        _, data = Snapshot(views, settings).build(view, args.format, indicator, countries)
+    except EmptySelection as exc:
+        return _fail(str(exc), 1)
+    except (StoreError, RuntimeError) as exc:
+        return _fail(f"export failed: {exc}", 1)
     if str(args.out) == "-":
         sys.stdout.buffer.write(data)
         return 0
     try:
         args.out.write_bytes(data)
     except OSError as exc:
-        print(f"error: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
-        return 1
-    print(f"wrote {len(frame)} rows to {args.out}")
+        return _fail(f"cannot write {args.out}: {exc.strerror}", 1)
+    print(f"wrote {args.out} ({len(data):,} bytes, {args.format})")
     return 0
+
+
+def _export_view(args, views):
+    """The view an export command asks for, or a message saying what is wrong with it."""
+    from urllib.parse import urlsplit
+
+    from dashboard.state import ViewState
+
+    if args.url:
+        view, notes = views.from_url(urlsplit(args.url).query)
+        if notes:
+            return None, "the --url permalink has problems: " + " ".join(notes)
+    else:
+        everything = tuple(i.id for i in views.catalogue.indicators)
+        view = ViewState(everything, views.comparators, 1900, 2100, "absolute", "linear",
+                         views.default.base_year, views.timeline.categories)  # fmt: skip
+    if args.indicator:
+        unknown = [i for i in args.indicator if i not in views.indicator_ids]
+        if unknown:
+            known = ", ".join(views.indicator_ids)
+            return None, f"unknown indicator(s) {', '.join(unknown)}; known: {known}"
+        view = replace(view, indicators=tuple(args.indicator))
+    if args.year_from is not None:
+        view = replace(view, year_from=args.year_from)
+    if args.year_to is not None:
+        view = replace(view, year_to=args.year_to)
+    if view.year_from > view.year_to:
+        return None, f"--from {view.year_from} is after --to {view.year_to}"
+    if args.mode:
+        view = replace(view, mode=args.mode)
+    return view, ""
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ from dash import Dash
 from config.catalogue import load_catalogue
 from config.events import load_events
 from config.settings import Settings, load_settings
-from dashboard import callbacks, layout
+from dashboard import callbacks, downloads, layout
+from dashboard.snapshot import Snapshot
 from fetchers.store import Store
 
 
@@ -35,6 +36,7 @@ def create_app(settings: Settings) -> Dash:
         settings.dashboard_poll_seconds,
     )
     callbacks.register(app, views)
+    downloads.register(app, Snapshot(views, settings))
     return app
 
 

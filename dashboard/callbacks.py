@@ -127,11 +127,33 @@ class Views:
             "sources": layout.sources_panel(self.source_rows(view, meta)),
         }
 
-    def chart(self, indicator_id, title, unit, rows, view, events) -> html.Div:
-        """One gap chart, or a message saying why there is none."""
+    def figure(self, title, unit, rows, view, events):
+        """The gap chart of one indicator's rows, or None when nothing is in range."""
         series = metrics.transform(rows, view.mode, self.pair, view.base_year)
         series = series[(series["year"] >= view.year_from) & (series["year"] <= view.year_to)]
         if series.empty:
+            return None
+        return figures.gap_figure(
+            series, title, unit, view.mode, view.scale, events, self.names, view.base_year,
+            (view.year_from, view.year_to),
+        )  # fmt: skip
+
+    def figures(self, view: state.ViewState) -> list[tuple[str, str, object]]:
+        """(indicator id, title, figure) for every selected indicator that has data in range."""
+        frame = self.data(view)
+        events = [e for e in self.timeline.events if e.category in view.categories]
+        out = []
+        for indicator_id in view.indicators:
+            title, unit, _ = self.describe(indicator_id, frame)
+            fig = self.figure(title, unit, frame[frame["indicator"] == indicator_id], view, events)
+            if fig is not None:
+                out.append((indicator_id, title, fig))
+        return out
+
+    def chart(self, indicator_id, title, unit, rows, view, events) -> html.Div:
+        """One gap chart with its image downloads, or a message saying why there is none."""
+        fig = self.figure(title, unit, rows, view, events)
+        if fig is None:
             return html.Div(
                 dbc.Alert(
                     f"{title}: no data for the selected countries and years. "
@@ -140,10 +162,6 @@ class Views:
                 ),
                 className="chart-empty",
             )
-        fig = figures.gap_figure(
-            series, title, unit, view.mode, view.scale, events, self.names, view.base_year,
-            (view.year_from, view.year_to),
-        )  # fmt: skip
         missing = [
             self.names.get(c, c)
             for c in self.pair
@@ -155,7 +173,11 @@ class Views:
             else None
         )
         return html.Div(
-            [dcc.Graph(figure=fig, config={"displaylogo": False}, className="gap-chart"), note],
+            [
+                dcc.Graph(figure=fig, config={"displaylogo": False}, className="gap-chart"),
+                layout.image_buttons(indicator_id),
+                note,
+            ],
             id={"type": "chart", "index": indicator_id},
         )
 

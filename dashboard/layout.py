@@ -44,6 +44,7 @@ def page(
                     filters(catalogue, timeline, options, default, last_year),
                     html.Div(id="note", **{"aria-live": "polite"}),
                     html.Div(id="banner"),
+                    export_bar(),
                     dcc.Loading(html.Div(id="kpis", className="mb-3"), type="dot"),
                     html.Div(id="charts"),
                     html.H2("Data", className="h5 mt-4"),
@@ -77,6 +78,52 @@ def page(
                 fluid=True,
             ),
         ]
+    )
+
+
+EXPORTS = (
+    ("csv", "Data (CSV)"),
+    ("xlsx", "Data (XLSX)"),
+    ("zip", "Report pack (ZIP)"),
+    ("pdf", "Report (PDF)"),
+    ("html", "Report (HTML)"),
+)
+
+
+def export_bar() -> html.Div:
+    """Download buttons for the current view, and where their progress and errors show."""
+    return html.Div(
+        [
+            html.Span("Export this view:", className="me-2 small"),
+            dbc.ButtonGroup(
+                [
+                    dbc.Button(label, id=f"export-{fmt}", size="sm", outline=True, color="primary")
+                    for fmt, label in EXPORTS
+                ]
+            ),
+            html.Span(id="export-status", className="ms-2 small", **{"aria-live": "polite"}),
+            dcc.Download(id="download"),
+            dcc.Download(id="download-image"),
+        ],
+        className="mb-3 d-flex align-items-center flex-wrap",
+    )
+
+
+def image_buttons(indicator_id: str) -> html.Div:
+    """PNG, SVG and PDF downloads of one chart."""
+    return html.Div(
+        [html.Span("Image:", className="small me-1")]
+        + [
+            dbc.Button(
+                fmt.upper(),
+                id={"type": "image", "indicator": indicator_id, "fmt": fmt},
+                size="sm",
+                color="link",
+                className="p-0 me-2 small",
+            )
+            for fmt in ("png", "svg", "pdf")
+        ],
+        className="text-end",
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -80,3 +81,24 @@ def test_empty_store_says_so(tmp_path, page, console):
         expect(page.locator("#banner")).to_contain_text("python -m fetchers import FILE")
     finally:
         empty.stop()
+
+
+def test_downloads_from_the_page(app, page, console):
+    open_page(page, app.url + "?ind=NY.GDP.MKTP.CD&from=2000&to=2020")
+    with page.expect_download(timeout=60_000) as info:
+        page.click("#export-csv")
+    download = info.value
+    assert re.fullmatch(
+        r"asymmetry-monitor_gdp_\d{4}-\d{2}-\d{2}\.csv", download.suggested_filename
+    )
+    lines = Path(download.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("source,indicator,country,year,value,unit,flag")
+    assert all(",NY.GDP.MKTP.CD," in line for line in lines[1:])
+    with page.expect_download(timeout=60_000) as info:
+        page.locator("button", has_text="SVG").first.click()
+    svg = Path(info.value.path()).read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "World Bank, World Development Indicators" in svg
+    with page.expect_download(timeout=120_000) as info:
+        page.click("#export-zip")
+    assert info.value.suggested_filename.endswith(".zip")
+    expect(page.locator("#export-status")).to_contain_text("Downloaded")

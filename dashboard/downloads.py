@@ -1,0 +1,64 @@
+"""Thin download callbacks: the page's export buttons → Snapshot → dcc.Download."""
+
+from __future__ import annotations
+
+import logging
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
+
+from dashboard import state
+from dashboard.layout import EXPORTS
+from dashboard.snapshot import EmptySelection, Snapshot
+
+log = logging.getLogger(__name__)
+
+
+def view_from(data: dict) -> state.ViewState:
+    """The ViewState kept in the page's `view` store."""
+    return state.ViewState(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+
+
+def build(snapshot: Snapshot, data: dict | None, fmt: str, indicator: str | None = None):
+    """(download payload, status) for one export; a failure is a message, never a traceback."""
+    if not data:
+        return no_update, "The view is still loading."
+    try:
+        name, body = snapshot.build(view_from(data), fmt, indicator)
+    except EmptySelection as exc:
+        return no_update, dbc.Badge(str(exc), color="warning")
+    except RuntimeError as exc:
+        log.exception("export %s failed", fmt)
+        return no_update, dbc.Badge(f"Export failed: {exc}", color="danger")
+    return dcc.send_bytes(body, name), f"Downloaded {name}"
+
+
+def register(app: Dash, snapshot: Snapshot) -> None:
+    """Wire the export buttons; each shows progress while its file builds."""
+    buttons = [f"export-{fmt}" for fmt, _ in EXPORTS]
+
+    @app.callback(
+        Output("download", "data"),
+        Output("export-status", "children"),
+        *[Input(b, "n_clicks") for b in buttons],
+        State("view", "data"),
+        prevent_initial_call=True,
+        running=[(Output(b, "disabled"), True, False) for b in buttons]
+        + [(Output("export-status", "children"), "Building export…", "")],
+    )
+    def export(*args):
+        fmt = str(ctx.triggered_id).removeprefix("export-")
+        return build(snapshot, args[-1], fmt)
+
+    @app.callback(
+        Output("download-image", "data"),
+        Output("export-status", "children", allow_duplicate=True),
+        Input({"type": "image", "indicator": ALL, "fmt": ALL}, "n_clicks"),
+        State("view", "data"),
+        prevent_initial_call=True,
+        running=[(Output("export-status", "children"), "Building image…", "")],
+    )
+    def image(clicks, data):
+        if not ctx.triggered_id or not any(clicks):
+            return no_update, no_update
+        return build(snapshot, data, ctx.triggered_id["fmt"], ctx.triggered_id["indicator"])

@@ -1,0 +1,230 @@
+"""One snapshot of a view, shared by the page's downloads and the export command line."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, replace
+from datetime import UTC, datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from config.settings import Settings
+from dashboard import exports, metrics, state
+from dashboard.callbacks import DERIVED, Views
+from dashboard.layout import MODE_LABELS
+
+APP_VERSION = "0.1.0"
+FORMATS = ("csv", "xlsx", "png", "svg", "pdf", "html", "zip")
+
+
+class EmptySelection(ValueError):
+    """The view selects no stored data."""
+
+
+class Snapshot:
+    """Builds every export artefact for a view from the store, with its provenance."""
+
+    def __init__(self, views: Views, settings: Settings) -> None:
+        self.views, self.settings = views, settings
+
+    # --- pieces -------------------------------------------------------------------------------
+    def source_indicators(self, view: state.ViewState) -> list[str]:
+        """The stored indicators behind a view (derived ones replaced by what they derive from)."""
+        ids: list[str] = []
+        for indicator_id in view.indicators:
+            for stored in metrics.TRADE_FLOWS if indicator_id in DERIVED else (indicator_id,):
+                if stored not in ids:
+                    ids.append(stored)
+        return ids
+
+    def data(self, view: state.ViewState, countries: list[str] | None = None) -> pd.DataFrame:
+        """The tidy export rows of a view: source values only, years and countries as selected."""
+        store = self.views.store
+        wanted = countries or [*self.views.pair, *view.comparators]
+        frame = store.observations(indicators=self.source_indicators(view), countries=wanted)
+        frame = frame[(frame["year"] >= view.year_from) & (frame["year"] <= view.year_to)]
+        return exports.tidy_export(frame, store.last_runs())
+
+    def metadata(self, view: state.ViewState) -> pd.DataFrame:
+        """Metadata rows for the view's stored indicators."""
+        catalogue = self.views.catalogue
+        items = [catalogue.indicator(i) for i in self.source_indicators(view)]
+        return exports.metadata_frame(items, self.views.store.indicator_meta())
+
+    def events(self, view: state.ViewState) -> pd.DataFrame:
+        """The events shown with the view."""
+        return exports.events_frame(
+            e for e in self.views.timeline.events if e.category in view.categories
+        )
+
+    def kpis(self, view: state.ViewState) -> pd.DataFrame:
+        """The KPI cards as a table."""
+        frame = self.views.data(view)
+        names = self.views.names
+        a, b = (names[c] for c in self.views.pair)
+        rows = []
+        for indicator_id in view.indicators:
+            title, unit, _ = self.views.describe(indicator_id, frame)
+            kpi = metrics.kpi(
+                frame[frame["indicator"] == indicator_id],
+                indicator_id,
+                self.views.pair,
+                view.base_year,
+            )
+            if kpi is None:
+                continue
+            rows.append({
+                "indicator": title, "unit": unit, "year": kpi.year, a: kpi.a_value, b: kpi.b_value,
+                f"{a} ÷ {b}": kpi.ratio, f"ratio {kpi.base_year}": kpi.base_ratio,
+                "ratio change": kpi.ratio_change, f"{a} growth %/yr": kpi.a_growth, f"{b} growth %/yr": kpi.b_growth,
+            })  # fmt: skip
+        return pd.DataFrame(rows)
+
+    def charts(self, view: state.ViewState, exported: datetime) -> list[tuple[str, str, go.Figure]]:
+        """The view's charts, each with its source line underneath."""
+        meta = self.metadata(view)
+        releases = {
+            exports.SOURCE_CITATIONS[s]: r
+            for s, r in zip(meta["source"], meta["source_release"], strict=True)
+        }
+        out = []
+        for indicator_id, title, fig in self.views.figures(view):
+            sources = {
+                self.views.catalogue.indicator(i).source
+                for i in (metrics.TRADE_FLOWS if indicator_id in DERIVED else (indicator_id,))
+            }
+            names = [exports.SOURCE_CITATIONS[s] for s in sorted(sources)]
+            footer = exports.footer_text(names, releases, exported)
+            out.append((indicator_id, title, exports.with_footer(fig, footer)))
+        return out
+
+    def permalink(self, view: state.ViewState) -> str:
+        """The address that reopens this view."""
+        return self.settings.public_url + "/" + state.serialise(view, self.views.default)
+
+    # --- artefacts ------------------------------------------------------------------------------
+    def build(
+        self,
+        view: state.ViewState,
+        fmt: str,
+        indicator: str | None = None,
+        countries: list[str] | None = None,
+    ) -> tuple[str, bytes]:
+        """(file name, bytes) of one export; images need `indicator` when several are shown."""
+        exported = datetime.now(UTC)
+        titles = [
+            self.views.describe(i, pd.DataFrame(columns=["indicator", "unit"]))[0]
+            for i in view.indicators
+        ]
+        if fmt == "csv":
+            return exports.file_name(titles, exported, "csv"), exports.to_csv_bytes(
+                self._data(view, countries)
+            )
+        if fmt == "xlsx":
+            return exports.file_name(titles, exported, "xlsx"), self._xlsx(view, countries)
+        if fmt in ("png", "svg") or (fmt == "pdf" and indicator):
+            charts = self.charts(
+                view if not indicator else replace(view, indicators=(indicator,)), exported
+            )
+            if not charts:
+                raise EmptySelection("no chart to export: the selection has no data in range")
+            if len(charts) > 1:
+                raise EmptySelection(
+                    f"{len(charts)} charts are shown: name one --indicator for an image, or export a zip"
+                )
+            _, title, fig = charts[0]
+            return exports.file_name([title], exported, fmt), exports.image_bytes(fig, fmt)
+        charts = self.charts(view, exported)
+        if not charts:
+            raise EmptySelection(
+                "no chart to put in the report: the selection has no data in range"
+            )
+        if fmt == "html":
+            return exports.file_name(titles, exported, "html"), self._html(
+                view, exported, charts
+            ).encode("utf-8")
+        if fmt == "pdf":
+            svgs = exports.images_bytes([(fig, "svg") for _, _, fig in charts])
+            return exports.file_name(titles, exported, "pdf"), self._pdf(
+                view, exported, charts, svgs
+            )
+        if fmt == "zip":
+            return exports.file_name(titles, exported, "zip"), self._zip(
+                view, exported, charts, countries
+            )
+        raise ValueError(f"unknown export format {fmt!r}; one of {FORMATS}")
+
+    def _data(self, view, countries) -> pd.DataFrame:
+        data = self.data(view, countries)
+        if data.empty:
+            raise EmptySelection(
+                "the selection is empty (nothing stored for it yet? run `python -m fetchers run`)"
+            )
+        return data
+
+    def _xlsx(self, view, countries) -> bytes:
+        return exports.to_xlsx_bytes(
+            self._data(view, countries), self.metadata(view), self.events(view)
+        )
+
+    def _html(self, view, exported, charts, static_svgs=None) -> str:
+        return exports.report_html(
+            "Asymmetry Monitor — China and Russia", self._filter_text(view), self.kpis(view),
+            [(title, fig) for _, title, fig in charts], self.events(view), self.metadata(view),
+            exported, self.permalink(view), static_svgs,
+        )  # fmt: skip
+
+    def _pdf(self, view, exported, charts, svgs) -> bytes:
+        """The report printed by chromium, charts as vector SVG (no script to wait for)."""
+        return exports.html_to_pdf(self._html(view, exported, charts, svgs))
+
+    def _zip(self, view, exported, charts, countries) -> bytes:
+        images = exports.images_bytes(
+            [(fig, fmt) for _, _, fig in charts for fmt in ("png", "svg")]
+        )
+        files: dict[str, bytes] = {}
+        for n, (_, title, _) in enumerate(charts):
+            stem = f"chart_{exports.slug(title)}"
+            files[f"{stem}.png"], files[f"{stem}.svg"] = images[2 * n], images[2 * n + 1]
+        files["data.csv"] = exports.to_csv_bytes(self._data(view, countries))
+        files["data.xlsx"] = self._xlsx(view, countries)
+        files["report.html"] = self._html(view, exported, charts).encode("utf-8")
+        files["report.pdf"] = self._pdf(view, exported, charts, images[1::2])
+        meta = self.metadata(view)
+        files["CITATION.txt"] = exports.citation_text(meta, exported, self.permalink(view)).encode(
+            "utf-8"
+        )
+        manifest = {
+            "app": "Asymmetry Monitor",
+            "app_version": APP_VERSION,
+            "exported_at": exported.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "filters": json.loads(json.dumps(asdict(view))),
+            "permalink": self.permalink(view),
+            "sources": self._source_times(),
+        }
+        return exports.zip_bytes(files, manifest)
+
+    def _source_times(self) -> dict:
+        runs = self.views.store.last_runs()
+        return {
+            r["source"]: {
+                "release": r.get("last_ok_release") or "",
+                "fetched_at": r.get("last_ok_at") or "",
+                "run_sha256": r.get("last_ok_sha256") or "",
+            }
+            for r in runs.astype(object).where(runs.notna(), None).to_dict("records")
+        }
+
+    def _filter_text(self, view: state.ViewState) -> dict[str, str]:
+        names = self.views.names
+        return {
+            "Indicators": ", ".join(view.indicators),
+            "Countries": ", ".join(names[c] for c in [*self.views.pair, *view.comparators]),
+            "Years": f"{view.year_from}–{view.year_to}",
+            "Shown as": MODE_LABELS[view.mode]
+            + (f" (base {view.base_year})" if view.mode == "indexed" else ""),
+            "Scale": view.scale,
+            "Base year for changes": str(view.base_year),
+            "Event categories": ", ".join(view.categories) or "none",
+        }

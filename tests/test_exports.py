@@ -1,0 +1,172 @@
+"""Pure exports on small SYNTHETIC frames, kaleido images, and the snapshot of a seeded store."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import openpyxl
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from config.events import load_events
+from dashboard import exports
+from dashboard.callbacks import Views
+from dashboard.snapshot import EmptySelection, Snapshot
+from tests.seed import seed
+
+WHEN = datetime(2099, 1, 2, 3, 4, tzinfo=UTC)
+OBS = pd.DataFrame(
+    {
+        "source": ["worldbank", "worldbank", "sipri"],
+        "indicator": ["NY.GDP.MKTP.CD", "NY.GDP.MKTP.CD", "SIPRI.MILEX.CURRENT_USD"],
+        "country": ["CHN", "RUS", "RUS"],
+        "partner": ["", "", ""],
+        "year": [2014, 2014, 2014],
+        "value": [10.5, None, 3.25],
+        "unit": ["current US$", "current US$", "US$ m, current prices"],
+        "flag": ["", "missing", "estimate"],
+    }
+)
+RUNS = pd.DataFrame(
+    {
+        "source": ["worldbank", "sipri"],
+        "last_ok_release": ["2099-01-01", "2099 edition"],
+        "last_ok_at": ["T1", "T2"],
+    }
+)
+
+
+def test_tidy_export_columns_provenance_and_missing_rows():
+    frame = exports.tidy_export(OBS, RUNS)
+    assert list(frame.columns[:7]) == [
+        "source",
+        "indicator",
+        "country",
+        "year",
+        "value",
+        "unit",
+        "flag",
+    ]
+    assert len(frame) == 2  # the missing value is left out
+    assert frame.set_index("source").loc["sipri", "source_release"] == "2099 edition"
+    text = exports.to_csv_bytes(frame).decode()
+    assert 'sipri,SIPRI.MILEX.CURRENT_USD,RUS,2014,3.25,"US$ m, current prices",estimate' in text
+
+
+def test_xlsx_has_data_metadata_and_events_sheets(catalogue):
+    meta = exports.metadata_frame([catalogue.indicator("NY.GDP.MKTP.CD")], pd.DataFrame())
+    events = exports.events_frame(load_events().events[:2])
+    book = openpyxl.load_workbook(
+        io.BytesIO(exports.to_xlsx_bytes(exports.tidy_export(OBS, RUNS), meta, events))
+    )
+    assert book.sheetnames == ["Data", "Metadata", "Events"]
+    assert book["Data"]["E2"].value == 10.5
+    headers = [c.value for c in book["Metadata"][1]]
+    assert headers == list(exports.METADATA_COLUMNS)
+    assert book["Metadata"]["H2"].value == "CC BY 4.0"
+    assert book["Events"]["A2"].value == "2005-01-01"
+
+
+def test_zip_manifest_hashes_match_files():
+    body = exports.zip_bytes({"a.csv": b"x,y\n", "b.txt": b"hello"}, {"app": "test"})
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    manifest = json.loads(archive.read("metadata.json"))
+    assert set(manifest["files"]) == {"a.csv", "b.txt"}
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256(archive.read(name)).hexdigest() == digest
+
+
+def test_file_names_are_safe_and_dated():
+    assert exports.file_name(["GDP"], WHEN, "zip") == "asymmetry-monitor_gdp_2099-01-02.zip"
+    name = exports.file_name(["../../etc/passwd <x>", "b"], WHEN, "csv")
+    assert name == "asymmetry-monitor_etc-passwd-x-and-1-more_2099-01-02.csv"
+    assert "/" not in exports.slug("a/b\\c")
+
+
+def test_images_have_type_size_and_footer():
+    fig = go.Figure(go.Scatter(x=[2000, 2001], y=[1, 2]))
+    fig = exports.with_footer(
+        fig, exports.footer_text(["World Bank"], {"World Bank": "2099-01-01"}, WHEN)
+    )
+    png = exports.image_bytes(fig, "png")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (2 * exports.IMAGE_SIZE[0], 2 * exports.IMAGE_SIZE[1])
+    svg = exports.image_bytes(fig, "svg").decode()
+    assert svg.startswith("<svg") and "World Bank (release 2099-01-01)" in svg
+    assert exports.image_bytes(fig, "pdf")[:5] == b"%PDF-"
+    with pytest.raises(ValueError, match="image format"):
+        exports.image_bytes(fig, "gif")
+
+
+@pytest.fixture
+def snapshot(store, settings, catalogue):
+    seed(store, catalogue)
+    return Snapshot(Views(store, settings, catalogue, load_events()), settings)
+
+
+def test_snapshot_csv_equals_the_store(snapshot, store):
+    view = replace(
+        snapshot.views.default,
+        indicators=("NY.GDP.MKTP.CD", "CMT.PARTNER_SHARE"),
+        year_from=2000,
+        year_to=2010,
+    )
+    name, body = snapshot.build(view, "csv")
+    assert name.startswith("asymmetry-monitor_gdp-and-1-more_") and name.endswith(".csv")
+    frame = pd.read_csv(io.BytesIO(body))
+    assert set(frame["indicator"]) == {
+        "NY.GDP.MKTP.CD",
+        "CMT.TOTAL.X",
+        "CMT.TOTAL.M",
+    }  # no derived rows
+    assert frame["year"].between(2000, 2010).all()
+    stored = store.observations(indicators=["NY.GDP.MKTP.CD"]).set_index(["country", "year"])[
+        "value"
+    ]
+    for row in frame[frame.indicator == "NY.GDP.MKTP.CD"].to_dict("records"):
+        assert row["value"] == stored[(row["country"], row["year"])]
+
+
+def test_snapshot_zip_holds_everything(snapshot):
+    view = replace(snapshot.views.default, indicators=("NY.GDP.MKTP.CD", "MS.MIL.XPND.CD"))
+    _, body = snapshot.build(view, "zip")
+    archive = zipfile.ZipFile(io.BytesIO(body))
+    names = set(archive.namelist())
+    assert {
+        "data.csv",
+        "data.xlsx",
+        "report.html",
+        "report.pdf",
+        "CITATION.txt",
+        "metadata.json",
+    } <= names
+    assert {"chart_gdp.png", "chart_gdp.svg", "chart_military-expenditure.png"} <= names
+    manifest = json.loads(archive.read("metadata.json"))
+    assert manifest["permalink"].startswith(
+        "http://127.0.0.1:8050/?ind=NY.GDP.MKTP.CD,MS.MIL.XPND.CD"
+    )
+    assert manifest["sources"]["worldbank"]["release"] == "2099-01-15"
+    for file, digest in manifest["files"].items():
+        assert hashlib.sha256(archive.read(file)).hexdigest() == digest
+    report = archive.read("report.html").decode()
+    assert "Plotly.newPlot" in report and "<script src=" not in report  # plotly.js inlined
+    assert archive.read("report.pdf")[:5] == b"%PDF-"
+    assert (
+        "World Bank, World Development Indicators; release 2099-01-15"
+        in archive.read("CITATION.txt").decode()
+    )
+
+
+def test_snapshot_refuses_an_empty_selection(snapshot):
+    view = replace(
+        snapshot.views.default, indicators=("NY.GDP.MKTP.CD",), year_from=1960, year_to=1961
+    )
+    with pytest.raises(EmptySelection):
+        snapshot.build(view, "csv")
