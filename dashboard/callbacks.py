@@ -113,7 +113,8 @@ class Views:
                 section.append(self.chart(indicator_id, title, unit, rows, view, events))
             if section:
                 charts.append(html.H2(theme.title(), className="h5 mt-3"))
-                charts.append(dbc.Row([dbc.Col(c, lg=6) for c in section]))
+                width = 12 if len(section) == 1 else 6
+                charts.append(dbc.Row([dbc.Col(c, lg=width) for c in section]))
         if frame.dropna(subset=["value"]).empty:
             charts = [dbc.Alert(self.empty_message(view), color="secondary")]
         table = metrics.table_rows(frame, view.base_year)
@@ -245,6 +246,16 @@ class Views:
     def source_rows(self, view: state.ViewState, meta: pd.DataFrame) -> list[dict]:
         """Provenance per selected indicator."""
         by_id = {r["indicator"]: r for r in meta.to_dict("records")}
+        runs = self.store.last_runs()
+        # Where a source gave no metadata (e.g. an offline import), its last good run still tells
+        # the release and when it was stored.
+        by_source = {
+            r["source"]: {
+                "release": r["last_ok_release"] or "",
+                "fetched_at": r["last_ok_at"] or "",
+            }
+            for r in runs.astype(object).where(runs.notna(), None).to_dict("records")
+        }
         rows = []
         for indicator_id in view.indicators:
             if indicator_id in DERIVED:
@@ -258,7 +269,7 @@ class Views:
                 })  # fmt: skip
                 continue
             item = self.catalogue.indicator(indicator_id)
-            found = by_id.get(indicator_id, {})
+            found = by_id.get(indicator_id) or by_source.get(item.source, {})
             rows.append(
                 {
                     "id": indicator_id,

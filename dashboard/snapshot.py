@@ -50,7 +50,14 @@ class Snapshot:
         """Metadata rows for the view's stored indicators."""
         catalogue = self.views.catalogue
         items = [catalogue.indicator(i) for i in self.source_indicators(view)]
-        return exports.metadata_frame(items, self.views.store.indicator_meta())
+        frame = exports.metadata_frame(items, self.views.store.indicator_meta())
+        # Indicators without source metadata (offline imports) still carry their run's provenance.
+        for source, times in self._source_times().items():
+            rows = (frame["source"] == source) & (frame["source_release"] == "")
+            frame.loc[rows, "source_release"] = times["release"]
+            frame.loc[rows, "fetched_at"] = times["fetched_at"]
+            frame.loc[rows, "run_sha256"] = times["run_sha256"]
+        return frame
 
     def events(self, view: state.ViewState) -> pd.DataFrame:
         """The events shown with the view."""

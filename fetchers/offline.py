@@ -44,6 +44,9 @@ def _worldbank_json(content: bytes, url: str, catalogue: Catalogue) -> SourceRes
     fetched = Fetched(url, content, "application/json")
     header, rows = worldbank.decode(fetched)
     records = _keep(worldbank.parse_records(rows or [], url), catalogue)
+    names = {r["indicator"]["id"]: r["indicator"].get("value", "") for r in rows or []}
+    for record in records:
+        record["name"] = names.get(record["indicator"], "")
     release = str(header.get("lastupdated") or "")
     return _result(records, content, url, release, catalogue)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Iterator, Sequence
 
 import pandas as pd
@@ -15,6 +16,7 @@ from fetchers.http import Fetched, Http
 from fetchers.tidy import IndicatorMeta, SourceResult, make_frame
 
 SOURCE = "worldbank"
+log = logging.getLogger(__name__)
 WDI_SOURCE_ID = "2"
 HEADER_FIELDS = ("page", "pages", "per_page", "total")
 
@@ -29,19 +31,25 @@ def fetch(settings: Settings, catalogue: Catalogue, http: Http) -> SourceResult:
     records: list[dict] = []
     header_release = ""
     for batch in _batches(indicators, settings.worldbank_batch_size):
-        pages = _read_all_pages(http, base, countries, batch, settings.worldbank_per_page)
+        pages = _read_batch(http, base, countries, batch, settings.worldbank_per_page)
         for fetched, header, rows in pages:
             bodies.append(fetched)
             header_release = header_release or str(header.get("lastupdated") or "")
             records.extend(parse_records(rows, fetched.url))
     meta = []
     for indicator in indicators:
-        fetched = http.get(SOURCE, f"{base}/indicator/{indicator.id}", {"format": "json"})
+        try:
+            fetched = http.get(SOURCE, f"{base}/indicator/{indicator.id}", {"format": "json"})
+        except BadResponse as exc:
+            if "HTTP 404" not in exc.detail:
+                raise
+            # A mirror without the metadata endpoint: the data still stand, titled from the catalogue.
+            log.warning("no metadata for %s: %s", indicator.id, exc)
+            meta.append(IndicatorMeta(indicator.id, indicator.title, url=exc.url))
+            continue
         bodies.append(fetched)
         meta.append(parse_indicator_meta(fetched))
-    fetched = http.get(SOURCE, f"{base}/sources/{WDI_SOURCE_ID}", {"format": "json"})
-    bodies.append(fetched)
-    release = parse_source_release(fetched) or header_release
+    release = _source_release(http, base, header_release, bodies)
 
     # Process data.
     frame = to_frame(records, indicators, countries, bodies[0].url)
@@ -170,19 +178,52 @@ def _batches(items: Sequence[Indicator], size: int) -> Iterator[Sequence[Indicat
         yield items[start : start + size]
 
 
+def _source_release(http: Http, base: str, header_release: str, bodies: list[Fetched]) -> str:
+    """The source's `lastupdated`, or the data header's when the sources endpoint is missing."""
+    try:
+        fetched = http.get(SOURCE, f"{base}/sources/{WDI_SOURCE_ID}", {"format": "json"})
+    except BadResponse:
+        if header_release:
+            return header_release
+        raise
+    bodies.append(fetched)
+    return parse_source_release(fetched) or header_release
+
+
+def _read_batch(
+    http: Http, base: str, countries: Sequence[str], batch: Sequence[Indicator], per_page: int
+) -> list[tuple[Fetched, dict, list]]:
+    """Pages of one batch; if the API refuses the batch, each indicator is read alone."""
+    try:
+        return _read_all_pages(http, base, countries, batch, per_page)
+    except BadResponse as exc:
+        if len(batch) == 1 or "API error" not in exc.detail:
+            raise
+        refused = exc
+    # One call per indicator keeps within the request budget and names the refused ones.
+    pages, bad = [], []
+    for indicator in batch:
+        try:
+            pages.extend(_read_all_pages(http, base, countries, [indicator], per_page))
+        except BadResponse as exc:
+            if "API error" not in exc.detail:
+                raise
+            bad.append(indicator.id)
+    if bad:
+        raise BadResponse(
+            SOURCE, refused.url, f"{refused.detail}; refused indicator(s): {', '.join(bad)}"
+        ) from refused
+    return pages
+
+
 def _read_all_pages(
     http: Http, base: str, countries: Sequence[str], batch: Sequence[Indicator], per_page: int
 ) -> list[tuple[Fetched, dict, list]]:
     """Every page of one data call, checked for a consistent page count and total."""
     url = f"{base}/country/{';'.join(countries)}/indicator/{';'.join(i.id for i in batch)}"
     params: dict[str, str | int] = {"format": "json", "per_page": per_page, "source": WDI_SOURCE_ID}
-    try:
-        first = http.get(SOURCE, url, {**params, "page": 1})
-        header, rows = decode(first)
-    except BadResponse as exc:
-        if len(batch) > 1 and "API error" in exc.detail:
-            _name_bad_indicators(http, base, countries, batch, exc)
-        raise
+    first = http.get(SOURCE, url, {**params, "page": 1})
+    header, rows = decode(first)
     numbers = parse_header(header, first.url)
     pages = [(first, header, rows or [])]
     for page in range(2, numbers["pages"] + 1):
@@ -199,20 +240,3 @@ def _read_all_pages(
             SOURCE, first.url, f"read {count} records, header total is {numbers['total']}"
         )
     return pages
-
-
-def _name_bad_indicators(
-    http: Http, base: str, countries: Sequence[str], batch: Sequence[Indicator], exc: BadResponse
-) -> None:
-    """A batch was refused: ask for each indicator alone so the error names the bad one(s)."""
-    bad = []
-    for indicator in batch:
-        url = f"{base}/country/{';'.join(countries)}/indicator/{indicator.id}"
-        try:
-            decode(http.get(SOURCE, url, {"format": "json", "per_page": 1}))
-        except BadResponse:
-            bad.append(indicator.id)
-    if bad:
-        raise BadResponse(
-            SOURCE, exc.url, f"{exc.detail}; refused indicator(s): {', '.join(bad)}"
-        ) from exc

@@ -57,3 +57,19 @@ def test_unknown_indicator_is_named(settings, catalogue, wb):
     wb.unknown.add("MS.MIL.XPND.CD")
     with pytest.raises(BadResponse, match=r"refused indicator\(s\): MS.MIL.XPND.CD"):
         worldbank.fetch(settings, catalogue, Http(settings))
+
+
+def test_a_mirror_refusing_batches_is_read_one_indicator_at_a_time(settings, catalogue, wb):
+    real = wb._data
+
+    def no_batches(countries, indicators, args):
+        if len(indicators) > 1:
+            return [{"message": [{"id": "120", "key": "Invalid value", "value": "batch"}]}]
+        return real(countries, indicators, args)
+
+    wb._data = no_batches
+    result = worldbank.fetch(settings, catalogue, Http(settings))
+    n = len(catalogue.for_source("worldbank"))
+    assert set(result.frame["indicator"]) == {i.id for i in catalogue.for_source("worldbank")}
+    data_calls = [r for r in wb.requests if "/country/" in r]
+    assert len(data_calls) == n + 1  # the refused batch, then one call per indicator

@@ -98,7 +98,14 @@ def test_downloads_from_the_page(app, page, console):
         page.locator("button", has_text="SVG").first.click()
     svg = Path(info.value.path()).read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "World Bank, World Development Indicators" in svg
-    with page.expect_download(timeout=120_000) as info:
-        page.click("#export-zip")
-    assert info.value.suggested_filename.endswith(".zip")
+    for button, magic in (("#export-xlsx", b"PK"), ("#export-html", b"<!DOCTYPE"), ("#export-pdf", b"%PDF-"),
+                          ("#export-zip", b"PK")):  # fmt: skip
+        with page.expect_download(timeout=120_000) as info:
+            page.click(button)
+        assert Path(info.value.path()).read_bytes().startswith(magic), button
+        assert info.value.suggested_filename.endswith(button.removeprefix("#export-"))
+    for label, magic in (("PNG", b"\x89PNG"), ("PDF", b"%PDF-")):
+        with page.expect_download(timeout=60_000) as info:
+            page.locator("button", has_text=label).last.click()
+        assert Path(info.value.path()).read_bytes().startswith(magic), label
     expect(page.locator("#export-status")).to_contain_text("Downloaded")
