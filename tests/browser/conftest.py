@@ -62,7 +62,7 @@ def free_port() -> int:
 class App:
     """A running `python -m dashboard` on a seeded tmp store."""
 
-    def __init__(self, tmp: Path, seeded: bool = True) -> None:
+    def __init__(self, tmp: Path, seeded: bool = True, **settings: str) -> None:
         self.database_url = f"sqlite:///{tmp / 'browser.sqlite3'}"
         self.store = Store.open(self.database_url)
         self.catalogue = load_catalogue()
@@ -76,6 +76,7 @@ class App:
             "PORT": str(self.port),
             "SCHEDULER": "false",
             "DASHBOARD_POLL_SECONDS": "2",
+            **settings,
         }
         # The server's log goes to a file: a pipe nobody reads would fill and stall it.
         self.log = tmp / "dashboard.log"

@@ -109,3 +109,22 @@ def test_downloads_from_the_page(app, page, console):
             page.locator("button", has_text=label).last.click()
         assert Path(info.value.path()).read_bytes().startswith(magic), label
     expect(page.locator("#export-status")).to_contain_text("Downloaded")
+
+
+def test_first_start_without_network_says_the_fetch_failed_and_when_it_retries(
+    tmp_path, page, console
+):
+    dead = "http://127.0.0.1:9"  # nothing listens on the discard port: connection refused
+    offline = App(
+        tmp_path, seeded=False, SCHEDULER="true", HTTP_RETRIES="0", WORLDBANK_API_URL=f"{dead}/v2",
+        SIPRI_MILEX_URL=f"{dead}/milex.xlsx", TRADE_API_URL=f"{dead}/v1",
+    )  # fmt: skip
+    try:
+        page.goto(offline.url)
+        banner = page.locator("#banner")
+        expect(banner).to_contain_text("World Bank WDI: the last refresh failed", timeout=TIMEOUT)
+        expect(banner).to_contain_text("connection refused")
+        expect(banner).to_contain_text("Next attempt around")
+        expect(page.locator("#freshness")).to_contain_text("never fetched")
+    finally:
+        offline.stop()
