@@ -52,6 +52,16 @@ METADATA_COLUMNS = (
 )
 IMAGE_FORMATS = ("png", "svg", "pdf")
 IMAGE_SIZE = (1000, 620)  # report size in CSS pixels; PNG is rendered at twice this
+# Headless chromium on a server with no network: no sandbox as root, no GPU, no calls home.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 _kaleido_lock = threading.Lock()
 _kaleido_started = False
 
@@ -315,13 +325,7 @@ def html_to_pdf(page: str, timeout: float = 120) -> bytes:
         command = [
             browser,
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
+            *CHROMIUM_ARGS,
             f"--user-data-dir={folder}/profile",
             "--no-pdf-header-footer",
             f"--print-to-pdf={target}",

@@ -12,20 +12,12 @@ from pathlib import Path
 import pytest
 
 from config.catalogue import load_catalogue
+from dashboard.exports import CHROMIUM_ARGS
 from fetchers.store import Store
 from tests.seed import seed
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def pytest_collection_modifyitems(items):
@@ -49,7 +41,7 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "headless": True,
-        "args": CHROMIUM_ARGS,
+        "args": list(CHROMIUM_ARGS),
     }
 
 
