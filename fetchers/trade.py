@@ -85,12 +85,14 @@ def parse_records(fetched: Fetched) -> list[dict]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         start = fetched.content[:80].decode("utf-8", "replace").strip()
         raise BadResponse(SOURCE, fetched.url, f"body is not JSON ({exc}): {start!r}") from exc
-    if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
+    if not isinstance(payload, dict) or not isinstance(payload.get("data", []), list | None):
         raise BadResponse(SOURCE, fetched.url, "body lacks the 'data' list of a preview response")
     if payload.get("error"):
         raise BadResponse(SOURCE, fetched.url, f"API error: {payload['error']}")
+    if "data" not in payload:
+        raise BadResponse(SOURCE, fetched.url, "body lacks the 'data' list of a preview response")
     out = []
-    for n, row in enumerate(payload["data"]):
+    for n, row in enumerate(payload["data"] or []):
         try:
             reporter, partner = (
                 ISO3.get(int(row["reporterCode"])),

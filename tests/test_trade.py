@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from werkzeug import Response
 
 from fetchers.jobs import refresh
@@ -40,16 +41,37 @@ def test_trade_rows_and_mirror_flags(tmp_path, httpserver, catalogue, store):
     assert all("cmdCode=TOTAL" in r for r in fake.requests)
 
 
-def test_api_error_keeps_previous_data(tmp_path, httpserver, catalogue, store):
+BROKEN = {
+    "api error": (
+        lambda fake, req: Response(
+            '{"data": [], "error": "Too many periods"}', content_type="application/json"
+        ),
+        "API error: Too many periods",
+    ),
+    "html body": (
+        lambda fake, req: Response("<html>Maintenance</html>", content_type="text/html"),
+        "body is not JSON",
+    ),
+    "truncated": (
+        lambda fake, req: Response(fake(req).get_data()[:100], content_type="application/json"),
+        "body is not JSON",
+    ),
+    "http 503": (lambda fake, req: Response("busy", status=503), "HTTP 503 after retries"),
+    "no data key": (
+        lambda fake, req: Response('{"count": 0}', content_type="application/json"),
+        "lacks the 'data' list",
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(BROKEN))
+def test_failures_keep_previous_data(tmp_path, httpserver, catalogue, store, fault):
     state = {"broken": False}
     fake = ComtradeFake()
+    respond, message = BROKEN[fault]
 
     def handler(request):
-        if state["broken"]:
-            return Response(
-                '{"data": [], "error": "Too many periods"}', content_type="application/json"
-            )
-        return fake(request)
+        return respond(fake, request) if state["broken"] else fake(request)
 
     settings = make_settings(tmp_path, TRADE_API_URL=serve(httpserver, handler))
     assert refresh("trade", settings, catalogue, store).ok
@@ -57,5 +79,6 @@ def test_api_error_keeps_previous_data(tmp_path, httpserver, catalogue, store):
     state["broken"] = True
     failed = refresh("trade", settings, catalogue, store)
     assert not failed.ok
-    assert "API error: Too many periods" in failed.error
+    assert message in failed.error
     pd.testing.assert_frame_equal(store.observations(), before)
+    assert store.last_runs().set_index("source").loc["trade", "status"] == "failed"
