@@ -20,6 +20,7 @@ from pathlib import Path
 import kaleido
 import pandas as pd
 import plotly.graph_objects as go
+from kaleido.errors import KaleidoError
 from plotly.offline import get_plotlyjs
 
 from config.catalogue import Indicator
@@ -166,7 +167,10 @@ def image_bytes(fig: go.Figure, fmt: str) -> bytes:
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"image format {fmt!r} is not one of {IMAGE_FORMATS}")
     _start_kaleido()
-    return kaleido.calc_fig_sync(fig.to_dict(), opts=_opts(fmt))
+    try:
+        return kaleido.calc_fig_sync(fig.to_dict(), opts=_opts(fmt))
+    except (KaleidoError, RuntimeError, OSError, TimeoutError) as exc:
+        raise ExportError(f"rendering the {fmt} image failed: {exc}") from exc
 
 
 def _opts(fmt: str) -> dict:
@@ -191,8 +195,15 @@ def images_bytes(jobs: Sequence[tuple[go.Figure, str]]) -> list[bytes]:
             }
             for (fig, fmt), path in zip(jobs, paths, strict=True)
         ]
-        kaleido.write_fig_from_object_sync(specs, cancel_on_error=True)
+        try:
+            kaleido.write_fig_from_object_sync(specs, cancel_on_error=True)
+        except (KaleidoError, RuntimeError, OSError, TimeoutError) as exc:
+            raise ExportError(f"rendering {len(jobs)} images failed: {exc}") from exc
         return [path.read_bytes() for path in paths]
+
+
+class ExportError(RuntimeError):
+    """An artefact could not be built (no chromium, a renderer crash); says which and why."""
 
 
 def _start_kaleido() -> None:
@@ -318,7 +329,7 @@ def html_to_pdf(page: str, timeout: float = 120) -> bytes:
     """Print an HTML page to PDF with headless chromium (the same browser kaleido uses)."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
-        raise RuntimeError("chromium is not installed; it is needed to print the report to PDF")
+        raise ExportError("chromium is not installed; it is needed to print the report to PDF")
     with tempfile.TemporaryDirectory() as folder:
         source, target = Path(folder) / "report.html", Path(folder) / "report.pdf"
         source.write_text(page, encoding="utf-8")
@@ -333,5 +344,5 @@ def html_to_pdf(page: str, timeout: float = 120) -> bytes:
         ]
         subprocess.run(command, capture_output=True, timeout=timeout, check=False)
         if not target.exists() or target.stat().st_size == 0:
-            raise RuntimeError("chromium did not produce the report PDF")
+            raise ExportError("chromium did not produce the report PDF")
         return target.read_bytes()
