@@ -37,12 +37,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def serve(settings, catalogue) -> int:
     """Start the in-process scheduler (unless told not to) and serve the app."""
+    from config.events import EventsError
     from dashboard.app import create_app
     from fetchers.scheduler import build_scheduler, should_run_in_process
 
     try:
         app = create_app(settings)
-    except StoreError as exc:
+    except (StoreError, EventsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if should_run_in_process(settings, os.environ):
