@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -230,7 +230,6 @@ class Settings:
     host: str
     port: int
     dash_debug: bool
-    extra: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def refresh_hours(self, source: str) -> int:
         """Hours between refreshes of `source`."""

@@ -34,6 +34,9 @@ class Views:
         self.pair = tuple(catalogue.focus[:2])
         self.names = {c.iso3: c.name for c in catalogue.countries}
         self.indicator_ids = tuple(i.id for i in catalogue.indicators) + tuple(DERIVED)
+        self.titles = {i.id: i.title for i in catalogue.indicators} | {
+            k: title for k, (title, _) in DERIVED.items()
+        }
         self.comparators = tuple(c.iso3 for c in catalogue.countries if c.role == "comparator")
         self.last_year = datetime.now(UTC).year
         self.default = state.default_state(
@@ -200,11 +203,8 @@ class Views:
 
     def table_records(self, table: pd.DataFrame) -> list[dict]:
         """Table rows with readable names."""
-        titles = {i.id: i.title for i in self.catalogue.indicators} | {
-            k: v[0] for k, v in DERIVED.items()
-        }
         out = table.assign(
-            indicator_title=table["indicator"].map(titles),
+            indicator_title=table["indicator"].map(self.titles),
             country_name=table["country"].map(lambda c: self.names.get(c, c)),
         )
         out = out[
@@ -246,16 +246,6 @@ class Views:
     def source_rows(self, view: state.ViewState, meta: pd.DataFrame) -> list[dict]:
         """Provenance per selected indicator."""
         by_id = {r["indicator"]: r for r in meta.to_dict("records")}
-        runs = self.store.last_runs()
-        # Where a source gave no metadata (e.g. an offline import), its last good run still tells
-        # the release and when it was stored.
-        by_source = {
-            r["source"]: {
-                "release": r["last_ok_release"] or "",
-                "fetched_at": r["last_ok_at"] or "",
-            }
-            for r in runs.astype(object).where(runs.notna(), None).to_dict("records")
-        }
         rows = []
         for indicator_id in view.indicators:
             if indicator_id in DERIVED:
@@ -269,7 +259,7 @@ class Views:
                 })  # fmt: skip
                 continue
             item = self.catalogue.indicator(indicator_id)
-            found = by_id.get(indicator_id) or by_source.get(item.source, {})
+            found = by_id.get(indicator_id, {})
             rows.append(
                 {
                     "id": indicator_id,
@@ -332,9 +322,7 @@ def register(app: Dash, views: Views) -> None:
     def render(view, _version):
         if not view:
             return (no_update,) * 6
-        out = views.render(
-            state.ViewState(**{k: tuple(v) if isinstance(v, list) else v for k, v in view.items()})
-        )
+        out = views.render(state.from_dict(view))
         return (
             out["kpis"],
             out["charts"],

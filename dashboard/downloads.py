@@ -14,17 +14,12 @@ from dashboard.snapshot import EmptySelection, Snapshot
 log = logging.getLogger(__name__)
 
 
-def view_from(data: dict) -> state.ViewState:
-    """The ViewState kept in the page's `view` store."""
-    return state.ViewState(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
-
-
 def build(snapshot: Snapshot, data: dict | None, fmt: str, indicator: str | None = None):
     """(download payload, status) for one export; a failure is a message, never a traceback."""
     if not data:
         return no_update, "The view is still loading."
     try:
-        name, body = snapshot.build(view_from(data), fmt, indicator)
+        name, body = snapshot.build(state.from_dict(data), fmt, indicator)
     except EmptySelection as exc:
         return no_update, dbc.Badge(str(exc), color="warning")
     except RuntimeError as exc:

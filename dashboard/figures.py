@@ -161,19 +161,6 @@ def add_events(fig: go.Figure, events: Sequence[Event], year_range: tuple[int, i
     )
 
 
-def empty_figure(message: str) -> go.Figure:
-    """A blank chart carrying a plain message."""
-    fig = go.Figure()
-    fig.update_layout(
-        template=TEMPLATE,
-        xaxis={"visible": False},
-        yaxis={"visible": False},
-        height=200,
-        annotations=[{"text": _escape(message), "showarrow": False, "font": {"size": 14}}],
-    )
-    return fig
-
-
 def _series_name(country: str, partner: str, names: Mapping[str, str]) -> str:
     """'China', or 'China → Russia' for a bilateral flow, or 'China → world'."""
     name = names.get(country, country)

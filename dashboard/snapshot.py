@@ -50,14 +50,7 @@ class Snapshot:
         """Metadata rows for the view's stored indicators."""
         catalogue = self.views.catalogue
         items = [catalogue.indicator(i) for i in self.source_indicators(view)]
-        frame = exports.metadata_frame(items, self.views.store.indicator_meta())
-        # Indicators without source metadata (offline imports) still carry their run's provenance.
-        for source, times in self._source_times().items():
-            rows = (frame["source"] == source) & (frame["source_release"] == "")
-            frame.loc[rows, "source_release"] = times["release"]
-            frame.loc[rows, "fetched_at"] = times["fetched_at"]
-            frame.loc[rows, "run_sha256"] = times["run_sha256"]
-        return frame
+        return exports.metadata_frame(items, self.views.store.indicator_meta())
 
     def events(self, view: state.ViewState) -> pd.DataFrame:
         """The events shown with the view."""
@@ -120,10 +113,7 @@ class Snapshot:
     ) -> tuple[str, bytes]:
         """(file name, bytes) of one export; images need `indicator` when several are shown."""
         exported = datetime.now(UTC)
-        titles = [
-            self.views.describe(i, pd.DataFrame(columns=["indicator", "unit"]))[0]
-            for i in view.indicators
-        ]
+        titles = [self.views.titles[i] for i in view.indicators]
         if fmt == "csv":
             return exports.file_name(titles, exported, "csv"), exports.to_csv_bytes(
                 self._data(view, countries)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import requests
@@ -21,16 +20,10 @@ RETRY_AFTER_MAX_SECONDS = 120
 
 @dataclass(frozen=True)
 class Fetched:
-    """A successful response body with the final URL and its sha256."""
+    """A successful response body with its final URL."""
 
     url: str
     content: bytes
-    content_type: str
-
-    @property
-    def sha256(self) -> str:
-        """Hex sha256 of the raw body."""
-        return hashlib.sha256(self.content).hexdigest()
 
 
 class Http:
@@ -67,7 +60,7 @@ class Http:
             raise SourceUnavailable(source, final, f"HTTP {response.status_code} after retries")
         if response.status_code >= 400:
             raise BadResponse(source, final, f"HTTP {response.status_code}: {_snippet(content)}")
-        return Fetched(final, content, response.headers.get("Content-Type", ""))
+        return Fetched(final, content)
 
     def close(self) -> None:
         """Release pooled connections."""

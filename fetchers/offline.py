@@ -41,7 +41,7 @@ def read_file(path: Path, catalogue: Catalogue) -> SourceResult:
 
 def _worldbank_json(content: bytes, url: str, catalogue: Catalogue) -> SourceResult:
     """A saved World Bank API v2 data response (one page or a whole download)."""
-    fetched = Fetched(url, content, "application/json")
+    fetched = Fetched(url, content)
     header, rows = worldbank.decode(fetched)
     records = _keep(worldbank.parse_records(rows or [], url), catalogue)
     names = {r["indicator"]["id"]: r["indicator"].get("value", "") for r in rows or []}
@@ -113,8 +113,10 @@ def _result(
     frame = make_frame(records)
     units = {i.id: i.unit for i in catalogue.for_source("worldbank")}
     frame["unit"] = [units[i] for i in frame["indicator"]]
-    names = {r["indicator"]: r.get("name", "") for r in records}
-    meta = tuple(IndicatorMeta(i, n or i, url=url) for i, n in names.items() if n)
+    # Every stored indicator gets a metadata row, so its run's release and sha256 reach the UI.
+    titles = {i.id: i.title for i in catalogue.for_source("worldbank")}
+    names = {r["indicator"]: r.get("name") or titles[r["indicator"]] for r in records}
+    meta = tuple(IndicatorMeta(i, n, url=url) for i, n in names.items())
     return SourceResult(
         "worldbank", frame, meta, (url,), hashlib.sha256(content).hexdigest(), release
     )

@@ -17,9 +17,3 @@ SOURCES: dict[str, Fetch] = {
     "sipri": sipri.fetch,
     "trade": trade.fetch,
 }
-
-SOURCE_TITLES = {
-    "worldbank": "World Bank, World Development Indicators",
-    "sipri": "SIPRI Military Expenditure Database",
-    "trade": "UN Comtrade (bilateral goods trade)",
-}

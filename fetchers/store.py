@@ -229,11 +229,6 @@ class Store:
         frame["value"] = frame["value"].astype("float64")
         return frame
 
-    def runs(self, limit: int = 50) -> pd.DataFrame:
-        """The most recent runs, newest first."""
-        query = sa.select(runs).order_by(runs.c.id.desc()).limit(limit)
-        return self._frame(query)
-
     def last_runs(self) -> pd.DataFrame:
         """Per source: its latest run, plus the id, finish time and release of its last success."""
         latest = sa.select(sa.func.max(runs.c.id)).group_by(runs.c.source)

@@ -50,7 +50,7 @@ def fetch(settings: Settings, catalogue: Catalogue, http: Http) -> SourceResult:
             records.extend(parse_records(fetched))
 
     # Process data.
-    frame = with_mirror(make_frame(records) if records else _empty(), pair)
+    frame = with_mirror(make_frame(records), pair)
     if frame.empty or not (frame["country"] == pair[0]).any():
         raise EmptyResult(SOURCE, bodies[0].url, f"no trade reported by {pair[0]}")
 
@@ -164,7 +164,3 @@ def _chunks(years: range, size: int) -> Iterator[list[int]]:
     items = list(years)
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _empty() -> pd.DataFrame:
-    return make_frame([])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from fetchers.store import Store
 from tests import sipri_book
 from tests.test_cli import cli
 
@@ -42,6 +43,8 @@ def test_import_api_csv_carries_release(tmp_path):
     result = cli("fetchers", "import", str(path), env=env(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "release 2099-02-03" in result.stdout
+    meta = Store.open(env(tmp_path)["DATABASE_URL"]).indicator_meta()
+    assert meta.set_index("indicator").loc["SP.POP.TOTL", "release"] == "2099-02-03"
 
 
 def test_import_api_json(tmp_path):
