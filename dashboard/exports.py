@@ -67,11 +67,9 @@ _kaleido_lock = threading.Lock()
 _kaleido_started = False
 
 
-def tidy_export(
-    observations: pd.DataFrame, last_runs: pd.DataFrame, include_missing: bool = False
-) -> pd.DataFrame:
+def tidy_export(observations: pd.DataFrame, last_runs: pd.DataFrame) -> pd.DataFrame:
     """The export table: observations with their source's release date and fetch time."""
-    frame = observations if include_missing else observations[observations["value"].notna()]
+    frame = observations[observations["value"].notna()]  # years with no observation are left out
     provenance = pd.DataFrame(columns=["source", "source_release", "fetched_at"])
     if not last_runs.empty and "last_ok_release" in last_runs:
         provenance = last_runs[["source", "last_ok_release", "last_ok_at"]].rename(
