@@ -11,7 +11,7 @@ from pytest_httpserver import HTTPServer
 from config.catalogue import Catalogue, load_catalogue
 from config.settings import Settings, load_settings
 from fetchers.store import Store
-from tests.wbfake import WorldBankFake
+from tests.support.wbfake import WorldBankFake
 
 
 def make_settings(tmp_path: Path, **overrides: str) -> Settings:

@@ -14,7 +14,7 @@ import pytest
 from config.catalogue import load_catalogue
 from dashboard.exports import CHROMIUM_ARGS
 from fetchers.store import Store
-from tests.seed import seed
+from tests.support.seed import seed
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]

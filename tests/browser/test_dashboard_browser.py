@@ -8,7 +8,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.browser.conftest import App
-from tests.seed import worldbank_result
+from tests.support.seed import worldbank_result
 
 TIMEOUT = 20_000
 

@@ -11,7 +11,7 @@ from werkzeug import Response
 
 from fetchers.jobs import refresh
 from tests.conftest import make_settings
-from tests.wbfake import WorldBankFake
+from tests.support.wbfake import WorldBankFake
 
 
 def test_refresh_stores_the_source_values(settings, catalogue, store, wb):

@@ -19,7 +19,7 @@ from dashboard import exports
 from dashboard.callbacks import Views
 from dashboard.snapshot import Snapshot
 from fetchers.store import Store
-from tests.seed import seed
+from tests.support.seed import seed
 
 
 def timed(action) -> float:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from config.events import Event, load_events
+from config.events import Event
 from dashboard import figures
 
 SERIES = pd.DataFrame(
@@ -58,17 +58,3 @@ def test_event_text_is_escaped():
                              [event(date(2014, 1, 1), label="<b>x</b>")], NAMES, 2014, (2010, 2020))  # fmt: skip
     marker = next(t for t in fig.data if t.name == "Events")
     assert "&lt;b&gt;x&lt;/b&gt;" in marker.hovertext[0]
-
-
-def test_required_events_are_on_the_timeline_with_the_right_dates():
-    events = {e.label: e for e in load_events().events}
-    assert events["Crimea"].start == date(2014, 3, 18)
-    assert events["US NSS"].start == date(2017, 12, 18)
-    assert events["MSC report"].start.strftime("%Y-%m") == "2018-02"
-    assert events["Gas deal"].start == date(2014, 5, 21)
-    assert events["Reset"].start.year == 2009
-    assert events["No limits"].start == date(2022, 2, 4)
-    assert events["Invasion"].start == date(2022, 2, 24)
-    xi = events["Xi, 1st term"]
-    assert (xi.start, xi.end) == (date(2012, 11, 15), date(2017, 10, 25))
-    assert all(e.source.startswith(("http://", "https://")) for e in events.values())

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from config.events import EventsError, load_events
+from config.events import load_events
 from dashboard.callbacks import Views
 from dashboard.state import ViewState
-from tests.seed import seed
+from tests.support.seed import seed
 
 
 @pytest.fixture
@@ -73,17 +73,3 @@ def test_indicator_without_data_for_a_country_says_so(views, store, catalogue):
 def test_filters_round_trip(views):
     view = ViewState(("MS.MIL.XPND.CD",), ("USA",), 2000, 2010, "ratio", "log", 2005, ("economy",))
     assert views.from_filters(views.filter_values(view)) == view
-
-
-def test_events_file_errors_are_listed(tmp_path):
-    bad = tmp_path / "events.toml"
-    bad.write_text(
-        'categories = ["A"]\n[[event]]\ndate = "2014-13-01"\ntitle = "x"\nlabel = "x"\n'
-        'category = "B"\nsummary = "s"\nsource = "javascript:alert(1)"\n'
-    )
-    with pytest.raises(EventsError) as info:
-        load_events(bad)
-    message = str(info.value)
-    assert "category 'B' is not in categories" in message
-    assert "source 'javascript:alert(1)' is not an http(s) URL" in message
-    assert "date '2014-13-01' is not a date" in message

@@ -9,7 +9,7 @@ import pytest
 from fetchers import worldbank
 from fetchers.errors import BadResponse
 from fetchers.http import Http
-from tests.wbfake import LASTUPDATED
+from tests.support.wbfake import LASTUPDATED
 
 
 def test_fetches_every_indicator_and_country_across_pages(settings, catalogue, wb):

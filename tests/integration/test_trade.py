@@ -7,8 +7,8 @@ import pytest
 from werkzeug import Response
 
 from fetchers.jobs import refresh
-from tests.comtradefake import ComtradeFake, synthetic_trade
 from tests.conftest import make_settings
+from tests.support.comtradefake import ComtradeFake, synthetic_trade
 
 
 def serve(httpserver, handler):

@@ -6,9 +6,9 @@ from config.catalogue import Catalogue
 from fetchers import sipri
 from fetchers.store import Store
 from fetchers.tidy import IndicatorMeta, SourceResult, make_frame
-from tests import sipri_book
-from tests.comtradefake import synthetic_trade
-from tests.wbfake import LASTUPDATED, synthetic_value
+from tests.support import sipri_book
+from tests.support.comtradefake import synthetic_trade
+from tests.support.wbfake import LASTUPDATED, synthetic_value
 
 YEARS = range(1990, 2025)
 

@@ -10,8 +10,8 @@ import pytest
 from fetchers import sipri
 from fetchers.errors import BadResponse
 from fetchers.jobs import refresh
-from tests import sipri_book
 from tests.conftest import make_settings
+from tests.support import sipri_book
 
 
 def parse(content: bytes, catalogue):

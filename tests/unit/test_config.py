@@ -10,7 +10,7 @@ import pytest
 from config.catalogue import CatalogueError, load_catalogue
 from config.settings import SETTINGS, SettingsError, load_settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_defaults(tmp_path):

@@ -18,7 +18,7 @@ from config.events import load_events
 from dashboard import exports
 from dashboard.callbacks import Views
 from dashboard.snapshot import EmptySelection, Snapshot
-from tests.seed import seed
+from tests.support.seed import seed
 
 WHEN = datetime(2099, 1, 2, 3, 4, tzinfo=UTC)
 OBS = pd.DataFrame(

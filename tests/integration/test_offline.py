@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from fetchers.store import Store
-from tests import sipri_book
-from tests.test_cli import cli
+from tests.integration.test_cli import cli
+from tests.support import sipri_book
 
 WDI_CSV = (
     "Country Name,Country Code,Indicator Name,Indicator Code,2019,2020,2021\n"

@@ -10,8 +10,8 @@ import pytest
 
 from config.catalogue import load_catalogue
 from fetchers.store import Store
-from tests.seed import seed
-from tests.test_cli import cli
+from tests.integration.test_cli import cli
+from tests.support.seed import seed
 
 
 @pytest.fixture(scope="module")
