@@ -233,7 +233,7 @@ class Settings:
 
     def refresh_hours(self, source: str) -> int:
         """Hours between refreshes of `source`."""
-        return int(getattr(self, f"refresh_{source}_hours"))
+        return int(getattr(self, f"refresh_{source}_hours", 0))
 
 
 def load_settings(

@@ -55,7 +55,7 @@ def serve(settings, catalogue) -> int:
 def export(argv: list[str], settings, catalogue) -> int:
     """Write one export of a view, as the page would, with no server running."""
     from config.events import EventsError, load_events
-    from dashboard.callbacks import Views
+    from dashboard.model import Model
     from dashboard.snapshot import FORMATS, EmptySelection, Snapshot
 
     parser = argparse.ArgumentParser(
@@ -73,10 +73,10 @@ def export(argv: list[str], settings, catalogue) -> int:
     args = parser.parse_args(argv)
     try:
         store = Store.open(settings.database_url)
-        views = Views(store, settings, catalogue, load_events())
+        model = Model(store, settings, catalogue, load_events())
     except (StoreError, EventsError) as exc:
         return _fail(str(exc), 2)
-    view, problem = _export_view(args, views)
+    view, problem = _export_view(args, model)
     if problem:
         return _fail(problem, 2)
     countries = [c.strip().upper() for c in args.countries.split(",")] if args.countries else None
@@ -86,12 +86,12 @@ def export(argv: list[str], settings, catalogue) -> int:
             f"unknown country code(s) {', '.join(unknown)}; known: {', '.join(catalogue.iso3)}", 2
         )
     if countries:
-        view = replace(view, comparators=tuple(c for c in views.comparators if c in countries))
+        view = replace(view, comparators=tuple(c for c in model.comparators if c in countries))
     indicator = (
         view.indicators[0] if args.format in ("png", "svg") and len(view.indicators) == 1 else None
     )
     try:
-        _, data = Snapshot(views, settings).build(view, args.format, indicator, countries)
+        _, data = Snapshot(model, settings).build(view, args.format, indicator, countries)
     except EmptySelection as exc:
         return _fail(str(exc), 1)
     except (StoreError, RuntimeError) as exc:
@@ -107,24 +107,24 @@ def export(argv: list[str], settings, catalogue) -> int:
     return 0
 
 
-def _export_view(args, views):
+def _export_view(args, model):
     """The view an export command asks for, or a message saying what is wrong with it."""
     from urllib.parse import urlsplit
 
     from dashboard.state import ViewState
 
     if args.url:
-        view, notes = views.from_url(urlsplit(args.url).query)
+        view, notes = model.from_url(urlsplit(args.url).query)
         if notes:
             return None, "the --url permalink has problems: " + " ".join(notes)
     else:
-        everything = tuple(i.id for i in views.catalogue.indicators)
-        view = ViewState(everything, views.comparators, 1900, 2100, "absolute", "linear",
-                         views.default.base_year, views.timeline.categories)  # fmt: skip
+        everything = tuple(i.id for i in model.catalogue.indicators)
+        view = ViewState(everything, model.comparators, 1900, 2100, "absolute", "linear",
+                         model.default.base_year, model.timeline.categories)  # fmt: skip
     if args.indicator:
-        unknown = [i for i in args.indicator if i not in views.indicator_ids]
+        unknown = [i for i in args.indicator if i not in model.indicator_ids]
         if unknown:
-            known = ", ".join(views.indicator_ids)
+            known = ", ".join(model.indicator_ids)
             return None, f"unknown indicator(s) {', '.join(unknown)}; known: {known}"
         view = replace(view, indicators=tuple(args.indicator))
     if args.year_from is not None:

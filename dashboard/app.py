@@ -10,6 +10,7 @@ from config.catalogue import load_catalogue
 from config.events import load_events
 from config.settings import Settings, load_settings
 from dashboard import callbacks, downloads, layout
+from dashboard.model import DERIVED, Model
 from dashboard.snapshot import Snapshot
 from fetchers.store import Store
 
@@ -19,24 +20,24 @@ def create_app(settings: Settings) -> Dash:
     catalogue = load_catalogue()
     timeline = load_events()
     store = Store.open(settings.database_url)
-    views = callbacks.Views(store, settings, catalogue, timeline)
+    model = Model(store, settings, catalogue, timeline)
     app = Dash(
         __name__,
         title="Asymmetry Monitor",
         # Bootstrap's CSS is served from assets/ (no CDN): the page works offline.
         serve_locally=True,
     )
-    options = layout.indicator_options(catalogue, callbacks.DERIVED)
+    options = layout.indicator_options(catalogue, DERIVED)
     app.layout = layout.page(
         catalogue,
         timeline,
         options,
-        views.default,
-        views.last_year,
+        model.default,
+        model.last_year,
         settings.dashboard_poll_seconds,
     )
-    callbacks.register(app, views)
-    downloads.register(app, Snapshot(views, settings))
+    callbacks.register(app, model)
+    downloads.register(app, Snapshot(model, settings))
     return app
 
 

@@ -9,12 +9,13 @@ from datetime import UTC, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
+from config.about import APP_NAME, APP_VERSION
+from config.clock import format_time
 from config.settings import Settings
-from dashboard import exports, metrics, state
-from dashboard.callbacks import DERIVED, Views
+from dashboard import exports, renderers, report, state
 from dashboard.layout import MODE_LABELS
+from dashboard.model import Model
 
-APP_VERSION = "0.1.0"
 FORMATS = ("csv", "xlsx", "png", "svg", "pdf", "html", "zip")
 
 
@@ -25,83 +26,62 @@ class EmptySelection(ValueError):
 class Snapshot:
     """Builds every export artefact for a view from the store, with its provenance."""
 
-    def __init__(self, views: Views, settings: Settings) -> None:
-        self.views, self.settings = views, settings
+    def __init__(self, model: Model, settings: Settings) -> None:
+        self.model, self.settings = model, settings
 
     # --- pieces -------------------------------------------------------------------------------
-    def source_indicators(self, view: state.ViewState) -> list[str]:
-        """The stored indicators behind a view (derived ones replaced by what they derive from)."""
-        ids: list[str] = []
-        for indicator_id in view.indicators:
-            for stored in metrics.TRADE_FLOWS if indicator_id in DERIVED else (indicator_id,):
-                if stored not in ids:
-                    ids.append(stored)
-        return ids
-
     def data(self, view: state.ViewState, countries: list[str] | None = None) -> pd.DataFrame:
         """The tidy export rows of a view: source values only, years and countries as selected."""
-        store = self.views.store
-        wanted = countries or [*self.views.pair, *view.comparators]
-        frame = store.observations(indicators=self.source_indicators(view), countries=wanted)
+        store = self.model.store
+        wanted = countries or [*self.model.pair, *view.comparators]
+        frame = store.observations(
+            indicators=self.model.stored_ids(view.indicators), countries=wanted
+        )
         frame = frame[(frame["year"] >= view.year_from) & (frame["year"] <= view.year_to)]
         return exports.tidy_export(frame, store.last_runs())
 
     def metadata(self, view: state.ViewState) -> pd.DataFrame:
         """Metadata rows for the view's stored indicators."""
-        catalogue = self.views.catalogue
-        items = [catalogue.indicator(i) for i in self.source_indicators(view)]
-        return exports.metadata_frame(items, self.views.store.indicator_meta())
+        catalogue = self.model.catalogue
+        items = [catalogue.indicator(i) for i in self.model.stored_ids(view.indicators)]
+        return exports.metadata_frame(items, self.model.store.indicator_meta())
 
     def events(self, view: state.ViewState) -> pd.DataFrame:
         """The events shown with the view."""
-        return exports.events_frame(
-            e for e in self.views.timeline.events if e.category in view.categories
-        )
+        return exports.events_frame(self.model.events(view))
 
     def kpis(self, view: state.ViewState) -> pd.DataFrame:
         """The KPI cards as a table."""
-        frame = self.views.data(view)
-        names = self.views.names
-        a, b = (names[c] for c in self.views.pair)
+        a, b = (self.model.names[c] for c in self.model.pair)
         rows = []
-        for indicator_id in view.indicators:
-            title, unit, _ = self.views.describe(indicator_id, frame)
-            kpi = metrics.kpi(
-                frame[frame["indicator"] == indicator_id],
-                indicator_id,
-                self.views.pair,
-                view.base_year,
-            )
-            if kpi is None:
-                continue
+        for row in self.model.kpis(view):
+            kpi = row.kpi
             rows.append({
-                "indicator": title, "unit": unit, "year": kpi.year, a: kpi.a_value, b: kpi.b_value,
+                "indicator": row.title, "unit": row.unit, "year": kpi.year, a: kpi.a_value, b: kpi.b_value,
                 f"{a} ÷ {b}": kpi.ratio, f"ratio {kpi.base_year}": kpi.base_ratio,
                 "ratio change": kpi.ratio_change, f"{a} growth %/yr": kpi.a_growth, f"{b} growth %/yr": kpi.b_growth,
             })  # fmt: skip
         return pd.DataFrame(rows)
 
     def charts(self, view: state.ViewState, exported: datetime) -> list[tuple[str, str, go.Figure]]:
-        """The view's charts, each with its source line underneath."""
+        """The view's charts that have data, each with its source line underneath."""
         meta = self.metadata(view)
+        citations = {s.id: s.citation for s in self.model.catalogue.sources}
         releases = {
-            exports.SOURCE_CITATIONS[s]: r
-            for s, r in zip(meta["source"], meta["source_release"], strict=True)
+            citations[s]: r for s, r in zip(meta["source"], meta["source_release"], strict=True)
         }
         out = []
-        for indicator_id, title, fig in self.views.figures(view):
-            sources = {
-                self.views.catalogue.indicator(i).source
-                for i in (metrics.TRADE_FLOWS if indicator_id in DERIVED else (indicator_id,))
-            }
-            names = [exports.SOURCE_CITATIONS[s] for s in sorted(sources)]
+        for chart in self.model.charts(view):
+            if chart.figure is None:
+                continue
+            names = [citations[s] for s in self.model.sources_of(chart.indicator)]
             footer = exports.footer_text(names, releases, exported)
-            out.append((indicator_id, title, exports.with_footer(fig, footer)))
+            out.append((chart.indicator, chart.title, renderers.with_footer(chart.figure, footer)))
         return out
 
     def permalink(self, view: state.ViewState) -> str:
         """The address that reopens this view."""
-        return self.settings.public_url + "/" + state.serialise(view, self.views.default)
+        return self.settings.public_url + "/" + state.serialise(view, self.model.default)
 
     # --- artefacts ------------------------------------------------------------------------------
     def build(
@@ -113,7 +93,7 @@ class Snapshot:
     ) -> tuple[str, bytes]:
         """(file name, bytes) of one export; images need `indicator` when several are shown."""
         exported = datetime.now(UTC)
-        titles = [self.views.titles[i] for i in view.indicators]
+        titles = [self.model.titles[i] for i in view.indicators]
         if fmt == "csv":
             return exports.file_name(titles, exported, "csv"), exports.to_csv_bytes(
                 self._data(view, countries)
@@ -131,7 +111,7 @@ class Snapshot:
                     f"{len(charts)} charts are shown: name one --indicator for an image, or export a zip"
                 )
             _, title, fig = charts[0]
-            return exports.file_name([title], exported, fmt), exports.image_bytes(fig, fmt)
+            return exports.file_name([title], exported, fmt), renderers.image_bytes(fig, fmt)
         charts = self.charts(view, exported)
         if not charts:
             raise EmptySelection(
@@ -142,7 +122,7 @@ class Snapshot:
                 view, exported, charts
             ).encode("utf-8")
         if fmt == "pdf":
-            svgs = exports.images_bytes([(fig, "svg") for _, _, fig in charts])
+            svgs = renderers.images_bytes([(fig, "svg") for _, _, fig in charts])
             return exports.file_name(titles, exported, "pdf"), self._pdf(
                 view, exported, charts, svgs
             )
@@ -166,18 +146,23 @@ class Snapshot:
         )
 
     def _html(self, view, exported, charts, static_svgs=None) -> str:
-        return exports.report_html(
-            "Asymmetry Monitor — China and Russia", self._filter_text(view), self.kpis(view),
-            [(title, fig) for _, title, fig in charts], self.events(view), self.metadata(view),
-            exported, self.permalink(view), static_svgs,
+        metadata = self.metadata(view)
+        sections = [
+            report.table("Key figures", self.kpis(view), charts_here=True),
+            report.table("Events", self.events(view)),
+            report.table("Sources and licences", metadata.drop(columns=["run_sha256"])),
+        ]
+        return report.report_html(
+            f"{APP_NAME} — China and Russia", self._filter_text(view), sections,
+            [(title, fig) for _, title, fig in charts], exported, self.permalink(view), static_svgs,
         )  # fmt: skip
 
     def _pdf(self, view, exported, charts, svgs) -> bytes:
         """The report printed by chromium, charts as vector SVG (no script to wait for)."""
-        return exports.html_to_pdf(self._html(view, exported, charts, svgs))
+        return renderers.html_to_pdf(self._html(view, exported, charts, svgs))
 
     def _zip(self, view, exported, charts, countries) -> bytes:
-        images = exports.images_bytes(
+        images = renderers.images_bytes(
             [(fig, fmt) for _, _, fig in charts for fmt in ("png", "svg")]
         )
         files: dict[str, bytes] = {}
@@ -189,13 +174,16 @@ class Snapshot:
         files["report.html"] = self._html(view, exported, charts).encode("utf-8")
         files["report.pdf"] = self._pdf(view, exported, charts, images[1::2])
         meta = self.metadata(view)
-        files["CITATION.txt"] = exports.citation_text(meta, exported, self.permalink(view)).encode(
-            "utf-8"
-        )
+        files["CITATION.txt"] = exports.citation_text(
+            meta,
+            exported,
+            self.permalink(view),
+            {s.id: s.citation for s in self.model.catalogue.sources},
+        ).encode("utf-8")
         manifest = {
-            "app": "Asymmetry Monitor",
+            "app": APP_NAME,
             "app_version": APP_VERSION,
-            "exported_at": exported.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "exported_at": format_time(exported),
             "filters": json.loads(json.dumps(asdict(view))),
             "permalink": self.permalink(view),
             "sources": self._source_times(),
@@ -203,7 +191,7 @@ class Snapshot:
         return exports.zip_bytes(files, manifest)
 
     def _source_times(self) -> dict:
-        runs = self.views.store.last_runs()
+        runs = self.model.store.last_runs()
         return {
             r["source"]: {
                 "release": r.get("last_ok_release") or "",
@@ -214,10 +202,10 @@ class Snapshot:
         }
 
     def _filter_text(self, view: state.ViewState) -> dict[str, str]:
-        names = self.views.names
+        names = self.model.names
         return {
             "Indicators": ", ".join(view.indicators),
-            "Countries": ", ".join(names[c] for c in [*self.views.pair, *view.comparators]),
+            "Countries": ", ".join(names[c] for c in [*self.model.pair, *view.comparators]),
             "Years": f"{view.year_from}–{view.year_to}",
             "Shown as": MODE_LABELS[view.mode]
             + (f" (base {view.base_year})" if view.mode == "indexed" else ""),

@@ -15,7 +15,8 @@ from fetchers.jobs import refresh, store_result
 from fetchers.offline import read_file
 from fetchers.scheduler import build_scheduler
 from fetchers.sources import SOURCES
-from fetchers.store import Store, source_statuses
+from fetchers.status import source_statuses
+from fetchers.store import Store
 
 
 def main(argv: list[str] | None = None) -> int:

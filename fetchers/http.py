@@ -8,10 +8,10 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from config.about import USER_AGENT
 from config.settings import Settings
 from fetchers.errors import BadResponse, SourceUnavailable
 
-USER_AGENT = "asymmetry-monitor/0.1 (python-requests; public data dashboard)"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 # A source asking us to wait longer than this is treated as down for this run; the scheduler
 # tries again later instead of holding a worker thread for hours.

@@ -6,13 +6,13 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from config.settings import Settings, ensure_sqlite_folder
+from config.clock import utcnow
+from config.settings import ensure_sqlite_folder
 from fetchers.errors import StoreError
 from fetchers.tidy import COLUMNS, KEY, SourceResult
 
@@ -82,14 +82,6 @@ indicator_meta = sa.Table(
     sa.Column("url", sa.Text, default=""),
     sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), nullable=False),
 )
-
-
-TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-
-
-def utcnow() -> str:
-    """Current UTC time as ISO 8601 text with a Z, the store's one time format."""
-    return datetime.now(UTC).strftime(TIME_FORMAT)
 
 
 @dataclass(frozen=True)
@@ -368,63 +360,3 @@ def _history_rows(frame: pd.DataFrame, run_id: int) -> list[dict]:
         }
         for r in frame.to_dict("records")
     ]
-
-
-@dataclass(frozen=True)
-class SourceStatus:
-    """How one source stands: last run, last success, its age and whether it is stale."""
-
-    source: str
-    last_status: str
-    last_at: str
-    error: str
-    last_ok_at: str
-    release: str
-    age_hours: float | None
-    stale: bool
-    next_attempt: str
-
-    def line(self) -> str:
-        """One human-readable line."""
-        text = f"{self.source}: last run {self.last_status} at {self.last_at}"
-        if self.last_status == "failed":
-            text += f" ({self.error}); next attempt around {self.next_attempt}"
-        if not self.last_ok_at:
-            return text + "; never fetched successfully"
-        return (
-            f"{text}; data fetched {self.last_ok_at} ({self.age_hours:.1f} h ago"
-            f"{', STALE' if self.stale else ''}), release {self.release or 'unknown'}"
-        )
-
-
-def source_statuses(
-    last_runs: pd.DataFrame, settings: Settings, now: datetime | None = None
-) -> list[SourceStatus]:
-    """Freshness per source from `Store.last_runs()`: stale past twice its refresh interval."""
-    now = now or datetime.now(UTC)
-    out = []
-    for row in last_runs.to_dict("records"):
-        ok_at = row.get("last_ok_at") if isinstance(row.get("last_ok_at"), str) else ""
-        age = (now - _parse_time(ok_at)).total_seconds() / 3600 if ok_at else None
-        hours = getattr(settings, f"refresh_{row['source']}_hours", None)
-        finished = row["finished_at"] or row["started_at"]
-        retry = _parse_time(finished) + timedelta(minutes=settings.retry_failed_minutes)
-        out.append(
-            SourceStatus(
-                source=row["source"],
-                last_status=row["status"],
-                last_at=finished,
-                error=row["error"] or "",
-                last_ok_at=ok_at,
-                release=row.get("last_ok_release") if ok_at else "",
-                age_hours=age,
-                stale=bool(age is not None and hours and age > 2 * hours),
-                next_attempt=retry.strftime(TIME_FORMAT),
-            )
-        )
-    return out
-
-
-def _parse_time(text: str) -> datetime:
-    """Parse the store's time format."""
-    return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=UTC)

@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 from config.catalogue import load_catalogue
 from config.events import load_events
 from config.settings import load_settings
-from dashboard import exports
-from dashboard.callbacks import Views
+from dashboard import renderers
+from dashboard.model import Model
 from dashboard.snapshot import Snapshot
 from fetchers.store import Store
 from tests.support.seed import seed
@@ -37,15 +37,15 @@ def main() -> None:
         catalogue = load_catalogue()
         store = Store.open(url)
         seed(store, catalogue)
-        snapshot = Snapshot(Views(store, settings, catalogue, load_events()), settings)
-        view = snapshot.views.default
-        _, _, chart = snapshot.views.figures(view)[0]
+        snapshot = Snapshot(Model(store, settings, catalogue, load_events()), settings)
+        view = snapshot.model.default
+        _, _, chart = snapshot.model.figures(view)[0]
         trivial = go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2]))
 
-        cold = timed(lambda: exports.image_bytes(chart, "png"))
-        warm = [timed(lambda: exports.image_bytes(chart, "png")) for _ in range(10)]
-        warm_svg = [timed(lambda: exports.image_bytes(chart, "svg")) for _ in range(10)]
-        baseline = [timed(lambda: exports.image_bytes(trivial, "png")) for _ in range(10)]
+        cold = timed(lambda: renderers.image_bytes(chart, "png"))
+        warm = [timed(lambda: renderers.image_bytes(chart, "png")) for _ in range(10)]
+        warm_svg = [timed(lambda: renderers.image_bytes(chart, "svg")) for _ in range(10)]
+        baseline = [timed(lambda: renderers.image_bytes(trivial, "png")) for _ in range(10)]
         csv = [timed(lambda: snapshot.build(view, "csv")) for _ in range(3)]
         report = [timed(lambda: snapshot.build(view, "zip")) for _ in range(3)]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from config.catalogue import load_catalogue
-from dashboard.exports import CHROMIUM_ARGS
+from dashboard.renderers import CHROMIUM_ARGS
 from fetchers.store import Store
 from tests.support.seed import seed
 
@@ -84,9 +84,7 @@ class App:
             except OSError:
                 time.sleep(0.2)
         self.stop()
-        raise RuntimeError(
-            f"the dashboard did not start: {self.process.stdout.read().decode()[-2000:]}"
-        )
+        raise RuntimeError(f"the dashboard did not start: {self.log.read_text()[-2000:]}")
 
     def stop(self) -> None:
         self.process.terminate()

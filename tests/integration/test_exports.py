@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 import pytest
 
 from config.events import load_events
-from dashboard import exports
-from dashboard.callbacks import Views
+from dashboard import exports, renderers
+from dashboard.model import Model
 from dashboard.snapshot import EmptySelection, Snapshot
 from tests.support.seed import seed
 
@@ -91,29 +91,29 @@ def test_file_names_are_safe_and_dated():
 
 def test_images_have_type_size_and_footer():
     fig = go.Figure(go.Scatter(x=[2000, 2001], y=[1, 2]))
-    fig = exports.with_footer(
+    fig = renderers.with_footer(
         fig, exports.footer_text(["World Bank"], {"World Bank": "2099-01-01"}, WHEN)
     )
-    png = exports.image_bytes(fig, "png")
+    png = renderers.image_bytes(fig, "png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    assert (width, height) == (2 * exports.IMAGE_SIZE[0], 2 * exports.IMAGE_SIZE[1])
-    svg = exports.image_bytes(fig, "svg").decode()
+    assert (width, height) == (2 * renderers.IMAGE_SIZE[0], 2 * renderers.IMAGE_SIZE[1])
+    svg = renderers.image_bytes(fig, "svg").decode()
     assert svg.startswith("<svg") and "World Bank (release 2099-01-01)" in svg
-    assert exports.image_bytes(fig, "pdf")[:5] == b"%PDF-"
+    assert renderers.image_bytes(fig, "pdf")[:5] == b"%PDF-"
     with pytest.raises(ValueError, match="image format"):
-        exports.image_bytes(fig, "gif")
+        renderers.image_bytes(fig, "gif")
 
 
 @pytest.fixture
 def snapshot(store, settings, catalogue):
     seed(store, catalogue)
-    return Snapshot(Views(store, settings, catalogue, load_events()), settings)
+    return Snapshot(Model(store, settings, catalogue, load_events()), settings)
 
 
 def test_snapshot_csv_equals_the_store(snapshot, store):
     view = replace(
-        snapshot.views.default,
+        snapshot.model.default,
         indicators=("NY.GDP.MKTP.CD", "CMT.PARTNER_SHARE"),
         year_from=2000,
         year_to=2010,
@@ -135,7 +135,7 @@ def test_snapshot_csv_equals_the_store(snapshot, store):
 
 
 def test_snapshot_zip_holds_everything(snapshot):
-    view = replace(snapshot.views.default, indicators=("NY.GDP.MKTP.CD", "MS.MIL.XPND.CD"))
+    view = replace(snapshot.model.default, indicators=("NY.GDP.MKTP.CD", "MS.MIL.XPND.CD"))
     _, body = snapshot.build(view, "zip")
     archive = zipfile.ZipFile(io.BytesIO(body))
     names = set(archive.namelist())
@@ -166,7 +166,7 @@ def test_snapshot_zip_holds_everything(snapshot):
 
 def test_snapshot_refuses_an_empty_selection(snapshot):
     view = replace(
-        snapshot.views.default, indicators=("NY.GDP.MKTP.CD",), year_from=1960, year_to=1961
+        snapshot.model.default, indicators=("NY.GDP.MKTP.CD",), year_from=1960, year_to=1961
     )
     with pytest.raises(EmptySelection):
         snapshot.build(view, "csv")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -113,23 +112,3 @@ def test_catalogue_syntax_error_names_the_file(tmp_path):
     bad.write_text("[[indicator]\n")
     with pytest.raises(CatalogueError, match=r"broken\.toml: cannot read catalogue"):
         load_catalogue(bad)
-
-
-def test_dependencies_point_one_way():
-    allowed = {
-        "config": set(),
-        "fetchers": {"config"},
-        "dashboard": {"config", "fetchers.store", "fetchers.errors", "fetchers.tidy"},
-    }
-    # The dashboard's command line also starts the scheduler in-process (issue 2, item 6).
-    exceptions = {"dashboard/__main__.py": {"fetchers.scheduler"}}
-    pattern = re.compile(r"^\s*(?:from|import)\s+(config|fetchers|dashboard)((?:\.\w+)*)", re.M)
-    for package, ok in allowed.items():
-        for path in (ROOT / package).rglob("*.py"):
-            rel = str(path.relative_to(ROOT))
-            for top, sub in pattern.findall(path.read_text()):
-                name = top + sub
-                if top == package:
-                    continue
-                permitted = top in ok or name in ok or name in exceptions.get(rel, set())
-                assert permitted, f"{rel} imports {name}"

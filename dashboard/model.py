@@ -1,0 +1,291 @@
+"""The one view model: what a view shows, as plain data, for the page, the exports and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from config.catalogue import Catalogue
+from config.events import Event, Timeline
+from config.settings import Settings
+from dashboard import figures, metrics, state
+from fetchers.status import SourceStatus, source_statuses
+from fetchers.store import Store
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A series computed here from stored ones."""
+
+    title: str
+    theme: str
+    unit: str
+    inputs: tuple[str, ...]
+    organisation: str
+    note: str
+
+
+DERIVED = {
+    metrics.TRADE_SHARE: Derived(
+        "Partner's share of goods trade (Comtrade)",
+        "trade",
+        "% of the country's goods trade",
+        metrics.TRADE_FLOWS,
+        "Derived here from UN Comtrade goods exports and imports",
+        "(exports + imports with the other of the pair) ÷ (exports + imports with the world) × 100.",
+    )
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One indicator's chart, or why there is none."""
+
+    indicator: str
+    title: str
+    unit: str
+    theme: str
+    figure: go.Figure | None
+    missing: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    """One indicator's headline comparison with its title and unit."""
+
+    indicator: str
+    title: str
+    unit: str
+    kpi: metrics.Kpi
+
+
+@dataclass(frozen=True)
+class Status:
+    """The store's state for the header: data version, per-source status, and whether empty."""
+
+    version: int
+    sources: list[SourceStatus]
+    empty: bool
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Everything the page shows for a view."""
+
+    kpis: list[KpiRow]
+    charts: list[Chart]
+    table: pd.DataFrame
+    events: list[Event]
+    sources: list[dict]
+    empty_message: str
+
+
+class Model:
+    """Answers every question the page, the report and the export CLI ask of the store."""
+
+    def __init__(
+        self, store: Store, settings: Settings, catalogue: Catalogue, timeline: Timeline
+    ) -> None:
+        self.store, self.settings, self.catalogue, self.timeline = (
+            store,
+            settings,
+            catalogue,
+            timeline,
+        )
+        self.pair = tuple(catalogue.focus[:2])
+        self.names = {c.iso3: c.name for c in catalogue.countries}
+        self.indicator_ids = tuple(i.id for i in catalogue.indicators) + tuple(DERIVED)
+        self.titles = {i.id: i.title for i in catalogue.indicators} | {
+            k: d.title for k, d in DERIVED.items()
+        }
+        self.comparators = tuple(c.iso3 for c in catalogue.countries if c.role == "comparator")
+        self.last_year = datetime.now(UTC).year
+        self.default = state.default_state(
+            self.indicator_ids, self.comparators, timeline.categories, self.last_year
+        )
+
+    # --- URL and filter state -----------------------------------------------------------------
+    def from_url(self, search: str | None) -> tuple[state.ViewState, list[str]]:
+        """Parse the link's query string."""
+        return state.parse(
+            search, self.default, self.indicator_ids, self.comparators, self.timeline.categories
+        )
+
+    def from_filters(self, values: list) -> state.ViewState:
+        """A state from the filter controls' values."""
+        indicators, countries, years, mode, scale, base, events = values
+        years = years or [self.default.year_from, self.default.year_to]
+        return state.ViewState(
+            indicators=tuple(i for i in indicators or [] if i in self.indicator_ids),
+            comparators=tuple(c for c in countries or [] if c in self.comparators),
+            year_from=int(years[0]),
+            year_to=int(years[1]),
+            mode=mode if mode in metrics.MODES else "absolute",
+            scale=scale if scale in state.SCALES else "linear",
+            base_year=int(base or self.default.base_year),
+            categories=tuple(c for c in events or [] if c in self.timeline.categories),
+        )
+
+    @staticmethod
+    def filter_values(view: state.ViewState) -> list:
+        """The filter controls' values for a state."""
+        return [
+            list(view.indicators),
+            list(view.comparators),
+            [view.year_from, view.year_to],
+            view.mode,
+            view.scale,
+            view.base_year,
+            list(view.categories),
+        ]
+
+    # --- data ----------------------------------------------------------------------------------
+    @staticmethod
+    def stored_ids(indicators: tuple[str, ...] | list[str]) -> list[str]:
+        """The stored indicators behind a selection: derived ones replaced by their inputs."""
+        out: list[str] = []
+        for indicator_id in indicators:
+            for stored in (
+                DERIVED[indicator_id].inputs if indicator_id in DERIVED else (indicator_id,)
+            ):
+                if stored not in out:
+                    out.append(stored)
+        return out
+
+    def data(self, view: state.ViewState) -> pd.DataFrame:
+        """Stored rows for the view's indicators and countries, with derived series added."""
+        countries = list(self.pair) + list(view.comparators)
+        frame = self.store.observations(
+            indicators=sorted(self.stored_ids(view.indicators)), countries=countries
+        )
+        if metrics.TRADE_SHARE in view.indicators:
+            frame = pd.concat([frame, metrics.trade_share(frame, self.pair)], ignore_index=True)
+        return frame
+
+    def events(self, view: state.ViewState) -> list[Event]:
+        """The events of the view's categories, in date order."""
+        return [e for e in self.timeline.events if e.category in view.categories]
+
+    def describe(self, indicator_id: str, frame: pd.DataFrame) -> tuple[str, str, str]:
+        """Title, unit and theme of a catalogued or derived indicator."""
+        if indicator_id in DERIVED:
+            item = DERIVED[indicator_id]
+            return item.title, item.unit, item.theme
+        item = self.catalogue.indicator(indicator_id)
+        units = frame.loc[frame["indicator"] == indicator_id, "unit"]
+        return item.title, (units.iloc[-1] if len(units) else item.unit), item.theme
+
+    def sources_of(self, indicator_id: str) -> list[str]:
+        """The source ids an indicator's values come from."""
+        return sorted({self.catalogue.indicator(i).source for i in self.stored_ids([indicator_id])})
+
+    # --- what the page shows -------------------------------------------------------------------
+    def figure(
+        self, title: str, unit: str, rows: pd.DataFrame, view: state.ViewState, events: list[Event]
+    ) -> go.Figure | None:
+        """The gap chart of one indicator's rows, or None when nothing is in range."""
+        series = metrics.transform(rows, view.mode, self.pair, view.base_year)
+        series = series[(series["year"] >= view.year_from) & (series["year"] <= view.year_to)]
+        if series.empty:
+            return None
+        return figures.gap_figure(
+            series, title, unit, view.mode, view.scale, events, self.names, view.base_year,
+            (view.year_from, view.year_to),
+        )  # fmt: skip
+
+    def charts(self, view: state.ViewState, frame: pd.DataFrame | None = None) -> list[Chart]:
+        """One chart per selected indicator, in the order the reader picked them."""
+        frame = self.data(view) if frame is None else frame
+        events = self.events(view)
+        out = []
+        for indicator_id in view.indicators:
+            title, unit, theme = self.describe(indicator_id, frame)
+            rows = frame[frame["indicator"] == indicator_id]
+            present = set(rows.dropna(subset=["value"])["country"])
+            missing = tuple(self.names.get(c, c) for c in self.pair if c not in present)
+            fig = self.figure(title, unit, rows, view, events)
+            out.append(Chart(indicator_id, title, unit, theme, fig, missing))
+        return out
+
+    def kpis(self, view: state.ViewState, frame: pd.DataFrame | None = None) -> list[KpiRow]:
+        """The headline comparison of every selected indicator that has a common year."""
+        frame = self.data(view) if frame is None else frame
+        out = []
+        for indicator_id in view.indicators:
+            title, unit, _ = self.describe(indicator_id, frame)
+            rows = frame[frame["indicator"] == indicator_id]
+            kpi = metrics.kpi(rows, indicator_id, self.pair, view.base_year)
+            if kpi is not None:
+                out.append(KpiRow(indicator_id, title, unit, kpi))
+        return out
+
+    def table(self, view: state.ViewState, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The data table's rows in the view's years, with readable names."""
+        frame = self.data(view) if frame is None else frame
+        table = metrics.table_rows(frame, view.base_year)
+        table = table[(table["year"] >= view.year_from) & (table["year"] <= view.year_to)]
+        return table.assign(
+            indicator_title=table["indicator"].map(self.titles),
+            country_name=table["country"].map(lambda c: self.names.get(c, c)),
+        )
+
+    def source_rows(self, view: state.ViewState) -> list[dict]:
+        """Provenance per selected indicator."""
+        by_id = {r["indicator"]: r for r in self.store.indicator_meta().to_dict("records")}
+        rows = []
+        for indicator_id in view.indicators:
+            if indicator_id in DERIVED:
+                item = DERIVED[indicator_id]
+                first = by_id.get(item.inputs[0], {})
+                rows.append({
+                    "id": indicator_id, "title": item.title, "organization": item.organisation,
+                    "note": item.note,
+                    "licence": self.catalogue.indicator(item.inputs[0]).licence,
+                    "release": first.get("release", ""), "fetched_at": first.get("fetched_at", ""),
+                })  # fmt: skip
+                continue
+            item = self.catalogue.indicator(indicator_id)
+            found = by_id.get(indicator_id, {})
+            rows.append(
+                {
+                    "id": indicator_id,
+                    "title": found.get("name") or item.title,
+                    "organization": found.get("source_organization")
+                    or self.catalogue.source(item.source).organisation,
+                    "note": found.get("source_note", ""),
+                    "licence": item.licence,
+                    "release": found.get("release", ""),
+                    "fetched_at": found.get("fetched_at", ""),
+                }
+            )
+        return rows
+
+    def empty_message(self) -> str:
+        """What to say when the view has no data at all."""
+        if self.store.last_runs().empty:
+            return ("No data stored yet: the first fetch starts with the app. Without internet, "
+                    "load a downloaded file with `python -m fetchers import FILE`.")  # fmt: skip
+        return "The store has no data for the selected indicators; pick others or check the sources' status above."
+
+    def render(self, view: state.ViewState) -> Rendered:
+        """KPIs, charts, table, events and sources for a view, from one store read."""
+        frame = self.data(view)
+        empty = frame.dropna(subset=["value"]).empty
+        return Rendered(
+            kpis=self.kpis(view, frame),
+            charts=[] if empty else self.charts(view, frame),
+            table=self.table(view, frame),
+            events=self.events(view),
+            sources=self.source_rows(view),
+            empty_message=self.empty_message() if empty else "",
+        )
+
+    def status(self) -> Status:
+        """Data version and per-source freshness for the header."""
+        runs = self.store.last_runs()
+        statuses = source_statuses(runs, self.settings)
+        empty = runs.empty or not runs["last_ok_id"].notna().any()
+        return Status(self.store.data_version(), statuses, empty)

@@ -1,0 +1,104 @@
+"""The view model and its components over a real tmp_path store with SYNTHETIC data."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from config.events import load_events
+from dashboard import panels
+from dashboard.model import Model
+from dashboard.state import ViewState
+from tests.support.seed import seed
+
+
+@pytest.fixture
+def model(store, settings, catalogue) -> Model:
+    return Model(store, settings, catalogue, load_events())
+
+
+def text_of(component) -> str:
+    """All text inside a Dash component tree."""
+    if component is None:
+        return ""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(text_of(c) for c in component)
+    return text_of(getattr(component, "children", None))
+
+
+def page_parts(model: Model, view: ViewState) -> dict:
+    return panels.render(model.render(view), model.names, model.pair, view.base_year)
+
+
+def header_parts(model: Model) -> tuple[int, list, list]:
+    status = model.status()
+    return (
+        status.version,
+        panels.status_line(status.sources, model.catalogue),
+        panels.banner(status.sources, status.empty, model.catalogue),
+    )
+
+
+def test_empty_store_says_what_to_do(model):
+    out = page_parts(model, model.default)
+    assert "No data stored yet" in text_of(out["charts"])
+    version, freshness, banner = header_parts(model)
+    assert version == 0
+    assert "No data fetched yet" in text_of(freshness)
+    assert "python -m fetchers import FILE" in text_of(banner)
+
+
+def test_seeded_render_has_kpis_charts_table_and_sources(model, store, catalogue):
+    seed(store, catalogue)
+    out = page_parts(model, model.default)
+    kpis = text_of(out["kpis"])
+    assert "China ÷ Russia" in kpis and "ratio in 2014" in kpis
+    assert len(model.render(model.default).charts) == len(model.default.indicators)
+    assert out["rows"] and {"yoy_pct", "since_base_pct"} <= set(out["rows"][0])
+    assert "Synthetic note for NY.GDP.MKTP.CD." in text_of(out["sources"])
+    assert "2099-01-15" in text_of(out["sources"])
+
+
+def test_charts_keep_the_order_the_reader_picked(model, store, catalogue):
+    seed(store, catalogue)
+    picked = ("MS.MIL.XPND.CD", "NY.GDP.MKTP.CD", "CMT.PARTNER_SHARE")
+    charts = model.charts(replace(model.default, indicators=picked))
+    assert tuple(c.indicator for c in charts) == picked
+
+
+def test_failed_run_shows_in_banner_with_reason(model, store, catalogue):
+    seed(store, catalogue)
+    store.fail_run(store.start_run("worldbank"), "worldbank: HTTP 503 after retries (http://x)")
+    _, freshness, banner = header_parts(model)
+    assert "HTTP 503 after retries" in text_of(banner)
+    assert "Showing data fetched" in text_of(banner)
+    assert "last run failed" in text_of(freshness)
+
+
+def test_indicator_without_data_for_a_country_says_so(model, store, catalogue):
+    seed(store, catalogue)
+    store.engine.dispose()
+    view = replace(
+        model.default, indicators=("SIPRI.MILEX.CURRENT_USD",), year_from=2010, year_to=2011
+    )
+    frame = model.data(view)
+    only_china = frame[(frame["indicator"] != "SIPRI.MILEX.CURRENT_USD") | (frame.country == "CHN")]
+    chart = model.charts(view, only_china)[0]
+    assert chart.missing == ("Russia",)
+    assert "No data for Russia" in text_of(panels.chart_block(chart))
+
+
+def test_derived_indicator_expands_to_its_inputs_once(model):
+    assert model.stored_ids(["CMT.PARTNER_SHARE", "CMT.TOTAL.X", "NY.GDP.MKTP.CD"]) == [
+        "CMT.TOTAL.X",
+        "CMT.TOTAL.M",
+        "NY.GDP.MKTP.CD",
+    ]
+
+
+def test_filters_round_trip(model):
+    view = ViewState(("MS.MIL.XPND.CD",), ("USA",), 2000, 2010, "ratio", "log", 2005, ("economy",))
+    assert model.from_filters(model.filter_values(view)) == view
