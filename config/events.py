@@ -3,13 +3,38 @@
 from __future__ import annotations
 
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
 EVENTS_FILE = Path(__file__).with_name("events.toml")
-FIELDS = ("date", "start", "end", "title", "label", "category", "summary", "source")
+FIELDS = (
+    "date",
+    "start",
+    "end",
+    "title",
+    "label",
+    "category",
+    "kind",
+    "summary",
+    "source",
+    "source_title",
+    "accessed",
+)
+KINDS = ("political", "economic", "exchange-rate")
+MAX_LABEL = 16  # characters; longer labels collide on the chart
+MAX_ENCYCLOPEDIA_SHARE = 0.10  # at most one entry in ten may rest on an encyclopedia
+# Hosts of tertiary sources: citable for orientation, not as the evidence for an event.
+ENCYCLOPEDIA_HOSTS = (
+    "wikipedia.org",
+    "wikiwand.com",
+    "britannica.com",
+    "encyclopedia.com",
+    "newworldencyclopedia.org",
+    "infoplease.com",
+)
 
 
 class EventsError(ValueError):
@@ -27,11 +52,26 @@ class Event:
     category: str
     summary: str
     source: str
+    # Defaults keep a bare Event(...) cheap to build in tests; the loader always sets them.
+    accessed: date | None = None
+    kind: str = "political"
+    source_title: str = ""
 
     @property
     def is_period(self) -> bool:
         """True for a period drawn as a band."""
         return self.end > self.start
+
+    @property
+    def encyclopedia(self) -> bool:
+        """True when the source is an encyclopedia rather than a document or a report."""
+        return is_encyclopedia(self.source)
+
+    @property
+    def source_host(self) -> str:
+        """The source URL's host without a leading www."""
+        host = urlparse(self.source).hostname or ""
+        return host.removeprefix("www.")
 
     def when(self) -> str:
         """The date or period as text."""
@@ -48,28 +88,55 @@ class Timeline:
     events: tuple[Event, ...]
 
 
-def load_events(path: Path = EVENTS_FILE) -> Timeline:
+def is_encyclopedia(url: str) -> bool:
+    """True when `url` is on an encyclopedia's host (any language edition)."""
+    host = (urlparse(url).hostname or "").lower()
+    return any(host == h or host.endswith("." + h) for h in ENCYCLOPEDIA_HOSTS)
+
+
+def load_events(path: Path = EVENTS_FILE, today: date | None = None) -> Timeline:
     """Read and validate `path`; raise EventsError listing every problem with its entry."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise EventsError(f"{path}: cannot read the timeline: {exc}") from exc
+    today = today or date.today()
     problems: list[str] = []
     categories = data.get("categories")
     if not isinstance(categories, list) or not all(isinstance(c, str) for c in categories):
         problems.append("categories: a list of names is required")
         categories = []
     entries = data.get("event", [])
-    events = [_event(n, e, categories, problems) for n, e in enumerate(entries, 1)]
+    events = [_event(n, e, categories, today, problems) for n, e in enumerate(entries, 1)]
     if not entries:
         problems.append("[[event]]: at least one entry is required")
+    problems.extend(_register_problems(entries))
     if problems:
         raise EventsError(f"{path}: " + "; ".join(problems))
     ordered = sorted((e for e in events if e is not None), key=lambda e: (e.start, e.end))
     return Timeline(tuple(categories), tuple(ordered))
 
 
-def _event(n: int, entry: object, categories: list[str], problems: list[str]) -> Event | None:
+def _register_problems(entries: list) -> list[str]:
+    """Rules over the whole register: unique titles and the encyclopedia share."""
+    tables = [e for e in entries if isinstance(e, dict)]
+    problems = []
+    titles = Counter(str(e.get("title", "")).strip() for e in tables if e.get("title"))
+    for title, count in sorted(titles.items()):
+        if count > 1:
+            problems.append(f"title {title!r} is used by {count} entries")
+    cited = sum(1 for e in tables if is_encyclopedia(str(e.get("source", ""))))
+    if tables and cited / len(tables) > MAX_ENCYCLOPEDIA_SHARE:
+        problems.append(
+            f"{cited} of {len(tables)} entries cite an encyclopedia; at most "
+            f"{MAX_ENCYCLOPEDIA_SHARE:.0%} may"
+        )
+    return problems
+
+
+def _event(
+    n: int, entry: object, categories: list[str], today: date, problems: list[str]
+) -> Event | None:
     """Validate one [[event]] entry."""
     if not isinstance(entry, dict):
         problems.append(f"[[event]] #{n}: not a table")
@@ -84,9 +151,19 @@ def _event(n: int, entry: object, categories: list[str], problems: list[str]) ->
             problems.append(f"{where}: {key} is missing")
     if entry.get("category") not in categories:
         problems.append(f"{where}: category {entry.get('category')!r} is not in categories")
+    kind = entry.get("kind", "political")
+    if kind not in KINDS:
+        problems.append(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    label = entry.get("label")
+    if isinstance(label, str) and len(label.strip()) > MAX_LABEL:
+        problems.append(f"{where}: label {label!r} is longer than {MAX_LABEL} characters")
+    source_title = entry.get("source_title", "")
+    if not isinstance(source_title, str):
+        problems.append(f"{where}: source_title is not text")
     source = urlparse(str(entry.get("source", "")))
     if source.scheme not in ("http", "https") or not source.netloc:
         problems.append(f"{where}: source {entry.get('source')!r} is not an http(s) URL")
+    accessed = _accessed(entry, where, today, problems)
     start, end = _dates(entry, where, problems)
     if len(problems) > before or start is None or end is None:
         return None
@@ -98,7 +175,21 @@ def _event(n: int, entry: object, categories: list[str], problems: list[str]) ->
         category=entry["category"],
         summary=entry["summary"].strip(),
         source=entry["source"].strip(),
+        accessed=accessed,
+        kind=kind,
+        source_title=source_title.strip(),
     )
+
+
+def _accessed(entry: dict, where: str, today: date, problems: list[str]) -> date | None:
+    """When the source was checked: a date, not in the future."""
+    if "accessed" not in entry:
+        problems.append(f"{where}: accessed is missing (the date the source was checked)")
+        return None
+    day = _date(entry["accessed"], f"{where}: accessed", problems)
+    if day is not None and day > today:
+        problems.append(f"{where}: accessed {day} is in the future")
+    return day
 
 
 def _dates(entry: dict, where: str, problems: list[str]) -> tuple[date | None, date | None]:
@@ -111,8 +202,10 @@ def _dates(entry: dict, where: str, problems: list[str]) -> tuple[date | None, d
         return day, day
     start = _date(entry.get("start"), f"{where}: start", problems)
     end = _date(entry.get("end"), f"{where}: end", problems)
-    if start and end and end <= start:
-        problems.append(f"{where}: end {end} is not after start {start}")
+    if start and end and end < start:
+        problems.append(f"{where}: period ends ({end}) before it starts ({start})")
+    elif start and end and end == start:
+        problems.append(f"{where}: end {end} is not after start {start}; use date")
     return start, end
 
 
