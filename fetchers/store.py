@@ -14,9 +14,12 @@ from sqlalchemy.engine import Engine
 from config.clock import utcnow
 from config.settings import ensure_sqlite_folder
 from fetchers.errors import StoreError
-from fetchers.tidy import COLUMNS, KEY, SourceResult
+from fetchers.tidy import COLUMNS, KEY, Previous, SourceResult
 
 metadata = sa.MetaData()
+# Run statuses: running → ok | partial (some indicators refused, the rest stored) | unchanged (the
+# source's release is the one stored) | failed. A good run is one whose data stand.
+GOOD = ("ok", "partial", "unchanged")
 
 runs = sa.Table(
     "runs",
@@ -27,8 +30,12 @@ runs = sa.Table(
     sa.Column("started_at", sa.String(32), nullable=False),
     sa.Column("finished_at", sa.String(32)),
     sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("error", sa.Text, default=""),
+    sa.Column("error", sa.Text, default=""),  # one line for people
+    sa.Column("detail", sa.Text, default=""),  # the technical detail, for the log and status -v
     sa.Column("urls", sa.Text, default="[]"),
+    sa.Column("validators", sa.Text, default="{}"),  # JSON: what tells the next run nothing changed
+    sa.Column("bodies", sa.Text, default="[]"),  # JSON: [{url, sha256, path}] raw bodies kept
+    sa.Column("notes", sa.Text, default=""),
     sa.Column("sha256", sa.String(64), default=""),
     sa.Column("release", sa.String(64), default=""),
     sa.Column("rows", sa.Integer, default=0),
@@ -124,16 +131,50 @@ class Store:
             )
             return int(result.inserted_primary_key[0])
 
-    def fail_run(self, run_id: int, error: str, urls: Sequence[str] = ()) -> None:
-        """Mark a run failed with its reason; observations are untouched."""
+    def fail_run(self, run_id: int, error: str, urls: Sequence[str] = (), detail: str = "") -> None:
+        """Mark a run failed with its one-line reason and technical detail; data untouched."""
         with self.engine.begin() as conn:
             conn.execute(
                 runs.update()
                 .where(runs.c.id == run_id)
                 .values(
-                    status="failed", finished_at=utcnow(), error=error, urls=json.dumps(list(urls))
+                    status="failed",
+                    finished_at=utcnow(),
+                    error=error,
+                    detail=detail,
+                    urls=json.dumps(list(urls)),
                 )
             )
+
+    def finish_unchanged(self, run_id: int, result: SourceResult) -> None:
+        """Mark a run 'unchanged': the source still publishes the stored release."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                runs.update().where(runs.c.id == run_id).values(
+                    status="unchanged", finished_at=utcnow(), release=result.release,
+                    **_provenance(result),
+                )
+            )  # fmt: skip
+
+    def previous(self, source: str, full: bool = False) -> Previous:
+        """The last good run's release and validators, and the years stored for `source`."""
+        query = (
+            sa.select(runs.c.release, runs.c.validators)
+            .where(runs.c.source == source, runs.c.status.in_(GOOD))
+            .order_by(runs.c.id.desc())
+            .limit(1)
+        )
+        years = (
+            sa.select(observations.c.year)
+            .distinct()
+            .where(observations.c.source == source, observations.c.value.is_not(None))
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+            stored = frozenset(int(y) for (y,) in conn.execute(years))
+        if row is None:
+            return Previous(full=full)
+        return Previous(row.release or "", json.loads(row.validators or "{}"), stored, full)
 
     def write_run(self, run_id: int, result: SourceResult) -> WriteSummary:
         """Store a source's result and finish its run, all in one transaction."""
@@ -187,14 +228,14 @@ class Store:
                 runs.update()
                 .where(runs.c.id == run_id)
                 .values(
-                    status="ok",
+                    status="partial" if result.refused else "ok",
+                    error=_refused_text(result.refused),
                     finished_at=utcnow(),
-                    urls=json.dumps(list(result.urls)),
-                    sha256=result.sha256,
                     release=result.release,
                     rows=summary.rows,
                     added=summary.added,
                     changed=summary.changed,
+                    **_provenance(result),
                 )
             )
         return summary
@@ -231,7 +272,7 @@ class Store:
             ).where(
                 runs.c.id.in_(
                     sa.select(sa.func.max(runs.c.id))
-                    .where(runs.c.status == "ok")
+                    .where(runs.c.status.in_(GOOD))
                     .group_by(runs.c.source)
                 )
             )
@@ -247,7 +288,9 @@ class Store:
 
     def has_success(self, source: str) -> bool:
         """Whether `source` has ever been stored successfully."""
-        query = sa.select(runs.c.id).where(runs.c.source == source, runs.c.status == "ok").limit(1)
+        query = (
+            sa.select(runs.c.id).where(runs.c.source == source, runs.c.status.in_(GOOD)).limit(1)
+        )
         with self.engine.connect() as conn:
             return conn.execute(query).first() is not None
 
@@ -282,6 +325,22 @@ class Store:
         with self.engine.connect() as conn:
             result = conn.execute(query)
             return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def _provenance(result: SourceResult) -> dict:
+    """The run columns that say where a result came from."""
+    return {
+        "urls": json.dumps(list(result.urls)),
+        "sha256": result.sha256,
+        "validators": json.dumps(dict(result.validators), sort_keys=True),
+        "bodies": json.dumps([b.__dict__ for b in result.bodies]),
+        "notes": "; ".join(result.notes),
+    }
+
+
+def _refused_text(refused: Sequence[str]) -> str:
+    """The one line a partial run carries."""
+    return f"refused by the source, kept as before: {', '.join(refused)}" if refused else ""
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

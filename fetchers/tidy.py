@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -73,8 +74,23 @@ class IndicatorMeta:
 
 
 @dataclass(frozen=True)
+class RawBody:
+    """One raw response body of a run: where it came from, its sha256, and where it is kept."""
+
+    url: str
+    sha256: str
+    path: str = ""  # a file under RAW_DIR, named by its sha256; "" when not kept
+
+
+@dataclass(frozen=True)
 class SourceResult:
-    """A source's complete answer: the tidy frame plus its provenance."""
+    """A source's complete answer: the tidy frame plus its provenance.
+
+    `refused` names indicators the source refused (the run is then 'partial': the rest is stored);
+    `unchanged` says the source's release equals the last good run's (nothing is stored);
+    `validators` are what tells the next run whether anything changed (URL, Content-Length, …);
+    `notes` are things a person should know about the run (e.g. a possibly cut response).
+    """
 
     source: str
     frame: pd.DataFrame
@@ -82,3 +98,18 @@ class SourceResult:
     urls: tuple[str, ...]
     sha256: str
     release: str
+    refused: tuple[str, ...] = ()
+    unchanged: bool = False
+    validators: Mapping[str, str] = field(default_factory=dict)
+    bodies: tuple[RawBody, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the store knows of a source's last good run, for incremental and no-change refreshes."""
+
+    release: str = ""
+    validators: Mapping[str, str] = field(default_factory=dict)
+    years: frozenset[int] = frozenset()  # years with at least one stored value
+    full: bool = False  # `fetchers run --full`: fetch everything whatever is stored

@@ -70,7 +70,7 @@ def test_xlsx_has_data_metadata_and_events_sheets(catalogue):
     headers = [c.value for c in book["Metadata"][1]]
     assert headers == list(exports.METADATA_COLUMNS)
     assert book["Metadata"]["H2"].value == "CC BY 4.0"
-    assert book["Events"]["A2"].value == "2005-01-01"
+    assert book["Events"]["A2"].value == load_events().events[0].start.isoformat()
 
 
 def test_zip_manifest_hashes_match_files():
