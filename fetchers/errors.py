@@ -29,3 +29,11 @@ class ValidationError(FetchError):
 
 class StoreError(Exception):
     """The store could not be read or written."""
+
+
+class RunLocked(StoreError):
+    """Another live process is refreshing this source; this run did not start."""
+
+
+class SuspiciousRelease(StoreError):
+    """A release would remove too many stored values; it was refused and the old data kept."""
