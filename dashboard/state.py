@@ -9,12 +9,14 @@ from dashboard.metrics import MODES
 
 SCALES = ("linear", "log")
 FIRST_YEAR, LAST_YEAR = 1960, 2100
+# The story first: the economy, military spending at constant prices and as a burden, and who
+# needs whom in trade. All but the trade share are in the bundled snapshot.
 DEFAULT_INDICATORS = (
     "NY.GDP.MKTP.CD",
-    "NE.EXP.GNFS.CD",
-    "MS.MIL.XPND.CD",
     "SIPRI.MILEX.CONSTANT_USD",
     "CMT.PARTNER_SHARE",
+    "NY.GDP.PCAP.CD",
+    "MS.MIL.XPND.GD.ZS",
 )
 PARAMS = ("ind", "c", "from", "to", "mode", "scale", "base", "ev")
 
