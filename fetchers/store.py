@@ -263,12 +263,17 @@ class Store:
         return frame
 
     def last_runs(self) -> pd.DataFrame:
-        """Per source: its latest run, plus the id, finish time and release of its last success."""
+        """Per source: its latest run, plus the id, time, release and kind of its last success."""
         latest = sa.select(sa.func.max(runs.c.id)).group_by(runs.c.source)
         frame = self._frame(sa.select(runs).where(runs.c.id.in_(latest)).order_by(runs.c.source))
         ok = self._frame(
             sa.select(
-                runs.c.source, runs.c.id, runs.c.finished_at, runs.c.release, runs.c.sha256
+                runs.c.source,
+                runs.c.id,
+                runs.c.finished_at,
+                runs.c.release,
+                runs.c.sha256,
+                runs.c.kind,
             ).where(
                 runs.c.id.in_(
                     sa.select(sa.func.max(runs.c.id))
@@ -282,6 +287,7 @@ class Store:
                 "finished_at": "last_ok_at",
                 "release": "last_ok_release",
                 "sha256": "last_ok_sha256",
+                "kind": "last_ok_kind",
             }
         )
         return frame.merge(ok, on="source", how="left")
