@@ -184,6 +184,13 @@ SETTINGS: tuple[Setting, ...] = (
         "`python -m fetchers schedule` process runs it.",
     ),
     Setting(
+        "SNAPSHOT",
+        "on",
+        _bool,
+        "Load the bundled starter snapshot (data/snapshot/) into an empty store at start; off "
+        "for an empty start.",
+    ),
+    Setting(
         "DASHBOARD_POLL_SECONDS",
         "30",
         _int_range(2, 3600),
@@ -225,6 +232,7 @@ class Settings:
     http_retries: int
     http_backoff: float
     scheduler: bool
+    snapshot: bool
     dashboard_poll_seconds: int
     public_url: str
     host: str
