@@ -51,6 +51,20 @@ def default_state(
     return ViewState(wanted, (), 1990, today_year, "absolute", "linear", 2014, categories)
 
 
+MAX_INDICATORS = 12  # a view with more charts than this is not a view anyone reads
+MAX_ITEMS_READ = 100  # list items looked at per field: bounds the work a hostile payload costs
+FIELDS = {  # ViewState field → link parameter
+    "indicators": "ind",
+    "comparators": "c",
+    "year_from": "from",
+    "year_to": "to",
+    "mode": "mode",
+    "scale": "scale",
+    "base_year": "base",
+    "categories": "ev",
+}
+
+
 def parse(
     search: str | None,
     default: ViewState,
@@ -59,36 +73,66 @@ def parse(
     categories: tuple[str, ...],
 ) -> tuple[ViewState, list[str]]:
     """State from a query string; anything invalid falls back to its default with a note."""
-    notes: list[str] = []
     text = (search or "").lstrip("?")
     if not text:
-        return default, notes
+        return default, []
     try:
-        query = parse_qs(text, keep_blank_values=True, max_num_fields=50)
+        query = parse_qs(text[:8000], keep_blank_values=True, max_num_fields=50)
     except ValueError:
         return default, ["The link's query string could not be read; showing the default view."]
-    state = default
-    for key in sorted(set(query) - set(PARAMS)):
-        notes.append(f"Unknown link parameter {_show(key)} ignored.")
+    notes = [
+        f"Unknown link parameter {_show(k)} ignored." for k in sorted(set(query) - set(PARAMS))
+    ]
     values = {k: v[-1] for k, v in query.items() if k in PARAMS}
+    view, more = coerce(values, default, indicators, comparators, categories)
+    return view, notes + more
+
+
+def from_data(
+    data: object,
+    default: ViewState,
+    indicators: tuple[str, ...],
+    comparators: tuple[str, ...],
+    categories: tuple[str, ...],
+) -> tuple[ViewState, list[str]]:
+    """State from a client's saved view (a dict of ViewState fields), checked like a link."""
+    if not isinstance(data, dict):
+        return default, ["The saved view could not be read; showing the default view."]
+    values = {FIELDS[k]: v for k, v in data.items() if k in FIELDS}
+    return coerce(values, default, indicators, comparators, categories)
+
+
+def coerce(
+    values: dict[str, object],
+    default: ViewState,
+    indicators: tuple[str, ...],
+    comparators: tuple[str, ...],
+    categories: tuple[str, ...],
+) -> tuple[ViewState, list[str]]:
+    """Check each link parameter's value (text, number or list); keep the valid, note the rest."""
+    notes: list[str] = []
+    state = default
     if "ind" in values:
         chosen, bad = _members(values["ind"], indicators)
         notes += [f"Unknown indicator {_show(b)} ignored." for b in bad]
+        if len(chosen) > MAX_INDICATORS:
+            notes.append(f"At most {MAX_INDICATORS} indicators are shown at once; kept the first.")
+            chosen = chosen[:MAX_INDICATORS]
         if chosen:
             state = replace(state, indicators=chosen)
         else:
             notes.append("No known indicator in the link; showing the default indicators.")
-    if "c" in values:
-        chosen, bad = _members(values["c"], comparators)
-        notes += [f"Unknown comparator country {_show(b)} ignored." for b in bad]
-        state = replace(state, comparators=chosen)
-    if "ev" in values:
-        chosen, bad = _members(values["ev"], categories)
-        notes += [f"Unknown event category {_show(b)} ignored." for b in bad]
-        state = replace(state, categories=chosen)
+    for key, field, allowed, what in (
+        ("c", "comparators", comparators, "comparator country"),
+        ("ev", "categories", categories, "event category"),
+    ):
+        if key in values:
+            chosen, bad = _members(values[key], allowed)
+            notes += [f"Unknown {what} {_show(b)} ignored." for b in bad]
+            state = replace(state, **{field: chosen})
     for key, field, allowed in (("mode", "mode", MODES), ("scale", "scale", SCALES)):
         if key in values:
-            if values[key] in allowed:
+            if isinstance(values[key], str) and values[key] in allowed:
                 state = replace(state, **{field: values[key]})
             else:
                 notes.append(
@@ -126,22 +170,32 @@ def serialise(state: ViewState, default: ViewState) -> str:
     return "?" + urlencode(pairs, safe=",")
 
 
-def _members(raw: str, allowed: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
-    """Comma-separated items split into known (in catalogue order) and unknown."""
-    items = [i.strip() for i in raw.split(",") if i.strip()]
-    known = tuple(a for a in allowed if a in items)
-    return known, [i for i in items if i not in allowed][:5]
+def _members(raw: object, allowed: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
+    """Items (a comma list or a list) split into known, in the given order without repeats, and
+    unknown; only the first MAX_ITEMS_READ items are looked at."""
+    if isinstance(raw, str):
+        items = raw.split(",", MAX_ITEMS_READ)[:MAX_ITEMS_READ]
+    elif isinstance(raw, list | tuple):
+        items = list(raw[:MAX_ITEMS_READ])
+    else:
+        return (), [str(raw)]
+    texts = [i.strip() if isinstance(i, str) else repr(i) for i in items]
+    known = tuple(dict.fromkeys(i for i in texts if i in allowed))
+    return known, [i for i in dict.fromkeys(texts) if i and i not in allowed][:5]
 
 
-def _year(raw: str) -> int | None:
-    """A plausible year, or None."""
-    if not raw.strip().isdigit() or len(raw.strip()) != 4:
+def _year(raw: object) -> int | None:
+    """A plausible year (text or whole number), or None."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw if FIRST_YEAR <= raw <= LAST_YEAR else None
+    if not isinstance(raw, str) or not raw.strip().isdigit() or len(raw.strip()) != 4:
         return None
     year = int(raw)
     return year if FIRST_YEAR <= year <= LAST_YEAR else None
 
 
-def _show(value: str) -> str:
+def _show(value: object) -> str:
     """A user-supplied value quoted and cut short for a note (always shown as plain text)."""
+    value = value if isinstance(value, str) else repr(value)[:200]
     text = value if len(value) <= 40 else value[:37] + "…"
     return repr(text)

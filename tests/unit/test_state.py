@@ -60,3 +60,43 @@ def test_partly_valid_link_keeps_the_valid_part():
 def test_long_values_are_cut_in_notes():
     _, notes = parse("?mode=" + "x" * 500)
     assert len(notes[0]) < 120
+
+
+def from_data(data):
+    return state.from_data(data, DEFAULT, INDICATORS, ("USA",), CATEGORIES)
+
+
+def test_saved_view_is_checked_like_a_link():
+    view, notes = from_data(
+        {"indicators": ["CMT.PARTNER_SHARE", "NY.GDP.MKTP.CD"], "year_from": 2001, "mode": "ratio"}
+    )
+    assert view.indicators == ("CMT.PARTNER_SHARE", "NY.GDP.MKTP.CD")  # the reader's order
+    assert (view.year_from, view.mode, notes) == (2001, "ratio", [])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"indicators": ["NY.GDP.MKTP.CD"] * 10_000},
+        {"indicators": [{"x": 1}, 3, None], "mode": ["absolute"], "year_from": "1990; DROP"},
+        {"year_from": True, "year_to": 10**30, "base_year": -5, "scale": None},
+        {"categories": "x" * 100_000, "comparators": 42},
+        "not a dict",
+        None,
+    ],
+)
+def test_hostile_saved_views_give_a_bounded_valid_state(data):
+    view, notes = from_data(data)
+    assert set(view.indicators) <= set(INDICATORS) and len(view.indicators) <= state.MAX_INDICATORS
+    assert len(set(view.indicators)) == len(view.indicators)
+    assert view.mode in ("absolute", "ratio", "indexed", "share")
+    assert state.FIRST_YEAR <= view.year_from <= view.year_to <= state.LAST_YEAR
+    assert all(len(n) < 200 for n in notes)
+    assert notes or data == {"indicators": ["NY.GDP.MKTP.CD"] * 10_000}  # only repeats: no note
+
+
+def test_duplicates_are_dropped_and_the_count_capped():
+    many = [f"I{n}" for n in range(20)]
+    view, notes = state.from_data({"indicators": many}, DEFAULT, tuple(many), (), CATEGORIES)
+    assert view.indicators == tuple(many[: state.MAX_INDICATORS])
+    assert any("At most" in n for n in notes)
