@@ -54,9 +54,28 @@ def tidy_export(observations: pd.DataFrame, last_runs: pd.DataFrame) -> pd.DataF
     return merged[list(EXPORT_COLUMNS)].reset_index(drop=True)
 
 
+# A spreadsheet treats a cell starting with one of these as a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula, prefixed with ' ; numbers untouched."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = [
+                f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
+                for v in out[column]
+            ]
+    out.columns = [
+        f"'{c}" if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in out.columns
+    ]
+    return out
+
+
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV in UTF-8, floats written shortest-exact, missing values as empty cells."""
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """CSV in UTF-8, floats written shortest-exact, missing values as empty cells, no formulas."""
+    return neutralise(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def metadata_frame(indicators: Sequence[Indicator], meta: pd.DataFrame) -> pd.DataFrame:
@@ -83,6 +102,19 @@ def metadata_frame(indicators: Sequence[Indicator], meta: pd.DataFrame) -> pd.Da
     return pd.DataFrame(rows, columns=list(METADATA_COLUMNS))
 
 
+EVENT_COLUMNS = (
+    "start",
+    "end",
+    "title",
+    "category",
+    "kind",
+    "summary",
+    "source",
+    "source_title",
+    "accessed",
+)
+
+
 def events_frame(events: Iterable[Event]) -> pd.DataFrame:
     """The timeline as a table."""
     return pd.DataFrame(
@@ -92,22 +124,29 @@ def events_frame(events: Iterable[Event]) -> pd.DataFrame:
                 "end": e.end.isoformat(),
                 "title": e.title,
                 "category": e.category,
+                "kind": e.kind,
                 "summary": e.summary,
                 "source": e.source,
+                "source_title": e.source_title,
+                "accessed": e.accessed.isoformat() if e.accessed else "",
             }
             for e in events
         ],
-        columns=["start", "end", "title", "category", "summary", "source"],
+        columns=list(EVENT_COLUMNS),
     )
 
 
-def to_xlsx_bytes(data: pd.DataFrame, metadata: pd.DataFrame, events: pd.DataFrame) -> bytes:
-    """A workbook with three sheets: Data, Metadata, Events."""
+def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """A workbook with one sheet per frame; text is stored as text, never as a formula."""
     out = io.BytesIO()
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        data.to_excel(writer, sheet_name="Data", index=False)
-        metadata.to_excel(writer, sheet_name="Metadata", index=False)
-        events.to_excel(writer, sheet_name="Events", index=False)
+        for name, frame in sheets.items():
+            neutralise(frame).to_excel(writer, sheet_name=name[:31], index=False)
+        for sheet in writer.book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":  # belt and braces: openpyxl guesses formulas
+                        cell.data_type = "s"
     return out.getvalue()
 
 

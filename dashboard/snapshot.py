@@ -142,7 +142,11 @@ class Snapshot:
 
     def _xlsx(self, view, countries) -> bytes:
         return exports.to_xlsx_bytes(
-            self._data(view, countries), self.metadata(view), self.events(view)
+            {
+                "Data": self._data(view, countries),
+                "Metadata": self.metadata(view),
+                "Events": self.events(view),
+            }
         )
 
     def _html(self, view, exported, charts, static_svgs=None) -> str:

@@ -63,7 +63,11 @@ def test_xlsx_has_data_metadata_and_events_sheets(catalogue):
     meta = exports.metadata_frame([catalogue.indicator("NY.GDP.MKTP.CD")], pd.DataFrame())
     events = exports.events_frame(load_events().events[:2])
     book = openpyxl.load_workbook(
-        io.BytesIO(exports.to_xlsx_bytes(exports.tidy_export(OBS, RUNS), meta, events))
+        io.BytesIO(
+            exports.to_xlsx_bytes(
+                {"Data": exports.tidy_export(OBS, RUNS), "Metadata": meta, "Events": events}
+            )
+        )
     )
     assert book.sheetnames == ["Data", "Metadata", "Events"]
     assert book["Data"]["E2"].value == 10.5
