@@ -184,6 +184,20 @@ SETTINGS: tuple[Setting, ...] = (
         "`python -m fetchers schedule` process runs it.",
     ),
     Setting(
+        "SCHEDULER_LEASE_SECONDS",
+        "120",
+        _int_range(10, 3600),
+        "Seconds a scheduler's (or a running refresh's) lease in the store lasts unless renewed; "
+        "when its holder dies, another scheduler takes over after this.",
+    ),
+    Setting(
+        "MAX_REMOVED_SHARE",
+        "0.05",
+        _float_range(0, 1),
+        "A release that would blank or drop more than this share of a series' stored values is "
+        "refused as suspicious and the old data kept; smaller removals are kept and noted.",
+    ),
+    Setting(
         "SNAPSHOT",
         "on",
         _bool,
@@ -232,6 +246,8 @@ class Settings:
     http_retries: int
     http_backoff: float
     scheduler: bool
+    scheduler_lease_seconds: int
+    max_removed_share: float
     snapshot: bool
     dashboard_poll_seconds: int
     public_url: str

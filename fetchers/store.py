@@ -3,22 +3,37 @@
 from __future__ import annotations
 
 import json
+import logging
 import math
+import os
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine, make_url
 
-from config.clock import utcnow
-from config.settings import ensure_sqlite_folder
-from fetchers.errors import StoreError
+from config.clock import format_time, parse_time, utcnow
+from fetchers import lease
+from fetchers.errors import RunLocked, StoreError, SuspiciousRelease
+from fetchers.lease import Holder
 from fetchers.tidy import COLUMNS, KEY, Previous, SourceResult
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SERIES = ("indicator", "country", "partner")
 
 metadata = sa.MetaData()
 # Run statuses: running → ok | partial (some indicators refused, the rest stored) | unchanged (the
-# source's release is the one stored) | failed. A good run is one whose data stand.
+# source's release is the one stored) | failed | interrupted (its process died). A good run is one
+# whose data stand.
 GOOD = ("ok", "partial", "unchanged")
 
 runs = sa.Table(
@@ -41,6 +56,11 @@ runs = sa.Table(
     sa.Column("rows", sa.Integer, default=0),
     sa.Column("added", sa.Integer, default=0),
     sa.Column("changed", sa.Integer, default=0),
+    # Who runs it, and when it last said it was alive: a run whose process died is 'interrupted'.
+    sa.Column("owner", sa.String(64)),
+    sa.Column("host", sa.String(255)),
+    sa.Column("pid", sa.Integer),
+    sa.Column("heartbeat_at", sa.String(32)),
 )
 
 
@@ -101,35 +121,111 @@ class WriteSummary:
     changed: int
 
 
-class Store:
-    """Read and write access to one database; create with `Store.open(url)`."""
+@dataclass(frozen=True)
+class Removal:
+    """Stored values of one series that a new release would blank or no longer carry."""
 
-    def __init__(self, engine: Engine) -> None:
+    indicator: str
+    country: str
+    partner: str
+    stored: int  # non-null values stored for the series
+    blanked: tuple[int, ...]  # years the release sends as empty
+    absent: tuple[int, ...]  # years the release covers but leaves out for this series
+
+    @property
+    def share(self) -> float:
+        """The share of the series' stored values that would go."""
+        return (len(self.blanked) + len(self.absent)) / self.stored
+
+    def text(self) -> str:
+        """'NY.GDP.MKTP.CD RUS: 2 of 30 values (7%) blanked 2021, 2022' for people."""
+        series = " ".join(p for p in (self.indicator, self.country, self.partner) if p)
+        parts = [f"blanked {_years(self.blanked)}"] if self.blanked else []
+        parts += [f"missing {_years(self.absent)}"] if self.absent else []
+        removed = len(self.blanked) + len(self.absent)
+        return f"{series}: {removed} of {self.stored} values ({self.share:.0%}) {', '.join(parts)}"
+
+
+class Store:
+    """Read and write access to one database; create with `Store.open(url)`.
+
+    Each source has one writer at a time (a lease named `run:<source>` taken by `start_run` and
+    given back when the run finishes); a live run's heartbeat renews it from a background thread.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        read_only: bool = False,
+        lease_seconds: int = 120,
+        max_removed_share: float = 0.05,
+    ) -> None:
         self.engine = engine
+        self.read_only = read_only
+        self.lease_seconds = lease_seconds
+        self.max_removed_share = max_removed_share
+        self.holder = lease.me()  # this store's identity for store-wide leases (the scheduler)
+        self._live: dict[int, tuple[str, Holder]] = {}  # run id → its lease name and holder
+        self._guard = threading.Lock()
+        self._beat: threading.Thread | None = None
 
     @classmethod
-    def open(cls, database_url: str) -> Store:
-        """Connect (creating the SQLite folder and the tables if needed)."""
-        ensure_sqlite_folder(database_url)
-        try:
-            engine = sa.create_engine(database_url)
-            if engine.dialect.name == "sqlite":
-                sa.event.listen(engine, "connect", _sqlite_pragmas)
-            metadata.create_all(engine)
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"cannot open the store at {database_url}: {exc}") from exc
-        return cls(engine)
+    def open(
+        cls, database_url: str, *, lease_seconds: int = 120, max_removed_share: float = 0.05
+    ) -> Store:
+        """Connect, create or upgrade the schema, and mark runs left by dead processes.
+
+        Every failure is one StoreError line without the password or SQL; a SQLite file that
+        cannot be written is opened read-only.
+        """
+        url = _normalise(database_url)
+        engine, read_only = _connect(url)
+        store = cls(
+            engine,
+            read_only=read_only,
+            lease_seconds=lease_seconds,
+            max_removed_share=max_removed_share,
+        )
+        if not read_only:
+            store.mark_interrupted()
+        return store
+
+    def close(self) -> None:
+        """Stop the heartbeat and close the connections."""
+        with self._guard:
+            self._live.clear()
+        self.engine.dispose()
 
     # --- writing -------------------------------------------------------------------------
     def start_run(self, source: str, kind: str = "fetch") -> int:
-        """Record that a run began; returns its id."""
-        with self.engine.begin() as conn:
-            result = conn.execute(
-                runs.insert().values(
-                    source=source, kind=kind, started_at=utcnow(), status="running"
-                )
-            )
-            return int(result.inserted_primary_key[0])
+        """Take the source's lease and record that a run began; returns its id.
+
+        Raises RunLocked (naming the holder) when a live process is already running `source`.
+        """
+        if self.read_only:
+            raise StoreError("the store is open read-only: no run can be recorded")
+        self.mark_interrupted()
+        name, holder = f"run:{source}", lease.me()
+        try:
+            other = lease.acquire(self.engine, name, holder, self.lease_seconds)
+            if other is not None:
+                raise RunLocked(f"{source} is already being refreshed by {other.describe()}")
+            with self.engine.begin() as conn:
+                now = utcnow()
+                result = conn.execute(
+                    runs.insert().values(
+                        source=source, kind=kind, started_at=now, status="running",
+                        owner=holder.owner, host=holder.host, pid=holder.pid, heartbeat_at=now,
+                    )
+                )  # fmt: skip
+                run_id = int(result.inserted_primary_key[0])
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"starting a run of {source} failed: {_reason(exc)}") from exc
+        with self._guard:
+            self._live[run_id] = (name, holder)
+        self._start_heartbeat()
+        return run_id
 
     def fail_run(self, run_id: int, error: str, urls: Sequence[str] = (), detail: str = "") -> None:
         """Mark a run failed with its one-line reason and technical detail; data untouched."""
@@ -145,6 +241,7 @@ class Store:
                     urls=json.dumps(list(urls)),
                 )
             )
+            self._release(conn, run_id)
 
     def finish_unchanged(self, run_id: int, result: SourceResult) -> None:
         """Mark a run 'unchanged': the source still publishes the stored release."""
@@ -155,6 +252,51 @@ class Store:
                     **_provenance(result),
                 )
             )  # fmt: skip
+            self._release(conn, run_id)
+
+    def mark_interrupted(self) -> int:
+        """Mark runs whose process died (or stopped beating) 'interrupted'; returns how many."""
+        now = datetime.now(UTC)
+        with self.engine.connect() as conn:
+            running = conn.execute(sa.select(*_RUN_OWNER).where(runs.c.status == "running")).all()
+        dead = [row for row in running if not self._alive(row._asdict(), now)]
+        if not dead:
+            return 0
+        with self.engine.begin() as conn:
+            for row in dead:
+                conn.execute(
+                    runs.update()
+                    .where(runs.c.id == row.id, runs.c.status == "running")
+                    .values(
+                        status="interrupted",
+                        finished_at=utcnow(),
+                        error=_interrupted_text(row._asdict()),
+                    )
+                )
+                if row.owner:
+                    conn.execute(sa.delete(lease.leases).where(lease.leases.c.owner == row.owner))
+        return len(dead)
+
+    def hold_lease(self, name: str, seconds: int) -> bool:
+        """Take or renew the store-wide lease `name` (e.g. 'scheduler'); whether this store holds it."""
+        if self.read_only:
+            return False
+        try:
+            return lease.acquire(self.engine, name, self.holder, seconds) is None
+        except sa.exc.SQLAlchemyError as exc:
+            log.warning("could not renew the %s lease: %s", name, _reason(exc))
+            return False
+
+    def release_lease(self, name: str) -> None:
+        """Give up the store-wide lease `name` if this store holds it."""
+        with self.engine.begin() as conn:
+            lease.release(conn, name, self.holder.owner)
+
+    def lease_holder(self, name: str) -> Holder | None:
+        """Who holds lease `name`, if a live holder does."""
+        with self.engine.connect() as conn:
+            holder = lease.current_holder(conn, name)
+        return holder if holder and lease.alive(holder, datetime.now(UTC)) else None
 
     def previous(self, source: str, full: bool = False) -> Previous:
         """The last good run's release and validators, and the years stored for `source`."""
@@ -181,12 +323,19 @@ class Store:
         try:
             return self._write_run(run_id, result)
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"writing run {run_id} of {result.source} failed: {exc}") from exc
+            log.warning("writing run %s failed: %s", run_id, exc)
+            raise StoreError(
+                f"writing run {run_id} of {result.source} failed: {_reason(exc)}"
+            ) from exc
 
     def _write_run(self, run_id: int, result: SourceResult) -> WriteSummary:
         new = result.frame
         with self.engine.begin() as conn:
             old = _current(conn, result.source)
+            gone = removals(old, new, result.refused)
+            suspicious = [r for r in gone if r.share > self.max_removed_share]
+            if suspicious:
+                raise SuspiciousRelease(_suspicious_text(suspicious, self.max_removed_share))
             added, revised = _diff(old, new)
             if not added.empty:
                 conn.execute(observations.insert(), _rows(added, run_id))
@@ -235,9 +384,10 @@ class Store:
                     rows=summary.rows,
                     added=summary.added,
                     changed=summary.changed,
-                    **_provenance(result),
+                    **_provenance(result, [r.text() for r in gone]),
                 )
             )
+            self._release(conn, run_id)
         return summary
 
     # --- reading -------------------------------------------------------------------------
@@ -290,12 +440,22 @@ class Store:
                 "kind": "last_ok_kind",
             }
         )
-        return frame.merge(ok, on="source", how="left")
+        frame = frame.merge(ok, on="source", how="left")
+        text = [c for c in frame.columns if c not in ("id", "pid", "rows", "added", "changed")]
+        frame[text] = frame[text].astype(object).where(frame[text].notna(), "")
+        # A run whose process died shows as interrupted before anyone writes that down.
+        now = datetime.now(UTC)
+        for i, row in frame.iterrows():
+            if row["status"] == "running" and not self._alive(row.to_dict(), now):
+                frame.loc[i, ["status", "error"]] = ["interrupted", _interrupted_text(row)]
+        return frame
 
     def has_success(self, source: str) -> bool:
-        """Whether `source` has ever been stored successfully."""
+        """Whether `source` has ever been fetched successfully (a bundled snapshot does not count)."""
         query = (
-            sa.select(runs.c.id).where(runs.c.source == source, runs.c.status.in_(GOOD)).limit(1)
+            sa.select(runs.c.id)
+            .where(runs.c.source == source, runs.c.status.in_(GOOD), runs.c.kind != "snapshot")
+            .limit(1)
         )
         with self.engine.connect() as conn:
             return conn.execute(query).first() is not None
@@ -332,21 +492,252 @@ class Store:
             result = conn.execute(query)
             return pd.DataFrame(result.all(), columns=list(result.keys()))
 
+    # --- leases and heartbeats -----------------------------------------------------------
+    def _alive(self, run: dict, now: datetime) -> bool:
+        """Whether a running run's process may still be working on it."""
+        beat = run.get("heartbeat_at") or run.get("started_at")
+        expires = format_time(parse_time(beat) + timedelta(seconds=self.lease_seconds))
+        pid = run.get("pid")
+        if not run.get("host") or pid is None or pd.isna(pid):  # a run from before heartbeats
+            return expires >= format_time(now)
+        return lease.alive(Holder(run.get("owner") or "", run["host"], int(pid), expires), now)
 
-def _provenance(result: SourceResult) -> dict:
-    """The run columns that say where a result came from."""
+    def _release(self, conn: sa.Connection, run_id: int) -> None:
+        """Give back a finished run's lease (inside the transaction that finishes it)."""
+        with self._guard:
+            name, holder = self._live.pop(run_id, ("", None))
+        if holder is not None:
+            lease.release(conn, name, holder.owner)
+
+    def _start_heartbeat(self) -> None:
+        """Start the thread that keeps this store's live runs and their leases fresh."""
+        with self._guard:
+            if self._beat is None or not self._beat.is_alive():
+                self._beat = threading.Thread(target=self._heartbeat, name="store-heartbeat")
+                self._beat.daemon = True
+                self._beat.start()
+
+    def _heartbeat(self) -> None:
+        """Every third of the lease, renew each live run's lease and heartbeat; stop when idle."""
+        while True:
+            threading.Event().wait(max(self.lease_seconds / 3, 0.2))
+            with self._guard:
+                live = dict(self._live)
+                if not live:
+                    self._beat = None
+                    return
+            for run_id, (name, holder) in live.items():
+                try:
+                    other = lease.acquire(self.engine, name, holder, self.lease_seconds)
+                    with self.engine.begin() as conn:
+                        conn.execute(
+                            runs.update()
+                            .where(runs.c.id == run_id, runs.c.status == "running")
+                            .values(heartbeat_at=utcnow())
+                        )
+                except sa.exc.SQLAlchemyError as exc:
+                    log.warning("heartbeat of run %s failed: %s", run_id, _reason(exc))
+                    continue
+                if other is not None:
+                    log.warning("run %s lost its lease to %s", run_id, other.describe())
+
+
+_RUN_OWNER = (runs.c.id, runs.c.started_at, runs.c.owner, runs.c.host, runs.c.pid,
+              runs.c.heartbeat_at)  # fmt: skip
+
+
+def _provenance(result: SourceResult, notes: Sequence[str] = ()) -> dict:
+    """The run columns that say where a result came from (and what a person should know)."""
     return {
         "urls": json.dumps(list(result.urls)),
         "sha256": result.sha256,
         "validators": json.dumps(dict(result.validators), sort_keys=True),
         "bodies": json.dumps([b.__dict__ for b in result.bodies]),
-        "notes": "; ".join(result.notes),
+        "notes": "; ".join([*result.notes, *notes]),
     }
+
+
+def removals(old: pd.DataFrame, new: pd.DataFrame, refused: Sequence[str] = ()) -> list[Removal]:
+    """Per series, stored values that `new` blanks or leaves out, within the years `new` covers.
+
+    Years outside the release (a routine refresh asks only for recent years) and indicators the
+    source refused are not removals: their stored values simply stand.
+    """
+    stored = old[pd.to_numeric(old["value"]).notna() & ~old["indicator"].isin(list(refused))]
+    if stored.empty or new.empty:
+        return []
+    merged = stored[list(KEY)].merge(new[[*KEY, "value"]], on=list(KEY), how="left", indicator=True)
+    covered = merged["year"].isin(set(new["year"]))
+    merged["blanked"] = covered & (merged["_merge"] == "both") & merged["value"].isna()
+    merged["absent"] = covered & (merged["_merge"] == "left_only")
+    out = []
+    for (indicator, country, partner), rows in merged.groupby(list(SERIES), sort=True):
+        if rows["blanked"].any() or rows["absent"].any():
+            out.append(
+                Removal(
+                    indicator, country, partner, len(rows),
+                    tuple(sorted(int(y) for y in rows.loc[rows["blanked"], "year"])),
+                    tuple(sorted(int(y) for y in rows.loc[rows["absent"], "year"])),
+                )
+            )  # fmt: skip
+    return out
+
+
+def _suspicious_text(suspicious: Sequence[Removal], limit: float) -> str:
+    """The one line a refused release carries."""
+    named = "; ".join(r.text() for r in suspicious[:3])
+    more = f"; and {len(suspicious) - 3} more series" if len(suspicious) > 3 else ""
+    return (
+        f"suspicious release refused, stored data kept: it would remove more than "
+        f"{limit:.0%} of a series ({named}{more})"
+    )
+
+
+def _years(years: Sequence[int]) -> str:
+    """'2019–2021, 2023' for a sorted run of years."""
+    spans: list[list[int]] = []
+    for year in years:
+        if spans and year == spans[-1][1] + 1:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
+
+
+def _interrupted_text(run) -> str:
+    """The one line an interrupted run carries."""
+    who = f"{run['host']}, pid {int(run['pid'])}" if run["host"] else "an older version"
+    return f"interrupted: the process running it stopped ({who})"
+
+
+def _reason(exc: BaseException) -> str:
+    """The database's own first line about a failure, without the SQL SQLAlchemy adds."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = str(orig).strip().splitlines()
+    return f"{type(orig).__name__}: {lines[0]}" if lines else type(orig).__name__
+
+
+def _normalise(database_url: str) -> sa.URL:
+    """Parse the URL; a bare postgresql:// means the psycopg (3) driver."""
+    try:
+        url = make_url(database_url)
+    except sa.exc.ArgumentError as exc:
+        raise StoreError("DATABASE_URL is not a database URL") from exc
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def _connect(url: sa.URL) -> tuple[Engine, bool]:
+    """An engine on an up-to-date schema, and whether it is read-only (SQLite only)."""
+    shown = url.render_as_string(hide_password=True)
+    sqlite = url.get_backend_name() == "sqlite"
+    path = (
+        Path(url.database).expanduser()
+        if sqlite and url.database not in (None, "", ":memory:")
+        else None
+    )
+    read_only = False
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the folder of the store file {path.name}: {exc.strerror}"
+            ) from exc
+        read_only = path.exists() and not (
+            os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+        )
+        if read_only:
+            url = make_url(f"sqlite:///file:{path}?mode=ro&uri=true")
+    try:
+        engine = sa.create_engine(url)
+    except ImportError as exc:
+        raise StoreError(
+            "PostgreSQL needs the psycopg driver: pip install 'psycopg[binary]'"
+            if url.get_backend_name() == "postgresql"
+            else f"the database driver for {url.drivername} is not installed"
+        ) from exc
+    if sqlite:
+        sa.event.listen(engine, "connect", _sqlite_pragmas_ro if read_only else _sqlite_pragmas)
+    name = path.name if path is not None else shown
+    try:
+        if sqlite:
+            _check_sqlite(engine, name)
+        if read_only:
+            _check_current(engine, name)
+        else:
+            _migrate(engine)
+    except sa.exc.DatabaseError as exc:
+        if sqlite and "not a database" in str(exc.orig):
+            raise StoreError(_damaged(name, "not a database file")) from exc
+        raise StoreError(f"cannot open the store {name}: {_reason(exc)}") from exc
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(f"cannot open the store {name}: {_reason(exc)}") from exc
+    return engine, read_only
+
+
+def _damaged(name: str, detail: str) -> str:
+    return f"the store file {name} is damaged ({detail}): restore it from a backup or delete it to start again"
+
+
+def _check_sqlite(engine: Engine, name: str) -> None:
+    """PRAGMA quick_check: a damaged file is one clear line, not a traceback later."""
+    with engine.connect() as conn:
+        problems = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check")]
+    if problems != ["ok"]:
+        raise StoreError(_damaged(name, problems[0] if problems else "no answer"))
+
+
+def _alembic(conn: sa.Connection) -> Config:
+    """An Alembic config that migrates over `conn`."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    return config
+
+
+def _migrate(engine: Engine) -> None:
+    """Create or upgrade the schema to the newest revision, one process at a time.
+
+    A store made before migrations existed (tables, no version table) is stamped with the first
+    revision, then upgraded.
+    """
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock: other openers wait here
+        else:
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(7205761234)"))
+        tables = set(sa.inspect(conn).get_table_names())
+        config = _alembic(conn)
+        if "runs" in tables and "alembic_version" not in tables:
+            command.stamp(config, "0001")
+        command.upgrade(config, "head")
+        conn.commit()
+
+
+def _check_current(engine: Engine, name: str) -> None:
+    """A read-only store must already have this version's schema."""
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current != head:
+        raise StoreError(
+            f"the store {name} is read-only and was made by another version "
+            f"(schema {current or 'unversioned'}, this version needs {head})"
+        )
 
 
 def _refused_text(refused: Sequence[str]) -> str:
     """The one line a partial run carries."""
     return f"refused by the source, kept as before: {', '.join(refused)}" if refused else ""
+
+
+def _sqlite_pragmas_ro(dbapi_connection, _record) -> None:
+    """A read-only store: no journal changes, no writes."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.close()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -1,0 +1,115 @@
+"""Leases in the database: one holder per name (a source's run, the scheduler), with an expiry."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from config.clock import format_time, parse_time
+
+metadata = sa.MetaData()
+
+leases = sa.Table(
+    "leases",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("owner", sa.String(64), nullable=False),
+    sa.Column("host", sa.String(255), nullable=False),
+    sa.Column("pid", sa.Integer, nullable=False),
+    sa.Column("acquired_at", sa.String(32), nullable=False),
+    sa.Column("expires_at", sa.String(32), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds (or wants) a lease: a unique owner token, its host and process id."""
+
+    owner: str
+    host: str
+    pid: int
+    expires_at: str = ""
+
+    def describe(self) -> str:
+        """'host pid 123' for people."""
+        return f"{self.host} pid {self.pid}"
+
+
+def me() -> Holder:
+    """A fresh owner token for this process."""
+    return Holder(uuid.uuid4().hex, socket.gethostname(), os.getpid())
+
+
+def alive(holder: Holder, now: datetime) -> bool:
+    """Whether a holder can still be running: not expired, and its process alive if on this host."""
+    if holder.expires_at and parse_time(holder.expires_at) < now:
+        return False
+    if holder.host != socket.gethostname():
+        return True
+    try:
+        os.kill(holder.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # a live process of another user
+        return True
+    return True
+
+
+def acquire(engine: sa.Engine, name: str, holder: Holder, seconds: int) -> Holder | None:
+    """Take or renew lease `name` for `holder`: None when held, else who holds it instead.
+
+    Safe under concurrency on SQLite and PostgreSQL: the insert is guarded by the primary key and
+    a takeover is a conditional update that only one writer can win. Each step is its own
+    transaction, so a lost race never leaves a failed transaction behind.
+    """
+    now = datetime.now(UTC)
+    values = {
+        "owner": holder.owner,
+        "host": holder.host,
+        "pid": holder.pid,
+        "acquired_at": format_time(now),
+        "expires_at": format_time(now + timedelta(seconds=seconds)),
+    }
+    with engine.connect() as conn:
+        current = current_holder(conn, name)
+    if current is None:
+        try:
+            with engine.begin() as conn:
+                conn.execute(leases.insert().values(name=name, **values))
+            return None
+        except sa.exc.IntegrityError:
+            with engine.connect() as conn:
+                current = current_holder(conn, name)
+            if current is None:  # taken and released in between: let the caller try later
+                return Holder("", "another process", 0)
+    if current.owner != holder.owner and alive(current, now):
+        return current
+    if current.owner == holder.owner:
+        values.pop("acquired_at")
+    with engine.begin() as conn:
+        taken = conn.execute(
+            leases.update()
+            .where(leases.c.name == name, leases.c.owner == current.owner)
+            .values(**values)
+        ).rowcount
+        return None if taken == 1 else (current_holder(conn, name) or current)
+
+
+def release(conn: sa.Connection, name: str, owner: str) -> None:
+    """Give up lease `name` if `owner` holds it."""
+    conn.execute(sa.delete(leases).where(leases.c.name == name, leases.c.owner == owner))
+
+
+def current_holder(conn: sa.Connection, name: str) -> Holder | None:
+    """Who holds lease `name` now (possibly expired), if anyone."""
+    row = conn.execute(
+        sa.select(leases.c.owner, leases.c.host, leases.c.pid, leases.c.expires_at).where(
+            leases.c.name == name
+        )
+    ).first()
+    return Holder(row.owner, row.host, int(row.pid), row.expires_at) if row else None
