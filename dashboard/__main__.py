@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from config.catalogue import CatalogueError, load_catalogue
+from config.files import write_atomic
 from config.settings import SettingsError, load_settings
 from fetchers.errors import StoreError
 from fetchers.store import Store
@@ -39,6 +40,7 @@ def serve(settings, catalogue) -> int:
     """Start the in-process scheduler (unless told not to) and serve the app."""
     from config.events import EventsError
     from dashboard.app import create_app
+    from dashboard.security import QuietRequestHandler
     from fetchers.scheduler import build_scheduler, should_run_in_process
 
     try:
@@ -48,7 +50,12 @@ def serve(settings, catalogue) -> int:
         return 2
     if should_run_in_process(settings, os.environ):
         build_scheduler(settings, catalogue, Store.open(settings.database_url)).start()
-    app.run(host=settings.host, port=settings.port, debug=settings.dash_debug)
+    app.run(
+        host=settings.host,
+        port=settings.port,
+        debug=settings.dash_debug,
+        request_handler=QuietRequestHandler,
+    )
     return 0
 
 
@@ -56,7 +63,7 @@ def export(argv: list[str], settings, catalogue) -> int:
     """Write one export of a view, as the page would, with no server running."""
     from config.events import EventsError, load_events
     from dashboard.model import Model
-    from dashboard.snapshot import FORMATS, EmptySelection, Snapshot
+    from dashboard.snapshot import FORMATS, ExportRefused, Snapshot
 
     parser = argparse.ArgumentParser(
         prog="python -m dashboard export",
@@ -92,7 +99,7 @@ def export(argv: list[str], settings, catalogue) -> int:
     )
     try:
         _, data = Snapshot(model, settings).build(view, args.format, indicator, countries)
-    except EmptySelection as exc:
+    except ExportRefused as exc:
         return _fail(str(exc), 1)
     except (StoreError, RuntimeError) as exc:
         return _fail(f"export failed: {exc}", 1)
@@ -100,9 +107,9 @@ def export(argv: list[str], settings, catalogue) -> int:
         sys.stdout.buffer.write(data)
         return 0
     try:
-        args.out.write_bytes(data)
+        write_atomic(args.out, data)
     except OSError as exc:
-        return _fail(f"cannot write {args.out}: {exc.strerror}", 1)
+        return _fail(f"cannot write {args.out}: {exc.strerror}; nothing was changed", 1)
     print(f"wrote {args.out} ({len(data):,} bytes, {args.format})")
     return 0
 

@@ -9,9 +9,10 @@ from dash import Dash
 from config.catalogue import load_catalogue
 from config.events import load_events
 from config.settings import Settings, load_settings
-from dashboard import callbacks, downloads, layout
+from dashboard import callbacks, downloads, layout, security
 from dashboard.model import DERIVED, Model
 from dashboard.snapshot import Snapshot
+from fetchers.starter import ensure_loaded
 from fetchers.store import Store
 
 
@@ -20,6 +21,7 @@ def create_app(settings: Settings) -> Dash:
     catalogue = load_catalogue()
     timeline = load_events()
     store = Store.open(settings.database_url)
+    ensure_loaded(store, settings, catalogue)  # an empty store starts from the bundled snapshot
     model = Model(store, settings, catalogue, timeline)
     app = Dash(
         __name__,
@@ -38,6 +40,7 @@ def create_app(settings: Settings) -> Dash:
     )
     callbacks.register(app, model)
     downloads.register(app, Snapshot(model, settings))
+    security.harden(app)  # last: its script hashes cover every callback registered above
     return app
 
 

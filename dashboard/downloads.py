@@ -9,7 +9,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
 
 from dashboard import state
 from dashboard.layout import EXPORTS
-from dashboard.snapshot import EmptySelection, Snapshot
+from dashboard.snapshot import ExportRefused, Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ def build(snapshot: Snapshot, data: dict | None, fmt: str, indicator: str | None
         return no_update, "The view is still loading."
     try:
         name, body = snapshot.build(state.from_dict(data), fmt, indicator)
-    except EmptySelection as exc:
+    except ExportRefused as exc:
         return no_update, dbc.Badge(str(exc), color="warning")
     except RuntimeError as exc:
         log.exception("export %s failed", fmt)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 
@@ -17,10 +18,22 @@ from dashboard.layout import MODE_LABELS
 from dashboard.model import Model
 
 FORMATS = ("csv", "xlsx", "png", "svg", "pdf", "html", "zip")
+REPORT_WAIT_SECONDS = 20
 
 
-class EmptySelection(ValueError):
+REPORTS = ("pdf", "zip")  # the artefacts that start chromium: at most REPORT_WORKERS at once
+
+
+class ExportRefused(ValueError):
+    """An export cannot be built for this view now; the message says why, for people."""
+
+
+class EmptySelection(ExportRefused):
     """The view selects no stored data."""
+
+
+class ExportBusy(ExportRefused):
+    """Every report slot is taken; try again shortly."""
 
 
 class Snapshot:
@@ -28,6 +41,7 @@ class Snapshot:
 
     def __init__(self, model: Model, settings: Settings) -> None:
         self.model, self.settings = model, settings
+        self._reports = threading.BoundedSemaphore(settings.report_workers)
 
     # --- pieces -------------------------------------------------------------------------------
     def data(self, view: state.ViewState, countries: list[str] | None = None) -> pd.DataFrame:
@@ -91,7 +105,23 @@ class Snapshot:
         indicator: str | None = None,
         countries: list[str] | None = None,
     ) -> tuple[str, bytes]:
-        """(file name, bytes) of one export; images need `indicator` when several are shown."""
+        """(file name, bytes) of one export; images need `indicator` when several are shown.
+
+        Reports (PDF, ZIP) wait up to REPORT_WAIT_SECONDS for one of REPORT_WORKERS slots, then
+        are refused as busy: a burst of clicks cannot start dozens of chromium processes.
+        """
+        if fmt in REPORTS and not indicator:
+            if not self._reports.acquire(timeout=REPORT_WAIT_SECONDS):
+                raise ExportBusy(
+                    "The server is busy building other reports; try again in a minute."
+                )
+            try:
+                return self._build(view, fmt, indicator, countries)
+            finally:
+                self._reports.release()
+        return self._build(view, fmt, indicator, countries)
+
+    def _build(self, view, fmt, indicator, countries) -> tuple[str, bytes]:
         exported = datetime.now(UTC)
         titles = [self.model.titles[i] for i in view.indicators]
         if fmt == "csv":
