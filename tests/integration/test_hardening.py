@@ -1,0 +1,78 @@
+"""Hostile requests against the real app (Flask test client over a seeded SQLite store)."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from dashboard.app import create_app
+from tests.support.seed import seed
+
+
+@pytest.fixture
+def client(settings, store, catalogue):
+    seed(store, catalogue)
+    return create_app(settings).server.test_client()
+
+
+def callbacks_reading(client, component: str) -> list[dict]:
+    """The app's callbacks that take `component` (e.g. 'view.data') as an input."""
+    deps = client.get("/_dash-dependencies").get_json()
+    return [d for d in deps if any(f"{i['id']}.{i['property']}" == component for i in d["inputs"])]
+
+
+def payload(dep: dict, view: object) -> dict:
+    """A callback request as the browser sends it, with `view` as the saved view."""
+    inputs = [
+        {"id": i["id"], "property": i["property"], "value": view if i["id"] == "view" else 1}
+        for i in dep["inputs"]
+    ]
+    states = [{"id": s["id"], "property": s["property"], "value": None} for s in dep["state"]]
+    return {"output": dep["output"], "outputs": _outputs(dep["output"]), "inputs": inputs,
+            "changedPropIds": ["view.data"], "state": states}  # fmt: skip
+
+
+def _outputs(spec: str) -> list[dict] | dict:
+    parts = [p for p in spec.strip(".").split("...") if p]
+    outs = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]} for p in parts]
+    return outs if spec.startswith("..") else outs[0]
+
+
+HOSTILE_VIEWS = [
+    {"indicators": ["NY.GDP.MKTP.CD"] * 10_000, "year_from": 1990, "year_to": 2020},
+    {"indicators": "x" * 100_000},
+    {"indicators": [{"$ne": 1}], "mode": ["ratio"], "year_from": "DROP TABLE runs"},
+    {"year_from": 10**40, "year_to": -1, "base_year": None, "categories": 5},
+    ["not", "a", "dict"],
+    "string",
+]
+
+
+@pytest.mark.parametrize("view", HOSTILE_VIEWS)
+def test_hostile_saved_views_get_a_quick_answer_never_a_500(client, view):
+    for dep in callbacks_reading(client, "view.data"):
+        began = time.monotonic()
+        response = client.post("/_dash-update-component", json=payload(dep, view))
+        elapsed = time.monotonic() - began
+        assert response.status_code < 500, response.get_data(as_text=True)[:300]
+        assert elapsed < 2.0
+        assert len(response.get_data()) < 600_000
+
+
+def test_an_oversized_body_is_refused_with_413(client):
+    body = json.dumps({"x": "y" * 400_000})
+    response = client.post("/_dash-update-component", data=body, content_type="application/json")
+    assert response.status_code == 413
+
+
+def test_every_response_carries_the_security_headers(client):
+    for path in ("/", "/_dash-layout", "/_dash-dependencies"):
+        headers = client.get(path).headers
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert "Server" not in headers
