@@ -2,38 +2,57 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 
-from config.clock import format_time, parse_time
+from config.catalogue import Catalogue
+from config.clock import format_time, parse_time, short
 from config.settings import Settings
+
+SNAPSHOT = "snapshot"  # the kind of a run that loaded the bundled starter snapshot
+FAILING = ("failed", "interrupted")  # a last run whose data did not land
+REASON_MAX = 160  # characters of a failure's one-line reason shown to people
+_URL_IN_PARENS = re.compile(r"\s*\((?:https?|file)://[^)]*\)")
+_URL = re.compile(r"(?:https?|file)://\S+")
 
 
 @dataclass(frozen=True)
 class SourceStatus:
-    """How one source stands: last run, last success, its age and whether it is stale."""
+    """How one source stands: last run, last success, its age, staleness and the data's origin."""
 
     source: str
     last_status: str
     last_at: str
-    error: str
+    error: str  # the failure's one-line reason for people (never the technical detail)
     last_ok_at: str
     release: str
     age_hours: float | None
     stale: bool
     next_attempt: str
+    snapshot: bool = False  # the data shown are the bundled snapshot's, not a live fetch's
 
     def line(self) -> str:
-        """One human-readable line."""
-        text = f"{self.source}: last run {self.last_status} at {self.last_at}"
-        if self.last_status == "failed":
-            text += f" ({self.error}); next attempt around {self.next_attempt}"
+        """One human-readable line for `fetchers status`."""
+        if self.last_status == "running":
+            text = f"{self.source}: a run is under way since {short(self.last_at)}"
+        else:
+            text = f"{self.source}: last run {self.last_status} at {short(self.last_at)}"
+        if self.last_status in FAILING:
+            text += f" ({self.error or 'no reason recorded'}); next attempt around "
+            text += short(self.next_attempt)
         if not self.last_ok_at:
             return text + "; never fetched successfully"
+        if self.snapshot:
+            return (
+                f"{text}; never fetched successfully from the source: showing the bundled "
+                f"snapshot, release {self.release or 'unknown'}"
+            )
         return (
-            f"{text}; data fetched {self.last_ok_at} ({self.age_hours:.1f} h ago"
+            f"{text}; data fetched {short(self.last_ok_at)} ({self.age_hours:.1f} h ago"
             f"{', STALE' if self.stale else ''}), release {self.release or 'unknown'}"
         )
 
@@ -45,22 +64,98 @@ def source_statuses(
     now = now or datetime.now(UTC)
     out = []
     for row in last_runs.to_dict("records"):
-        ok_at = row.get("last_ok_at") if isinstance(row.get("last_ok_at"), str) else ""
+        ok_at = _text(row.get("last_ok_at"))
+        snapshot = bool(ok_at) and _text(row.get("last_ok_kind")) == SNAPSHOT
         age = (now - parse_time(ok_at)).total_seconds() / 3600 if ok_at else None
         hours = settings.refresh_hours(row["source"])
-        finished = row["finished_at"] or row["started_at"]
-        retry = parse_time(finished) + timedelta(minutes=settings.retry_failed_minutes)
+        last_at = _text(row.get("finished_at")) or _text(row.get("started_at"))
+        retry = parse_time(last_at) + timedelta(minutes=settings.retry_failed_minutes)
         out.append(
             SourceStatus(
                 source=row["source"],
                 last_status=row["status"],
-                last_at=finished,
-                error=row["error"] or "",
+                last_at=last_at,
+                error=plain_reason(_text(row.get("error")), row["source"]),
                 last_ok_at=ok_at,
-                release=row.get("last_ok_release") if ok_at else "",
+                release=_text(row.get("last_ok_release")) if ok_at else "",
                 age_hours=age,
-                stale=bool(age is not None and hours and age > 2 * hours),
+                # The snapshot's age says nothing about the source: it is labelled instead.
+                stale=bool(not snapshot and age is not None and hours and age > 2 * hours),
                 next_attempt=format_time(retry),
+                snapshot=snapshot,
             )
         )
     return out
+
+
+def header_line(statuses: Sequence[SourceStatus], catalogue: Catalogue) -> str:
+    """The page's one calm sentence: whose data are shown, which releases, and the live refresh."""
+    if not statuses:
+        return "No data stored yet; the first live fetch starts with the app."
+    snapshot = [s for s in statuses if s.snapshot]
+    live = [s for s in statuses if s.last_ok_at and not s.snapshot]
+    parts = []
+    if snapshot:
+        releases = ", ".join(_release(catalogue, s) for s in snapshot)
+        parts.append(f"Showing the bundled snapshot ({releases})")
+    for status in live:
+        stale = " (stale)" if status.stale else ""
+        parts.append(f"{_release(catalogue, status)} fetched {short(status.last_ok_at)}{stale}")
+    if not snapshot:
+        parts += [
+            f"{_title(catalogue, s.source)}: no data yet" for s in statuses if not s.last_ok_at
+        ]
+    refresh = _refresh(statuses, bool(snapshot))
+    return " · ".join(parts) + (f"; live refresh: {refresh}" if refresh else "")
+
+
+def data_origin(statuses: Sequence[SourceStatus], source: str) -> str:
+    """Where a source's shown data come from: 'snapshot', 'live' or 'none'."""
+    for status in statuses:
+        if status.source == source and status.last_ok_at:
+            return SNAPSHOT if status.snapshot else "live"
+    return "none"
+
+
+def plain_reason(error: str, source: str = "") -> str:
+    """A run's one-line error for people: no URL, no source prefix, one short line."""
+    text = " ".join(error.split())
+    if source and text.startswith(f"{source}: "):
+        text = text[len(source) + 2 :]
+    text = _URL.sub("the source", _URL_IN_PARENS.sub("", text))
+    return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
+
+
+def _refresh(statuses: Sequence[SourceStatus], snapshot: bool) -> str:
+    """The live refresh's state: the latest failure and the next try, running, or starting."""
+    failing = [s for s in statuses if s.last_status in FAILING]
+    if failing:
+        latest = max(failing, key=lambda s: s.last_at)
+        soonest = min(s.next_attempt for s in failing)
+        return f"{latest.error or 'failed'}, next try {short(soonest)[11:]}"
+    if any(s.last_status == "running" for s in statuses):
+        return "running"
+    return "not tried yet" if snapshot else ""
+
+
+def _release(catalogue: Catalogue, status: SourceStatus) -> str:
+    """'World Bank WDI release 2026-07-01' or 'SIPRI Milex 2025 edition (data to 2024)'."""
+    title = _title(catalogue, status.source)
+    if not status.release:
+        return f"{title} (release unknown)"
+    if "edition" in status.release:
+        return f"{title} {status.release}"
+    return f"{title} release {status.release}"
+
+
+def _title(catalogue: Catalogue, source: str) -> str:
+    """The source's short title, or its id if it is not catalogued."""
+    try:
+        return catalogue.source(source).title
+    except KeyError:
+        return source
+
+
+def _text(value: object) -> str:
+    """A frame cell as text: None and NaN become ''."""
+    return value if isinstance(value, str) else ""

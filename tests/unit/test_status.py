@@ -1,0 +1,147 @@
+"""The freshness policy and its words: snapshot, live, failed, running, interrupted, partial."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from config.catalogue import load_catalogue
+from config.settings import load_settings
+from fetchers.status import data_origin, header_line, plain_reason, source_statuses
+
+NOW = datetime(2026, 11, 29, 14, 0, tzinfo=UTC)
+SECRET = "Traceback (most recent call last): <html>SELECT * FROM runs</html>"
+
+
+def run(source: str, status: str = "ok", kind: str = "fetch", **fields: object) -> dict:
+    """One row of `Store.last_runs()`: the latest run, and its source's last good run."""
+    good = status in ("ok", "partial", "unchanged")
+    row = {
+        "source": source,
+        "kind": kind,
+        "status": status,
+        "started_at": "2026-11-29T13:34:00Z",
+        "finished_at": None if status == "running" else "2026-11-29T13:35:00Z",
+        "error": "",
+        "detail": SECRET,
+        "last_ok_at": "2026-11-29T13:35:00Z" if good else None,
+        "last_ok_release": "2026-07-01" if good else None,
+        "last_ok_kind": kind if good else None,
+    }
+    return {**row, **fields}
+
+
+def statuses(*rows: dict) -> list:
+    settings = load_settings(environ={}, env_file=Path("/nonexistent/.env"))
+    return source_statuses(pd.DataFrame(rows), settings, now=NOW)
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return load_catalogue()
+
+
+SNAPSHOT_WB = {
+    "last_ok_at": "2026-11-29T13:00:00Z",
+    "last_ok_release": "2026-07-01",
+    "last_ok_kind": "snapshot",
+}
+SNAPSHOT_SIPRI = {**SNAPSHOT_WB, "last_ok_release": "2025 edition (data to 2024)"}
+
+
+def test_snapshot_only_is_one_calm_sentence(catalogue):
+    shown = statuses(
+        run("sipri", kind="snapshot", **SNAPSHOT_SIPRI),
+        run("worldbank", kind="snapshot", **SNAPSHOT_WB),
+    )
+    assert header_line(shown, catalogue) == (
+        "Showing the bundled snapshot (SIPRI Milex 2025 edition (data to 2024), "
+        "World Bank WDI release 2026-07-01); live refresh: not tried yet"
+    )  # fmt: skip
+    assert [data_origin(shown, s) for s in ("worldbank", "sipri", "trade")] == [
+        "snapshot",
+        "snapshot",
+        "none",
+    ]
+    assert all(not s.stale for s in shown)
+
+
+def test_failed_live_refresh_over_the_snapshot_says_why_and_when(catalogue):
+    error = "worldbank: request failed: connection refused (http://127.0.0.1:9/v2/country/CHN)"
+    shown = statuses(
+        run("sipri", kind="snapshot", **SNAPSHOT_SIPRI),
+        run("trade", "failed", error="trade: cannot reach comtradeapi.un.org — no network?",
+            finished_at="2026-11-29T13:30:00Z"),
+        run("worldbank", "failed", error=error, detail=SECRET, **SNAPSHOT_WB),
+    )  # fmt: skip
+    line = header_line(shown, catalogue)
+    assert line == (
+        "Showing the bundled snapshot (SIPRI Milex 2025 edition (data to 2024), "
+        "World Bank WDI release 2026-07-01); live refresh: request failed: connection refused, "
+        "next try 14:00 UTC"
+    )
+    worldbank = shown[2].line()
+    assert (
+        "worldbank: last run failed at 2026-11-29 13:35 UTC (request failed: connection"
+        in worldbank
+    )
+    assert "next attempt around 2026-11-29 14:05 UTC" in worldbank
+    assert "never fetched successfully from the source: showing the bundled snapshot" in worldbank
+    assert shown[1].line().endswith("never fetched successfully")
+    for text in [line, *(s.line() for s in shown)]:
+        assert "127.0.0.1:9" not in text and "http" not in text and "SELECT" not in text
+
+
+def test_live_sources_name_release_and_fetch_time(catalogue):
+    shown = statuses(
+        run("sipri", "unchanged", last_ok_release="2025 edition (data to 2024)"),
+        run("worldbank", "partial", error="refused by the source, kept as before: SP.POP.TOTL"),
+    )
+    assert header_line(shown, catalogue) == (
+        "SIPRI Milex 2025 edition (data to 2024) fetched 2026-11-29 13:35 UTC · "
+        "World Bank WDI release 2026-07-01 fetched 2026-11-29 13:35 UTC"
+    )
+    assert data_origin(shown, "worldbank") == "live"
+    assert shown[1].line().startswith("worldbank: last run partial at 2026-11-29 13:35 UTC;")
+    assert "data fetched 2026-11-29 13:35 UTC (0.4 h ago), release 2026-07-01" in shown[1].line()
+
+
+def test_running_and_interrupted_runs(catalogue):
+    shown = statuses(
+        run("sipri", "interrupted", error="the process stopped during the run",
+            last_ok_at="2026-11-10T10:00:00Z", last_ok_release="2025 edition (data to 2024)",
+            last_ok_kind="fetch"),
+        run("worldbank", "running", kind="fetch"),
+    )  # fmt: skip
+    assert shown[1].line() == (
+        "worldbank: a run is under way since 2026-11-29 13:34 UTC; never fetched successfully"
+    )
+    assert "(the process stopped during the run); next attempt around" in shown[0].line()
+    assert ", STALE)" in shown[0].line()  # 460 h old, past twice SIPRI's 168 h
+    line = header_line(shown, catalogue)
+    assert "SIPRI Milex 2025 edition (data to 2024) fetched 2026-11-10 10:00 UTC (stale)" in line
+    assert "World Bank WDI: no data yet" in line
+    assert line.endswith("; live refresh: the process stopped during the run, next try 14:05 UTC")
+
+
+def test_running_refresh_over_the_snapshot(catalogue):
+    shown = statuses(run("worldbank", "running", **SNAPSHOT_WB))
+    assert header_line(shown, catalogue) == (
+        "Showing the bundled snapshot (World Bank WDI release 2026-07-01); live refresh: running"
+    )
+
+
+def test_an_empty_store_says_so(catalogue):
+    assert header_line([], catalogue) == (
+        "No data stored yet; the first live fetch starts with the app."
+    )
+
+
+def test_plain_reason_drops_urls_and_long_text():
+    assert plain_reason("sipri: HTTP 404 (https://www.sipri.org/x.xlsx)", "sipri") == "HTTP 404"
+    assert plain_reason("bad file file:///home/me/x.json here") == "bad file the source here"
+    long = plain_reason("x" * 500)
+    assert len(long) == 160 and long.endswith("…")
