@@ -558,7 +558,7 @@ def _provenance(result: SourceResult, notes: Sequence[str] = ()) -> dict:
 
 
 def removals(old: pd.DataFrame, new: pd.DataFrame, refused: Sequence[str] = ()) -> list[Removal]:
-    """Per series, stored values that `new` blanks or leaves out, within the years `new` covers.
+    """Per series, stored values that `new` blanks or leaves out, within the span of years it covers.
 
     Years outside the release (a routine refresh asks only for recent years) and indicators the
     source refused are not removals: their stored values simply stand.
@@ -567,7 +567,7 @@ def removals(old: pd.DataFrame, new: pd.DataFrame, refused: Sequence[str] = ()) 
     if stored.empty or new.empty:
         return []
     merged = stored[list(KEY)].merge(new[[*KEY, "value"]], on=list(KEY), how="left", indicator=True)
-    covered = merged["year"].isin(set(new["year"]))
+    covered = merged["year"].between(new["year"].min(), new["year"].max())
     merged["blanked"] = covered & (merged["_merge"] == "both") & merged["value"].isna()
     merged["absent"] = covered & (merged["_merge"] == "left_only")
     out = []

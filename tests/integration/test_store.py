@@ -6,8 +6,11 @@ import hashlib
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
-from fetchers.store import Store
+from fetchers.errors import SuspiciousRelease
+from fetchers.status import source_statuses
+from fetchers.store import Store, removals
 from fetchers.tidy import IndicatorMeta, SourceResult, make_frame
 
 
@@ -111,3 +114,69 @@ def test_metadata_carries_provenance(store: Store):
     assert meta["release"].item() == "2099-01-01"
     assert meta["sha256"].item() == "ab" * 32
     assert meta["fetched_at"].item().endswith("Z")
+
+
+def many(first: int, last: int, blank: tuple[int, ...] = (), skip: tuple[int, ...] = ()):
+    """A result for the years first..last, with some years blanked and some left out."""
+    return result(
+        {y: (None if y in blank else float(y)) for y in range(first, last + 1) if y not in skip}
+    )
+
+
+def test_release_blanking_values_is_refused_and_the_data_kept(store: Store):
+    store.write_run(store.start_run("worldbank"), many(1985, 2024))
+    before = store.observations()
+    run = store.start_run("worldbank")
+    with pytest.raises(SuspiciousRelease) as caught:
+        store.write_run(run, many(1985, 2024, blank=tuple(range(2010, 2020))))
+    assert "NY.GDP.MKTP.CD CHN: 10 of 40 values (25%) blanked 2010–2019" in str(caught.value)
+    assert "refused" in str(caught.value)
+    pd.testing.assert_frame_equal(store.observations(), before)
+
+
+def test_small_removals_are_kept_and_noted(store: Store):
+    store.write_run(store.start_run("worldbank"), many(1985, 2024))
+    run = store.start_run("worldbank")
+    store.write_run(run, many(1985, 2024, blank=(2024,), skip=(2001,)))
+    last = store.last_runs()
+    assert last["status"].item() == "ok"
+    assert last["notes"].item() == (
+        "NY.GDP.MKTP.CD CHN: 2 of 40 values (5%) blanked 2024, missing 2001"
+    )
+    assert pd.isna(store.observations().set_index("year").loc[2024, "value"])
+
+
+def test_years_a_release_does_not_cover_are_not_removals(store: Store):
+    store.write_run(store.start_run("worldbank"), many(1985, 2024))
+    store.write_run(store.start_run("worldbank"), many(2022, 2024))
+    assert store.last_runs()["notes"].item() == ""
+    assert store.observations()["value"].notna().sum() == 40
+
+
+def test_removals_skip_refused_indicators():
+    old = many(2000, 2009).frame
+    new = many(2000, 2009, blank=tuple(range(2000, 2010))).frame
+    assert removals(old, new, refused=("NY.GDP.MKTP.CD",)) == []
+    (removal,) = removals(old, new)
+    assert (removal.stored, removal.blanked, removal.share) == (10, tuple(range(2000, 2010)), 1.0)
+
+
+def test_status_reads_a_store_with_a_run_in_progress(store: Store, settings):
+    # Issue 12.3: a running run next to finished ones made the status code raise TypeError.
+    store.write_run(store.start_run("worldbank"), result({2013: 1.0}))
+    store.fail_run(store.start_run("sipri"), "sipri: HTTP 503")
+    store.start_run("worldbank")
+    statuses = {s.source: s for s in source_statuses(store.last_runs(), settings)}
+    assert (statuses["worldbank"].last_status, statuses["sipri"].last_status) == (
+        "running",
+        "failed",
+    )
+    assert "release 2099-01-01" in statuses["worldbank"].line()
+    assert "HTTP 503" in statuses["sipri"].line()
+
+
+def test_a_bundled_snapshot_is_not_a_success(store: Store):
+    store.write_run(store.start_run("worldbank", kind="snapshot"), result({2013: 1.0}))
+    assert not store.has_success("worldbank")
+    store.write_run(store.start_run("worldbank"), result({2013: 1.0}))
+    assert store.has_success("worldbank")
