@@ -1,0 +1,73 @@
+"""Render rows: the page's own callbacks replayed against the project and a bare Dash app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests.benchmarks import replay, servers
+from tests.benchmarks.table import Row
+
+CHARTS = 4  # the default view's charts; the bare app draws as many
+MODES = ("absolute", "ratio", "indexed", "share")
+
+
+@dataclass
+class Requests:
+    """One app's captured render request and how to vary it into other views."""
+
+    render: dict
+    first_chart_ms: float
+    page_bytes: int
+
+    def views(self, app: str, count: int) -> list[dict]:
+        """`count` different views: other year ranges and modes (the bare app: start years)."""
+        if app == "bare":
+            return [replay.with_input(self.render, "start", lambda _, n=n: 1990 + n % 30)
+                    for n in range(count)]  # fmt: skip
+        out = []
+        for n in range(count):
+
+            def change(view: dict, n: int = n) -> dict:
+                return {**view, "year_from": 1990 + n % 25, "mode": MODES[n % len(MODES)]}
+
+            out.append(replay.with_input(self.render, "view", change))
+        return out
+
+
+def captured(app: str, base: str) -> Requests:
+    """Load the app's page in chromium once and keep its render request."""
+    page = replay.capture(base, CHARTS)
+    output = "charts.children" if app == "project" else "g0.figure"
+    return Requests(
+        replay.render_request(page.bodies, output), page.first_chart_ms, page.page_bytes
+    )
+
+
+def measure(database_url: str, repeats: int) -> tuple[list[Row], dict[str, Requests]]:
+    """Serve each app by its own server; time a repeated view and a stream of new views."""
+    results, requests = {}, {}
+    for app in ("project", "bare"):
+        with servers.serving(app, database_url) as (base, _):
+            requests[app] = captured(app, base)
+            replay.sequential(base, [requests[app].render], 2)  # warm up
+            results[app] = (
+                replay.sequential(base, [requests[app].render], repeats),
+                replay.sequential(base, requests[app].views(app, repeats)),
+            )
+    (ours_same, ours_new), (bare_same, bare_new) = results["project"], results["bare"]
+    ours_page, bare_page = requests["project"], requests["bare"]
+    rows = [
+        Row("render, new view p50 (ms)", ours_new.p(50), bare_new.p(50), "≤ 4×", 4),
+        Row("render, repeated view p50 (ms)", ours_same.p(50), bare_same.p(50), "≤ 2×", 2),
+        Row("render response (KB, uncompressed)", ours_same.size / 1024, bare_same.size / 1024,
+            "≤ 60 KB", absolute=60),
+        Row("render response on the wire (KB)", ours_same.wire / 1024, bare_same.wire / 1024, ""),
+        Row("time to first chart, chromium (ms)", ours_page.first_chart_ms,
+            bare_page.first_chart_ms, "≤ 1.5×", 1.5),
+        Row("page load on the wire (KB)", ours_page.page_bytes / 1024,
+            bare_page.page_bytes / 1024, ""),
+    ]  # fmt: skip
+    errors = ours_same.errors + ours_new.errors + bare_same.errors + bare_new.errors
+    if errors:
+        rows.append(Row(f"render errors: {len(errors)} ({errors[0]})", len(errors), 0, "0"))
+    return rows, requests
