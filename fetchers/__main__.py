@@ -15,7 +15,8 @@ from fetchers.jobs import refresh, store_result
 from fetchers.offline import read_file
 from fetchers.scheduler import build_scheduler
 from fetchers.sources import SOURCES
-from fetchers.status import source_statuses
+from fetchers.starter import SNAPSHOT_DIR, ensure_loaded, write_snapshot
+from fetchers.status import header_line, source_statuses
 from fetchers.store import Store
 
 
@@ -31,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
         "import", help="load a downloaded SIPRI workbook, World Bank CSV or API JSON file"
     )
     imp.add_argument("path", type=Path)
+    snap = commands.add_parser("snapshot", help="write the bundled starter snapshot from the store")
+    snap.add_argument("--out", type=Path, default=SNAPSHOT_DIR, help="folder (data/snapshot)")
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -42,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, CatalogueError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.command == "snapshot":
+        return _snapshot(args.out, catalogue, store)
+    ensure_loaded(store, settings, catalogue)  # an empty store starts from the bundled snapshot
     if args.command == "run":
         return _run(
             args.source or [s for s in SOURCES if catalogue.for_source(s)],
@@ -52,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         return _import(args.path, catalogue, store)
     if args.command == "status":
-        return _status(settings, store)
+        return _status(settings, catalogue, store)
     scheduler = build_scheduler(settings, catalogue, store, blocking=True)
     print(f"scheduler: {', '.join(j.name for j in scheduler.get_jobs())}; Ctrl+C stops")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
@@ -80,13 +86,27 @@ def _import(path: Path, catalogue: Catalogue, store: Store) -> int:
     return 0 if summary.ok else 1
 
 
-def _status(settings: Settings, store: Store) -> int:
+def _status(settings: Settings, catalogue: Catalogue, store: Store) -> int:
     """Print the last run per source and its freshness."""
     statuses = source_statuses(store.last_runs(), settings)
     if not statuses:
         print("no runs yet: run `python -m fetchers run`")
+    else:
+        print(header_line(statuses, catalogue))
     for status in statuses:
         print(status.line())
+    return 0
+
+
+def _snapshot(out: Path, catalogue: Catalogue, store: Store) -> int:
+    """Write the starter snapshot from the store; exit 1 if it holds no values."""
+    try:
+        lines = write_snapshot(store, catalogue, out)
+    except (OSError, StoreError) as exc:
+        print(f"error: cannot write the snapshot to {out}: {exc}", file=sys.stderr)
+        return 1
+    for line in lines:
+        print(line)
     return 0
 
 
