@@ -13,7 +13,6 @@ from dashboard import callbacks, downloads, layout, security
 from dashboard.model import DERIVED, Model
 from dashboard.snapshot import Snapshot
 from fetchers.starter import ensure_loaded
-from fetchers.starter import ensure_loaded
 from fetchers.store import Store
 
 
@@ -22,7 +21,6 @@ def create_app(settings: Settings) -> Dash:
     catalogue = load_catalogue()
     timeline = load_events()
     store = Store.open(settings.database_url)
-    ensure_loaded(store, settings, catalogue)  # an empty store starts from the bundled snapshot
     ensure_loaded(store, settings, catalogue)  # an empty store starts from the bundled snapshot
     model = Model(store, settings, catalogue, timeline)
     app = Dash(
