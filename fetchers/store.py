@@ -299,10 +299,11 @@ class Store:
         return holder if holder and lease.alive(holder, datetime.now(UTC)) else None
 
     def previous(self, source: str, full: bool = False) -> Previous:
-        """The last good run's release and validators, and the years stored for `source`."""
+        """The last good fetch's release and validators, and the years stored for `source`."""
         query = (
             sa.select(runs.c.release, runs.c.validators)
-            .where(runs.c.source == source, runs.c.status.in_(GOOD))
+            # A bundled snapshot may lack indicators: the first live fetch must not skip them.
+            .where(runs.c.source == source, runs.c.status.in_(GOOD), runs.c.kind != "snapshot")
             .order_by(runs.c.id.desc())
             .limit(1)
         )
@@ -441,7 +442,8 @@ class Store:
             }
         )
         frame = frame.merge(ok, on="source", how="left")
-        text = [c for c in frame.columns if c not in ("id", "pid", "rows", "added", "changed")]
+        numbers = ("id", "pid", "rows", "added", "changed", "last_ok_id")
+        text = [c for c in frame.columns if c not in numbers]
         frame[text] = frame[text].astype(object).where(frame[text].notna(), "")
         # A run whose process died shows as interrupted before anyone writes that down.
         now = datetime.now(UTC)
