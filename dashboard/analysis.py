@@ -609,7 +609,7 @@ def basis_table(frame: pd.DataFrame, pair: tuple[str, str]) -> pd.DataFrame:
     for comparison, first, first_basis, second, second_basis in BASIS_PAIRS:
         one = ratio_series(frame, first, pair).set_index("year")
         two = ratio_series(frame, second, pair).set_index("year")
-        both = one.join(two, how="inner", lsuffix="_1", rsuffix="_2")
+        both = one.add_suffix("_1").join(two.add_suffix("_2"), how="inner")
         if both.empty:
             continue
         parts.append(
