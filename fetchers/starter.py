@@ -48,9 +48,7 @@ def write_snapshot(store: Store, catalogue: Catalogue, out: Path) -> list[str]:
         raise SnapshotError("the store holds no catalogued values: fetch or import first")
     # Process data.
     body = _csv_bytes(frame)
-    good = {
-        r["source"]: r for r in last_runs.to_dict("records") if isinstance(r["last_ok_at"], str)
-    }
+    good = {r["source"]: r for r in last_runs.to_dict("records") if _text(r["last_ok_at"])}
     sources = {
         s.id: _source_entry(s.id, catalogue, frame, meta, good.get(s.id, {}))
         for s in catalogue.sources
@@ -164,7 +162,7 @@ def _source_entry(
     return {
         "title": spec.title,
         "organisation": spec.organisation,
-        "release": str(good.get("last_ok_release") or "") if held else "",
+        "release": _text(good.get("last_ok_release")) if held else "",
         "origin": [{"name": n, "sha256": h, "fetched_at": f} for n, h, f in origin],
         "licence": spec.licence,
         "citation": spec.citation,
@@ -262,6 +260,11 @@ def _name(folder: Path, name: str) -> str:
         return str(path.resolve().relative_to(PROJECT_ROOT))
     except ValueError:
         return f"{folder.name}/{name}"
+
+
+def _text(value: object) -> str:
+    """A frame cell as text: None and NaN become ''."""
+    return value if isinstance(value, str) else ""
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
