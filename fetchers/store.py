@@ -647,11 +647,13 @@ def _connect(url: sa.URL) -> tuple[Engine, bool]:
             raise StoreError(
                 f"cannot create the folder of the store file {path.name}: {exc.strerror}"
             ) from exc
-        read_only = path.exists() and not (
-            os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
-        )
+        folder_writable = os.access(path.parent, os.W_OK)
+        read_only = path.exists() and not (os.access(path, os.W_OK) and folder_writable)
         if read_only:
-            url = make_url(f"sqlite:///file:{path}?mode=ro&uri=true")
+            # WAL needs its -shm file beside the store: where none can be made (a read-only file
+            # system), nobody can be writing either, so the file is read as immutable.
+            mode = "mode=ro" if folder_writable else "mode=ro&immutable=1"
+            url = make_url(f"sqlite:///file:{path}?{mode}&uri=true")
     try:
         engine = sa.create_engine(url)
     except ImportError as exc:
@@ -688,7 +690,9 @@ def _check_sqlite(engine: Engine, name: str) -> None:
     with engine.connect() as conn:
         problems = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check")]
     if problems != ["ok"]:
-        raise StoreError(_damaged(name, problems[0] if problems else "no answer"))
+        lines = [x for p in problems for x in str(p).splitlines() if not x.startswith("***")]
+        more = f" and {len(lines) - 1} more problems" if len(lines) > 1 else ""
+        raise StoreError(_damaged(name, (lines[0] if lines else "no answer") + more))
 
 
 def _alembic(conn: sa.Connection) -> Config:
