@@ -1,4 +1,8 @@
-"""APScheduler jobs, one per source, from settings; retries a failed source sooner."""
+"""APScheduler jobs, one per source, from settings; retries a failed source sooner.
+
+Any number of schedulers may run against one store: only the holder of the store's `scheduler`
+lease refreshes; the others renew nothing, retry the lease and take over when its holder dies.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from fetchers.sources import SOURCES
 from fetchers.store import Store
 
 log = logging.getLogger(__name__)
+LEASE = "scheduler"
 
 
 def build_scheduler(
@@ -48,13 +53,46 @@ def build_scheduler(
             # `undefined` lets the trigger pick the next time; None would pause the job.
             next_run_time=undefined if store.has_success(source) else now,
         )
+    scheduler.add_job(
+        keep_lease,
+        IntervalTrigger(seconds=max(settings.scheduler_lease_seconds // 3, 1)),
+        args=(scheduler, settings, store, {"held": False}),
+        id=LEASE,
+        name="keep the scheduler lease",
+        replace_existing=True,
+        next_run_time=now,
+    )
     return scheduler
+
+
+def keep_lease(
+    scheduler: BaseScheduler, settings: Settings, store: Store, state: dict[str, bool]
+) -> None:
+    """Take or renew the store's scheduler lease; on taking it over, fetch what was never fetched."""
+    held = store.hold_lease(LEASE, settings.scheduler_lease_seconds)
+    if held and not state["held"]:
+        log.info("this scheduler holds the store's lease and refreshes")
+        now = datetime.now().astimezone()
+        for job in scheduler.get_jobs():
+            if job.id in SOURCES and not store.has_success(job.id):
+                job.modify(next_run_time=now)
+    elif state["held"] and not held:
+        log.warning("this scheduler lost the store's lease; another one refreshes")
+    state["held"] = held
 
 
 def run_job(
     scheduler: BaseScheduler, source: str, settings: Settings, catalogue: Catalogue, store: Store
 ) -> None:
-    """Refresh one source; after a failure, try again in RETRY_FAILED_MINUTES."""
+    """Refresh one source if this scheduler holds the lease; after a failure, retry sooner."""
+    if not store.hold_lease(LEASE, settings.scheduler_lease_seconds):
+        holder = store.lease_holder(LEASE)
+        log.info(
+            "%s: not refreshed here, %s schedules",
+            source,
+            holder.describe() if holder else "another scheduler",
+        )
+        return
     summary = refresh(source, settings, catalogue, store)
     if summary.ok:
         return

@@ -1,12 +1,17 @@
-"""Scheduler: a job per source, coalescing, start-up refresh, retry on failure, reloader guard."""
+"""Scheduler: a job per source, coalescing, start-up refresh, retry on failure, reloader guard,
+and one active scheduler per store."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
+
 from fetchers.jobs import refresh
-from fetchers.scheduler import build_scheduler, run_job, should_run_in_process
-from tests.conftest import make_settings
+from fetchers.scheduler import LEASE, build_scheduler, keep_lease, run_job, should_run_in_process
+from fetchers.store import runs
+from tests.conftest import make_settings, open_store
 
 
 def started(settings, catalogue, store):
@@ -18,7 +23,7 @@ def started(settings, catalogue, store):
 def test_one_coalescing_job_per_source(settings, catalogue, store):
     scheduler = started(settings, catalogue, store)
     try:
-        jobs = {job.id: job for job in scheduler.get_jobs()}
+        jobs = {job.id: job for job in scheduler.get_jobs() if job.id != LEASE}
         assert set(jobs) == {s for s in ("worldbank", "sipri", "trade") if catalogue.for_source(s)}
         for job in jobs.values():
             assert job.coalesce is True
@@ -41,7 +46,12 @@ def test_empty_store_refreshes_at_once_and_a_fresh_one_waits(settings, catalogue
 
 
 def test_failed_job_schedules_a_sooner_retry(tmp_path, catalogue, store):
-    settings = make_settings(tmp_path, WORLDBANK_API_URL="http://127.0.0.1:9/v2", HTTP_RETRIES="0")
+    settings = make_settings(
+        tmp_path,
+        DATABASE_URL=store.engine.url.render_as_string(hide_password=False),
+        WORLDBANK_API_URL="http://127.0.0.1:9/v2",
+        HTTP_RETRIES="0",
+    )
     scheduler = started(settings, catalogue, store)
     try:
         run_job(scheduler, "worldbank", settings, catalogue, store)
@@ -61,3 +71,76 @@ def test_reloader_guard(tmp_path):
     assert should_run_in_process(debug, {}) is False  # the reloader's watcher process
     assert should_run_in_process(debug, {"WERKZEUG_RUN_MAIN": "true"}) is True
     assert should_run_in_process(off, {}) is False
+
+
+def test_only_the_lease_holder_refreshes(settings, catalogue, store, wb):
+    standby = open_store(settings)
+    scheduler = started(settings, catalogue, store)
+    try:
+        assert store.hold_lease(LEASE, settings.scheduler_lease_seconds)
+        run_job(scheduler, "worldbank", settings, catalogue, standby)
+        assert store.last_runs().empty  # the standby did nothing
+        run_job(scheduler, "worldbank", settings, catalogue, store)
+        assert store.last_runs()["source"].tolist() == ["worldbank"]
+    finally:
+        scheduler.shutdown(wait=False)
+        standby.close()
+
+
+def test_a_standby_takes_over_and_fetches_what_was_never_fetched(settings, catalogue, store):
+    standby = open_store(settings)
+    scheduler = started(settings, catalogue, standby)
+    try:
+        assert store.hold_lease(LEASE, settings.scheduler_lease_seconds)
+        state = {"held": False}
+        for job in scheduler.get_jobs():
+            job.modify(next_run_time=datetime.now().astimezone() + timedelta(days=1))
+        keep_lease(scheduler, settings, standby, state)
+        assert state == {"held": False}
+        store.release_lease(LEASE)  # the holder stops
+        keep_lease(scheduler, settings, standby, state)
+        assert state == {"held": True}
+        soon = datetime.now().astimezone() + timedelta(minutes=1)
+        assert scheduler.get_job("worldbank").next_run_time < soon
+        assert standby.lease_holder(LEASE).owner == standby.holder.owner
+    finally:
+        scheduler.shutdown(wait=False)
+        standby.close()
+
+
+def test_two_schedulers_started_together_fetch_each_source_once(tmp_path, catalogue, settings):
+    # Every source points at a closed port: each run fails fast, and is counted all the same.
+    closed = "http://127.0.0.1:9"
+    settings = make_settings(
+        tmp_path,
+        DATABASE_URL=settings.database_url,
+        WORLDBANK_API_URL=f"{closed}/v2",
+        SIPRI_MILEX_URL=f"{closed}/milex.xlsx",
+        TRADE_API_URL=closed,
+        HTTP_RETRIES="0",
+    )
+    stores = [open_store(settings), open_store(settings)]
+    schedulers = [build_scheduler(settings, catalogue, s) for s in stores]
+    for scheduler in schedulers:
+        scheduler.start()
+    try:
+        expected = {s for s in ("worldbank", "sipri", "trade") if catalogue.for_source(s)}
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            done = all_runs(stores[0])
+            if {s for s, _ in done} == expected and all(st != "running" for _, st in done):
+                break
+            time.sleep(0.5)
+        time.sleep(2)  # a second scheduler that were to fetch too would have done so by now
+        assert sorted(s for s, _ in all_runs(stores[0])) == sorted(expected)
+    finally:
+        for scheduler in schedulers:
+            scheduler.shutdown(wait=False)
+        for store in stores:
+            store.close()
+
+
+def all_runs(store) -> list[tuple[str, str]]:
+    """(source, status) of every run in the store, not only the last per source."""
+    with store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.select(runs.c.source, runs.c.status))]
