@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 from config.catalogue import Catalogue, CatalogueError, load_catalogue
+from config.clock import short
 from config.settings import Settings, SettingsError, load_settings
 from fetchers.errors import FetchError, StoreError
 from fetchers.jobs import refresh, store_result
 from fetchers.offline import read_file
-from fetchers.scheduler import build_scheduler
+from fetchers.scheduler import LEASE, build_scheduler
 from fetchers.sources import SOURCES
 from fetchers.starter import SNAPSHOT_DIR, ensure_loaded, write_snapshot
 from fetchers.status import header_line, source_statuses
@@ -41,7 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         catalogue = load_catalogue()
-        store = Store.open(settings.database_url)
+        store = Store.open(
+            settings.database_url,
+            lease_seconds=settings.scheduler_lease_seconds,
+            max_removed_share=settings.max_removed_share,
+        )
     except (SettingsError, CatalogueError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -63,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"scheduler: {', '.join(j.name for j in scheduler.get_jobs())}; Ctrl+C stops")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
+    store.release_lease(LEASE)  # a standby scheduler takes over at once
     return 0
 
 
@@ -95,6 +101,12 @@ def _status(settings: Settings, catalogue: Catalogue, store: Store) -> int:
         print(header_line(statuses, catalogue))
     for status in statuses:
         print(status.line())
+    holder = store.lease_holder(LEASE)
+    print(
+        f"scheduler: active on {holder.describe()}, lease until {short(holder.expires_at)}"
+        if holder
+        else "scheduler: none active (start `python -m fetchers schedule` or the dashboard)"
+    )
     return 0
 
 
