@@ -88,6 +88,7 @@ class Analysis:
     release_diff: pd.DataFrame
     cross_source: pd.DataFrame
     world_share: pd.DataFrame
+    tolerance: float
     notes: tuple[str, ...] = ()
 
 
@@ -135,6 +136,7 @@ def analyse(
         release_diff=diff,
         cross_source=cross_source(frame, runs, countries, options.tolerance),
         world_share=world_share(frame, options.world_indicators, countries, options.world),
+        tolerance=options.tolerance,
         notes=tuple(notes),
     )
 

@@ -1,0 +1,457 @@
+"""Pure Dash components for the analysis panels, built from an Analysis; no callbacks needed."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from config.events import Event
+from dashboard.analysis import NOT_CAUSAL, Analysis, window_summary
+
+COLOURS = ("#c8102e", "#1f4e9c")  # the pair: China red, Russia blue
+RATIO_COLOUR = "#444"
+EVENT_COLOUR = "#999"
+FLAG_WORDS = {"estimate": "estimate", "uncertain": "highly uncertain", "mirror": "mirror data"}
+STATUS_COLOURS = {
+    "holds": "success",
+    "does not hold": "danger",
+    "mixed": "warning",
+    "no data": "secondary",
+}
+NUMBER = {"type": "numericColumn", "filter": "agNumberColumnFilter"}
+
+
+def panels(analysis: Analysis, events: Sequence[Event], names: Mapping[str, str]) -> list:
+    """Every analysis panel, in the issue's order, each a card with a stable id."""
+    return [
+        need_panel(analysis, events, names),
+        claims_panel(analysis),
+        windows_panel(analysis, events, names),
+        basis_panel(analysis, names),
+        release_panel(analysis),
+        cross_source_panel(analysis),
+        world_panel(analysis, names),
+    ]
+
+
+# --- panels ---------------------------------------------------------------------------------
+def need_panel(analysis: Analysis, events: Sequence[Event], names: Mapping[str, str]) -> dbc.Card:
+    """Asymmetry of need: the KPI sentence, both shares and their ratio over time."""
+    a, b = (names.get(c, c) for c in analysis.pair)
+    if analysis.need.empty:
+        body: list = [_empty("No bilateral and world trade rows for both countries yet.")]
+    else:
+        body = [
+            html.P(analysis.kpi, className="lead need-kpi"),
+            _graph(need_figure(analysis, events, names), "need"),
+            html.P(
+                f"Share of X's goods trade with Y = (exports X→Y + imports X←Y) ÷ (exports "
+                f"X→world + imports X←world) × 100, from X's own report (UN Comtrade); need "
+                f"ratio = {a}'s share of {b}'s trade ÷ {b}'s share of {a}'s. Open squares: the "
+                "partner's report stands in (mirror data).",
+                className="small text-muted",
+            ),
+        ]
+    return _card("analysis-need", "Asymmetry of need", body)
+
+
+def claims_panel(analysis: Analysis) -> dbc.Card:
+    """Each monitored claim: verdict, the numbers and years behind it, and when it last changed."""
+    items = []
+    for claim in analysis.claims.to_dict("records"):
+        evidence = analysis.evidence[analysis.evidence["claim"] == claim["id"]]
+        items.append(
+            dbc.ListGroupItem(
+                [
+                    html.Div(
+                        [
+                            dbc.Badge(
+                                claim["status"],
+                                color=STATUS_COLOURS.get(claim["status"], "secondary"),
+                                className="me-2 claim-status",
+                            ),
+                            html.Span(claim["text"], className="fw-bold"),
+                        ]
+                    ),
+                    html.Ul(
+                        [
+                            html.Li(f"{e['series']}: {e['result']}{_note(e)}")
+                            for e in evidence.to_dict("records")
+                        ],
+                        className="small mb-1",
+                    ),
+                    html.Div(_claim_footer(claim), className="small text-muted"),
+                ],
+                className="claim",
+                id=f"claim-{claim['id']}",
+            )
+        )
+    body = [dbc.Alert(NOT_CAUSAL, color="light", className="small py-2")]
+    body.append(dbc.ListGroup(items) if items else _empty("No claims are configured."))
+    return _card("analysis-claims", "Claim tracker", body)
+
+
+def windows_panel(
+    analysis: Analysis, events: Sequence[Event], names: Mapping[str, str]
+) -> dbc.Card:
+    """Event windows: growth before and after each event, the difference-in-differences, charts."""
+    a, b = (names.get(c, c) for c in analysis.pair)
+    summary = window_summary(analysis.windows, analysis.pair)
+    if summary.empty:
+        return _card("analysis-windows", "Event windows", [_empty("No event window has data.")])
+    pct = {**NUMBER, "valueFormatter": _format("+.1f")}
+    columns = [
+        {"field": "event_label", "headerName": "Event"},
+        {"field": "event_year", "headerName": "Year", **NUMBER},
+        {"field": "indicator", "headerName": "Indicator"},
+        {"field": "a_before_pct", "headerName": f"{a} before %/yr", **pct},
+        {"field": "a_after_pct", "headerName": f"{a} after %/yr", **pct},
+        {"field": "a_change_pp", "headerName": f"{a} change pp", **pct},
+        {"field": "b_before_pct", "headerName": f"{b} before %/yr", **pct},
+        {"field": "b_after_pct", "headerName": f"{b} after %/yr", **pct},
+        {"field": "b_change_pp", "headerName": f"{b} change pp", **pct},
+        {"field": "did_pp", "headerName": f"{a} − {b} pp", **pct},
+        {"field": "flag", "headerName": "Flag"},
+    ]
+    chosen = [e for e in events if e.title in set(analysis.windows["event"])]
+    tabs = [
+        dcc.Tab(
+            _graph(window_figure(analysis, indicator, chosen, names), f"window-{n}"),
+            label=indicator,
+        )
+        for n, indicator in enumerate(dict.fromkeys(analysis.gaps["indicator"]))
+    ]
+    years = analysis.windows.iloc[0]
+    text = (
+        f"Average annual growth (CAGR) over the {_span(years)} years before the event (E−N to E) "
+        f"and after it (E to E+N), E being the event's calendar year; change = after − before "
+        f"(percentage points); the last column is {a}'s change minus {b}'s (difference-in-"
+        f"differences). Undefined where a value is missing or ≤ 0. {NOT_CAUSAL}"
+    )
+    body = [
+        _grid(summary, columns, "windows-table"),
+        html.P(text, className="small text-muted mt-2"),
+        dcc.Tabs(tabs) if tabs else html.Div(),
+    ]
+    return _card("analysis-windows", "Event windows", body)
+
+
+def basis_panel(analysis: Analysis, names: Mapping[str, str]) -> dbc.Card:
+    """The China÷Russia ratio under each basis side by side, and the part the basis explains."""
+    if analysis.basis.empty:
+        return _card("analysis-basis", "Basis switch", [_empty("No year has both bases.")])
+    ratio = {**NUMBER, "valueFormatter": _format(".2f")}
+    columns = [
+        {"field": "comparison", "headerName": "Comparison"},
+        {"field": "year", "headerName": "Year", **NUMBER},
+        {"field": "first_basis", "headerName": "Basis 1"},
+        {"field": "first_ratio", "headerName": "Ratio 1", **ratio},
+        {"field": "second_basis", "headerName": "Basis 2"},
+        {"field": "second_ratio", "headerName": "Ratio 2", **ratio},
+        {"field": "difference", "headerName": "Ratio 1 − ratio 2", **ratio},
+        {"field": "basis_effect_pct", "headerName": "Basis effect %", **ratio},
+        {"field": "flag", "headerName": "Flag"},
+    ]
+    text = (
+        "Basis effect = (1 − ratio 2 ÷ ratio 1) × 100: for GDP, the part of the ratio at market "
+        "exchange rates that disappears at purchasing-power parity (the exchange-rate part); for "
+        "SIPRI, the part of the current-US$ ratio that disappears at constant prices."
+    )
+    body = [
+        _graph(basis_figure(analysis, names), "basis"),
+        html.P(text, className="small text-muted"),
+        _grid(
+            analysis.basis.sort_values(["comparison", "year"], ascending=[True, False]),
+            columns,
+            "basis-table",
+        ),
+    ]
+    return _card("analysis-basis", "Basis switch", body)
+
+
+def release_panel(analysis: Analysis) -> dbc.Card:
+    """What each source's latest release changed: revised, new, removed values."""
+    diff = analysis.release_diff
+    lines = [
+        html.Li(
+            f"{source}: release {own['release'].iloc[0] or '(undated)'} against "
+            f"{own['previous_release'].iloc[0] or 'no earlier release'}: "
+            + ", ".join(f"{n} {change}" for change, n in own["change"].value_counts().items())
+        )
+        for source, own in diff.groupby("source")
+    ]
+    value = {**NUMBER, "valueFormatter": _format(",.6~g")}
+    columns = [
+        {"field": "source", "headerName": "Source"},
+        {"field": "indicator", "headerName": "Indicator"},
+        {"field": "country", "headerName": "Country"},
+        {"field": "partner", "headerName": "Partner"},
+        {"field": "year", "headerName": "Year", **NUMBER},
+        {"field": "change", "headerName": "Change"},
+        {"field": "old_value", "headerName": "Old", **value},
+        {"field": "new_value", "headerName": "New", **value},
+        {"field": "difference_pct", "headerName": "Change %", **NUMBER,
+         "valueFormatter": _format("+.2f")},
+        {"field": "old_flag", "headerName": "Old flag"},
+        {"field": "new_flag", "headerName": "New flag"},
+    ]  # fmt: skip
+    body: list = [
+        html.Ul(lines, className="small") if lines else _empty("No release changed a stored value.")
+    ]
+    if not diff.empty:
+        body.append(_grid(diff, columns, "release-diff-table"))
+    body.extend(html.P(note, className="small text-muted") for note in analysis.notes)
+    return _card("analysis-release-diff", "Release diff", body)
+
+
+def cross_source_panel(analysis: Analysis) -> dbc.Card:
+    """World Bank military spending against SIPRI's, listing the differences over the tolerance."""
+    table = analysis.cross_source
+    over = table[table["over_tolerance"]]
+    limit = f"{analysis.tolerance * 100:g}%"
+    text = (
+        f"World Bank MS.MIL.XPND.CD (taken from SIPRI) against SIPRI current US$ m × 10⁶: "
+        f"{len(over)} of {len(table)} country-years differ by more than {limit}."
+    )
+    usd = {**NUMBER, "valueFormatter": _format(",.0f")}
+    columns = [
+        {"field": "country", "headerName": "Country"},
+        {"field": "year", "headerName": "Year", **NUMBER},
+        {"field": "worldbank_usd", "headerName": "World Bank US$", **usd},
+        {"field": "sipri_usd", "headerName": "SIPRI US$", **usd},
+        {"field": "relative_difference_pct", "headerName": "Difference %", **NUMBER,
+         "valueFormatter": _format(".2f")},
+        {"field": "worldbank_release", "headerName": "World Bank release"},
+        {"field": "sipri_release", "headerName": "SIPRI release"},
+        {"field": "flag", "headerName": "Flag"},
+    ]  # fmt: skip
+    body: list = [html.P(text, className="small")]
+    if not over.empty:
+        body.append(_grid(over, columns, "cross-source-table"))
+    return _card("analysis-cross-source", "Cross-source check", body)
+
+
+def world_panel(analysis: Analysis, names: Mapping[str, str]) -> dbc.Card:
+    """Each country's share of the world total, where the source publishes one."""
+    table = analysis.world_share
+    if table.empty:
+        return _card("analysis-world", "Share of the world", [_empty("No world aggregate stored.")])
+    columns = [
+        {"field": "indicator", "headerName": "Indicator"},
+        {"field": "country_name", "headerName": "Country"},
+        {"field": "year", "headerName": "Year", **NUMBER},
+        {"field": "share_pct", "headerName": "Share of world %", **NUMBER,
+         "valueFormatter": _format(".2f")},
+        {"field": "flag", "headerName": "Flag"},
+    ]  # fmt: skip
+    shown = table.assign(country_name=[names.get(c, c) for c in table["country"]])
+    shown = shown.sort_values(["indicator", "year", "country"], ascending=[True, False, True])
+    return _card("analysis-world", "Share of the world", [_grid(shown, columns, "world-table")])
+
+
+# --- figures --------------------------------------------------------------------------------
+def need_figure(analysis: Analysis, events: Sequence[Event], names: Mapping[str, str]) -> go.Figure:
+    """Both trade shares (left axis) and the need ratio (right axis), mirror years marked."""
+    a, b = (names.get(c, c) for c in analysis.pair)
+    need = analysis.need
+    fig = go.Figure()
+    for column, flags, label, colour in (
+        ("a_share_of_b", need["flag_b"], f"{a}'s share of {b}'s trade", COLOURS[0]),
+        ("b_share_of_a", need["flag_a"], f"{b}'s share of {a}'s trade", COLOURS[1]),
+    ):
+        fig.add_trace(_line(need["year"], need[column], flags, label, colour, "%{y:.1f}%"))
+    fig.add_trace(
+        _line(
+            need["year"], need["need_ratio"], need["flag"], "need ratio", RATIO_COLOUR, "%{y:.2f}×"
+        )
+    )
+    fig.data[-1].update(yaxis="y2", line={"dash": "dot", "color": RATIO_COLOUR})
+    _add_events(fig, events, _years(need["year"]))
+    fig.update_layout(
+        **_layout(),
+        yaxis={"title": "% of the country's goods trade", "rangemode": "tozero"},
+        yaxis2={
+            "title": "need ratio, times",
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+        },
+    )
+    return fig
+
+
+def window_figure(
+    analysis: Analysis, indicator: str, events: Sequence[Event], names: Mapping[str, str]
+) -> go.Figure:
+    """The A÷B ratio of one indicator with each event's before and after windows shaded."""
+    a, b = (names.get(c, c) for c in analysis.pair)
+    gaps = analysis.gaps[analysis.gaps["indicator"] == indicator]
+    fig = go.Figure(
+        _line(gaps["year"], gaps["ratio"], gaps["flag"], f"{a} ÷ {b}", RATIO_COLOUR, "%{y:.2f}×")
+    )
+    n = _span(analysis.windows.iloc[0]) if not analysis.windows.empty else 0
+    for event in events:
+        e = event.start.year
+        fig.add_vrect(x0=e - n, x1=e, fillcolor="#1f4e9c", opacity=0.08, line_width=0)
+        fig.add_vrect(x0=e, x1=e + n, fillcolor="#c8102e", opacity=0.08, line_width=0)
+        fig.add_vline(x=e, line={"color": EVENT_COLOUR, "width": 1})
+        fig.add_annotation(
+            x=e, y=1, yref="paper", text=event.label, showarrow=False, yanchor="bottom"
+        )
+    fig.update_layout(**_layout(), yaxis={"title": f"{a} ÷ {b}, times"})
+    return fig
+
+
+def basis_figure(analysis: Analysis, names: Mapping[str, str]) -> go.Figure:
+    """Each comparison's two ratios over time."""
+    a, b = (names.get(c, c) for c in analysis.pair)
+    fig = go.Figure()
+    styles = ("solid", "dash")
+    for comparison, rows in analysis.basis.groupby("comparison", sort=False):
+        for n, side in enumerate(("first", "second")):
+            trace = _line(
+                rows["year"], rows[f"{side}_ratio"], rows["flag"],
+                f"{comparison}, {rows[f'{side}_basis'].iloc[0]}", None, "%{y:.2f}×",
+            )  # fmt: skip
+            trace.update(line={"dash": styles[n]})
+            fig.add_trace(trace)
+    fig.update_layout(**_layout(), yaxis={"title": f"{a} ÷ {b}, times", "rangemode": "tozero"})
+    return fig
+
+
+# --- helpers --------------------------------------------------------------------------------
+def _line(x, y, flags, name: str, colour: str | None, number: str) -> go.Scatter:
+    """A line whose flagged points are open markers, the flag named in the hover."""
+    words = [FLAG_WORDS.get(f, "") for f in flags]
+    return go.Scatter(
+        x=list(x),
+        y=list(y),
+        name=name,
+        mode="lines+markers",
+        line={"color": colour} if colour else None,
+        marker={"symbol": ["square-open" if w else "circle" for w in words], "size": 7},
+        customdata=[f" ({w})" if w else "" for w in words],
+        hovertemplate=f"%{{x}}: {number}%{{customdata}}<extra>{name}</extra>",
+    )
+
+
+def _add_events(fig: go.Figure, events: Sequence[Event], years: tuple[int, int] | None) -> None:
+    """Events in the plotted years: thin lines, their labels on hover along the top."""
+    if years is None:
+        return
+    low, high = years
+    shown = [e for e in events if e.end.year >= low and e.start.year <= high]
+    # A period that began before the plotted years is drawn, and marked, from their start.
+    starts = [max(_x(e.start), low) for e in shown]
+    for event, start in zip(shown, starts, strict=True):
+        line = {"color": EVENT_COLOUR, "width": 1, "dash": "dot"}
+        if event.is_period:
+            end = min(_x(event.end), high)
+            fig.add_vrect(x0=start, x1=end, fillcolor=EVENT_COLOUR, opacity=0.1, line_width=0)
+        else:
+            fig.add_vline(x=start, line=line)
+    if shown:
+        fig.add_trace(
+            go.Scatter(
+                x=starts,
+                y=[1.0] * len(shown),
+                yaxis="y3",
+                mode="markers",
+                marker={"symbol": "triangle-down", "color": EVENT_COLOUR, "size": 8},
+                text=[f"{e.when()}: {e.title}" for e in shown],
+                hovertemplate="%{text}<extra></extra>",
+                name="events",
+                showlegend=False,
+            )
+        )
+        fig.update_layout(yaxis3={"overlaying": "y", "range": [0, 1.02], "visible": False})
+
+
+def _x(day: date) -> float:
+    """A date as a fractional year on a year axis."""
+    return day.year + (day.timetuple().tm_yday - 1) / 365.25
+
+
+def _years(years: pd.Series) -> tuple[int, int] | None:
+    """The plotted year range."""
+    return (int(years.min()), int(years.max())) if len(years) else None
+
+
+def _layout() -> dict:
+    """The analysis charts' shared layout."""
+    return {
+        "template": "plotly_white",
+        "height": 380,
+        "margin": {"l": 60, "r": 60, "t": 30, "b": 40},
+        "legend": {"orientation": "h", "y": -0.15},
+        "xaxis": {"title": None, "dtick": 5},
+        "hovermode": "closest",
+    }
+
+
+def _span(row: Mapping) -> int:
+    """N, the window's length in years, from a windows row."""
+    first, last = str(row["before_years"]).split("–")
+    return int(last) - int(first)
+
+
+def _note(evidence: Mapping) -> str:
+    """An evidence row's flag and note, in parentheses."""
+    extra = [FLAG_WORDS.get(evidence["flag"], ""), evidence["note"]]
+    extra = [e for e in extra if e]
+    return f" ({'; '.join(extra)})" if extra else ""
+
+
+def _claim_footer(claim: Mapping) -> str:
+    """Years compared and the release at which the verdict last changed."""
+    years = f"Years compared: {claim['years']}." if claim["years"] else "No years to compare."
+    if claim["last_changed_release"]:
+        when = f" on {claim['last_changed_at'][:10]}" if claim["last_changed_at"] else ""
+        return f"{years} Verdict last changed with {claim['last_changed_release']}{when}."
+    return f"{years} Verdict unchanged over the stored releases."
+
+
+def _grid(frame: pd.DataFrame, columns: list[dict], grid_id: str) -> dag.AgGrid:
+    """A sortable, filterable table of the given columns."""
+    fields = [c["field"] for c in columns]
+    data = frame[fields].astype(object)
+    data = data.where(data.notna() & ~data.isin([math.inf, -math.inf]), None)
+    return dag.AgGrid(
+        id=grid_id,
+        rowData=data.to_dict("records"),
+        columnDefs=columns,
+        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        dashGridOptions={"pagination": True, "paginationPageSize": 10, "domLayout": "autoHeight"},
+        className="ag-theme-alpine",
+    )
+
+
+def _format(spec: str) -> dict:
+    """An AG Grid formatter: d3-format `spec`, blank for a missing value."""
+    return {"function": f"params.value == null ? '' : d3.format('{spec}')(params.value)"}
+
+
+def _graph(figure: go.Figure, name: str) -> dcc.Graph:
+    """A chart with the page's graph settings."""
+    return dcc.Graph(figure=figure, id=f"analysis-{name}-chart", config={"displaylogo": False})
+
+
+def _card(card_id: str, title: str, body: list) -> dbc.Card:
+    """A panel: a titled card with a stable id for the page and its tests."""
+    return dbc.Card(
+        [dbc.CardHeader(html.H5(title, className="mb-0")), dbc.CardBody(body)],
+        id=card_id,
+        className="mb-3",
+    )
+
+
+def _empty(text: str) -> html.P:
+    """Why a panel has nothing to show."""
+    return html.P(text, className="text-muted small")

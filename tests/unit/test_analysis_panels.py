@@ -1,0 +1,139 @@
+"""The analysis panels as plain components, built from an Analysis of tiny SYNTHETIC frames."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import plotly
+import pytest
+
+from config.claims import Claim
+from config.events import Event
+from dashboard import analysis, analysis_panels
+from tests.unit.test_analysis import NO_HISTORY, NO_RUNS, WINDOW, event, frame, obs, trade
+
+PAIR = ("CHN", "RUS")
+NAMES = {"CHN": "China", "RUS": "Russia"}
+CRIMEA = event(date(2014, 3, 18), "Russia annexes Crimea", "Crimea")
+PERIOD = Event(date(2012, 11, 15), date(2017, 10, 24), "A term", "Term", "c", "s", "https://x.org")
+OUTSIDE = event(date(1991, 12, 25), "Long before", "USSR ends")
+
+
+def result(data: pd.DataFrame, **options) -> analysis.Analysis:
+    chosen = analysis.Options(
+        window_events=("Russia annexes Crimea",),
+        window_indicators=("NY.GDP.MKTP.CD",),
+        claims=(
+            Claim("w", "The gap widened.", "gap_widened", ("NY.GDP.MKTP.CD",), 2011, "widened"),
+        ),
+        names=NAMES,
+        **options,
+    )
+    events = [OUTSIDE, PERIOD, CRIMEA]
+    return analysis.analyse(data, NO_HISTORY, NO_RUNS, events, PAIR, (), chosen)
+
+
+FULL = frame(
+    *WINDOW.to_dict("records"),
+    *trade(2014),
+    *trade(2015, flag="mirror"),
+    obs("MS.MIL.XPND.CD", "RUS", 2014, 101e6),
+    obs("SIPRI.MILEX.CURRENT_USD", "RUS", 2014, 100.0),
+)
+
+
+def text_of(component) -> str:
+    """Every string in a component tree, joined."""
+    return json.dumps(component, cls=plotly.utils.PlotlyJSONEncoder, ensure_ascii=False)
+
+
+def find(component, component_id):
+    """The component with this id in the tree."""
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            found = find(child, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def test_every_panel_has_a_stable_id_and_serialises():
+    panels = analysis_panels.panels(result(FULL), [OUTSIDE, PERIOD, CRIMEA], NAMES)
+    assert [p.id for p in panels] == [
+        "analysis-need",
+        "analysis-claims",
+        "analysis-windows",
+        "analysis-basis",
+        "analysis-release-diff",
+        "analysis-cross-source",
+        "analysis-world",
+    ]
+    assert "China takes 25% of Russia's goods trade" in text_of(panels)
+
+
+def test_need_chart_marks_mirror_years_and_draws_only_events_in_range():
+    fig = analysis_panels.need_figure(result(FULL), [OUTSIDE, PERIOD, CRIMEA], NAMES)
+    chinas_share = fig.data[0]
+    assert chinas_share.name == "China's share of Russia's trade"
+    assert list(chinas_share.marker.symbol) == ["circle", "square-open"]  # 2015 is mirror data
+    assert list(chinas_share.customdata) == ["", " (mirror data)"]
+    assert fig.data[2].name == "need ratio" and fig.data[2].yaxis == "y2"
+    kinds = sorted(s.type for s in fig.layout.shapes)
+    assert kinds == ["line", "rect"]  # Crimea a line, the 2012–17 term a band; 1991 not drawn
+    markers = fig.data[-1]
+    assert [t.split(":")[0] for t in markers.text] == ["2012-11-15 – 2017-10-24", "2014-03-18"]
+
+
+def test_claims_panel_shows_verdict_numbers_and_says_it_is_not_causal():
+    panel = analysis_panels.claims_panel(result(FULL))
+    text = text_of(panel)
+    assert analysis.NOT_CAUSAL.replace('"', '\\"') in text
+    claim = find(panel, "claim-w")
+    assert claim is not None
+    assert "holds" in text_of(claim)
+    assert "ratio 1.00 in 2011 → 1.21 in 2017 (widened) (estimate)" in text_of(claim)
+    assert "Years compared: 2011–2017. Verdict unchanged over the stored releases." in text_of(
+        claim
+    )
+
+
+def test_windows_panel_table_and_shaded_chart():
+    data = result(FULL)
+    panel = analysis_panels.windows_panel(data, [CRIMEA], NAMES)
+    grid = find(panel, "windows-table")
+    (row,) = grid.rowData
+    assert row["a_before_pct"] == pytest.approx(10.0)
+    assert row["did_pp"] == pytest.approx(data.windows["did_pp"][0])
+    fig = analysis_panels.window_figure(data, "NY.GDP.MKTP.CD", [CRIMEA], NAMES)
+    rects = [(s.x0, s.x1) for s in fig.layout.shapes if s.type == "rect"]
+    assert rects == [(2011, 2014), (2014, 2017)]
+
+
+def test_cross_source_panel_lists_only_differences_over_the_tolerance():
+    panel = analysis_panels.cross_source_panel(result(FULL))
+    assert "1 of 1 country-years differ by more than 0.5%" in text_of(panel)
+    assert find(panel, "cross-source-table").rowData[0]["relative_difference_pct"] == pytest.approx(
+        1
+    )
+    wide = analysis_panels.cross_source_panel(result(FULL, tolerance=0.02))
+    assert "0 of 1 country-years differ by more than 2%" in text_of(wide)
+    assert find(wide, "cross-source-table") is None
+
+
+def test_panels_say_why_they_are_empty():
+    empty = result(frame(obs("SP.POP.TOTL", "CHN", 2020, 1.0)))
+    text = text_of(analysis_panels.panels(empty, [], NAMES))
+    for message in (
+        "No bilateral and world trade rows",
+        "No event window has data.",
+        "No year has both bases.",
+        "No release changed a stored value.",
+        "No world aggregate stored.",
+        "do not say which run added them",
+    ):
+        assert message in text
