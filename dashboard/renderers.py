@@ -27,25 +27,35 @@ CHROMIUM_ARGS = (
     "--no-first-run",
 )
 _kaleido_lock = threading.Lock()
+# kaleido's shared server answers through one queue: two threads waiting at once could each take
+# the other's image, so calls go one at a time (a report's images still render in parallel tabs).
+_kaleido_calls = threading.Lock()
 _kaleido_started = False
 
 
 def with_footer(fig: go.Figure, text: str) -> go.Figure:
     """A copy of `fig` with the source line under the plot."""
-    out = go.Figure(fig)
-    out.update_layout(margin={"b": 165}, legend={"y": -0.1})
-    out.add_annotation(
-        text=html.escape(text),
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=-0.3,
-        xanchor="left",
-        yanchor="top",
-        showarrow=False,
-        font={"size": 10, "color": "#444"},
-    )
-    return out
+    # Edited as a dict: re-validating a chart's dozens of event shapes through plotly's objects
+    # cost more than a warm kaleido render.
+    out = fig.to_dict()
+    layout = out.setdefault("layout", {})
+    layout["margin"] = {**layout.get("margin", {}), "b": 165}
+    layout["legend"] = {**layout.get("legend", {}), "y": -0.1}
+    layout["annotations"] = [
+        *layout.get("annotations", ()),
+        {
+            "text": html.escape(text),
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0,
+            "y": -0.3,
+            "xanchor": "left",
+            "yanchor": "top",
+            "showarrow": False,
+            "font": {"size": 10, "color": "#444"},
+        },
+    ]
+    return go.Figure(out, _validate=False)  # parts of a valid figure, so valid
 
 
 def image_bytes(fig: go.Figure, fmt: str) -> bytes:
@@ -54,7 +64,8 @@ def image_bytes(fig: go.Figure, fmt: str) -> bytes:
         raise ValueError(f"image format {fmt!r} is not one of {IMAGE_FORMATS}")
     _start_kaleido()
     try:
-        return kaleido.calc_fig_sync(fig.to_dict(), opts=_opts(fmt))
+        with _kaleido_calls:
+            return kaleido.calc_fig_sync(fig.to_dict(), opts=_opts(fmt))
     except (KaleidoError, RuntimeError, OSError, TimeoutError) as exc:
         raise ExportError(f"rendering the {fmt} image failed: {exc}") from exc
 
@@ -82,7 +93,8 @@ def images_bytes(jobs: Sequence[tuple[go.Figure, str]]) -> list[bytes]:
             for (fig, fmt), path in zip(jobs, paths, strict=True)
         ]
         try:
-            kaleido.write_fig_from_object_sync(specs, cancel_on_error=True)
+            with _kaleido_calls:
+                kaleido.write_fig_from_object_sync(specs, cancel_on_error=True)
         except (KaleidoError, RuntimeError, OSError, TimeoutError) as exc:
             raise ExportError(f"rendering {len(jobs)} images failed: {exc}") from exc
         return [path.read_bytes() for path in paths]
