@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 
@@ -196,17 +197,19 @@ class Snapshot:
         return renderers.html_to_pdf(self._html(view, exported, charts, svgs))
 
     def _zip(self, view, exported, charts, countries) -> bytes:
-        images = renderers.images_bytes(
-            [(fig, fmt) for _, _, fig in charts for fmt in ("png", "svg")]
-        )
-        files: dict[str, bytes] = {}
-        for n, (_, title, _) in enumerate(charts):
-            stem = f"chart_{exports.slug(title)}"
-            files[f"{stem}.png"], files[f"{stem}.svg"] = images[2 * n], images[2 * n + 1]
-        files["data.csv"] = exports.to_csv_bytes(self._data(view, countries))
-        files["data.xlsx"] = self._xlsx(view, countries)
-        files["report.html"] = self._html(view, exported, charts).encode("utf-8")
-        files["report.pdf"] = self._pdf(view, exported, charts, images[1::2])
+        # SVGs first: chromium prints the PDF from them while kaleido draws the PNGs.
+        svgs = renderers.images_bytes([(fig, "svg") for _, _, fig in charts])
+        with ThreadPoolExecutor(max_workers=1) as printer:
+            pdf = printer.submit(renderers.html_to_pdf, self._html(view, exported, charts, svgs))
+            pngs = renderers.images_bytes([(fig, "png") for _, _, fig in charts])
+            files: dict[str, bytes] = {}
+            for (_, title, _), png, svg in zip(charts, pngs, svgs, strict=True):
+                stem = f"chart_{exports.slug(title)}"
+                files[f"{stem}.png"], files[f"{stem}.svg"] = png, svg
+            files["data.csv"] = exports.to_csv_bytes(self._data(view, countries))
+            files["data.xlsx"] = self._xlsx(view, countries)
+            files["report.html"] = self._html(view, exported, charts).encode("utf-8")
+            files["report.pdf"] = pdf.result()
         meta = self.metadata(view)
         files["CITATION.txt"] = exports.citation_text(
             meta,
