@@ -7,7 +7,8 @@ import logging
 import math
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -695,6 +696,18 @@ def _check_sqlite(engine: Engine, name: str) -> None:
         raise StoreError(_damaged(name, (lines[0] if lines else "no answer") + more))
 
 
+@contextmanager
+def _quiet_alembic() -> Iterator[None]:
+    """Alembic says two lines at INFO on every start; our own log line says what changed."""
+    alembic_log = logging.getLogger("alembic")
+    level = alembic_log.level
+    alembic_log.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        alembic_log.setLevel(level)
+
+
 def _alembic(conn: sa.Connection) -> Config:
     """An Alembic config that migrates over `conn`."""
     config = Config()
@@ -715,17 +728,22 @@ def _migrate(engine: Engine) -> None:
         else:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(7205761234)"))
         tables = set(sa.inspect(conn).get_table_names())
-        config = _alembic(conn)
-        if "runs" in tables and "alembic_version" not in tables:
-            command.stamp(config, "0001")
-        command.upgrade(config, "head")
+        with _quiet_alembic():
+            before = MigrationContext.configure(conn).get_current_revision()
+            config = _alembic(conn)
+            if "runs" in tables and "alembic_version" not in tables:
+                command.stamp(config, "0001")
+            command.upgrade(config, "head")
+            after = MigrationContext.configure(conn).get_current_revision()
         conn.commit()
+    if after != before:
+        log.info("store schema upgraded from %s to %s", before or "nothing", after)
 
 
 def _check_current(engine: Engine, name: str) -> None:
     """A read-only store must already have this version's schema."""
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
-    with engine.connect() as conn:
+    with engine.connect() as conn, _quiet_alembic():
         current = MigrationContext.configure(conn).get_current_revision()
     if current != head:
         raise StoreError(
