@@ -1,0 +1,73 @@
+"""The analysis over a real SQLite store: a revised World Bank release shows in the diff and claims."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from config.catalogue import Catalogue
+from config.claims import Claim
+from dashboard import analysis
+from fetchers import store as store_module
+from fetchers.store import Store
+from tests.support.seed import seed, worldbank_result
+
+GDP = "NY.GDP.MKTP.CD"
+
+
+def runs_table(store: Store) -> pd.DataFrame:
+    """The runs table, as the analysis takes it."""
+    with store.engine.connect() as conn:
+        return pd.read_sql(sa.select(store_module.runs), conn)
+
+
+def test_a_revised_release_shows_in_the_diff_the_claims_and_the_tables(
+    store: Store, catalogue: Catalogue
+):
+    seed(store, catalogue)
+    before = store.observations()
+    revised = worldbank_result(catalogue, scale=1.1)
+    frame = revised.frame
+    # The seed's China÷Russia GDP ratio is 3.0 in every year (flat: the gap did not widen). In the
+    # new release every value is 10% higher and Russia's 2024 GDP a tenth of before: 3.0 → 33.0.
+    russia = (frame["indicator"] == GDP) & (frame["country"] == "RUS") & (frame["year"] == 2024)
+    frame.loc[russia, "value"] = frame.loc[russia, "value"] / 11
+    store.write_run(
+        store.start_run("worldbank"),
+        dataclasses.replace(revised, frame=frame, release="2099-09-09"),
+    )
+    after = store.observations()
+
+    claim = Claim("g", "The gap widened.", "gap_widened", (GDP,), 2014, "widened")
+    result = analysis.analyse(
+        after,
+        store.history(),
+        runs_table(store),
+        [],
+        ("CHN", "RUS"),
+        ("USA",),
+        analysis.Options(claims=(claim,)),
+    )
+
+    diff = result.release_diff
+    assert set(diff["source"]) == {"worldbank"}
+    assert set(diff["release"]) == {"2099-09-09"}
+    assert set(diff["previous_release"]) == {worldbank_result(catalogue).release}
+    old = before.set_index(["indicator", "country", "year"])["value"]
+    row = diff.set_index(["indicator", "country", "year"]).loc[(GDP, "CHN", 2020)]
+    assert row["change"] == "revised"
+    assert row["old_value"] == pytest.approx(old[(GDP, "CHN", 2020)])
+    assert row["new_value"] == pytest.approx(old[(GDP, "CHN", 2020)] * 1.1)
+    assert row["difference_pct"] == pytest.approx(10.0)
+
+    verdict = result.claims.iloc[0]
+    assert verdict["status"] == "holds"
+    assert verdict["summary"] == f"{GDP}: ratio 3.00 in 2014 → 33.00 in 2024 (widened)"
+    assert verdict["last_changed_release"] == "worldbank 2099-09-09"
+
+    tables = analysis.analysis_tables(result)
+    assert len(tables["Release diff"]) == len(diff) > 0
+    assert not tables["Need"].empty  # the seed's synthetic Comtrade flows
