@@ -106,7 +106,7 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
     """Read and validate `path`; raise CatalogueError listing every problem with its entry."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise CatalogueError(f"{path}: cannot read catalogue: {exc}") from exc
     problems: list[str] = []
     sources = _sources(data.get("source", []), problems)

@@ -43,7 +43,7 @@ def load_claims(path: Path = CLAIMS_FILE) -> tuple[Claim, ...]:
     """Read and validate `path`; raise ClaimsError listing every problem with its entry."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ClaimsError(f"{path}: cannot read the claims: {exc}") from exc
     problems: list[str] = []
     entries = data.get("claim", [])

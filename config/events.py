@@ -98,7 +98,7 @@ def load_events(path: Path = EVENTS_FILE, today: date | None = None) -> Timeline
     """Read and validate `path`; raise EventsError listing every problem with its entry."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise EventsError(f"{path}: cannot read the timeline: {exc}") from exc
     today = today or date.today()
     problems: list[str] = []

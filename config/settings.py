@@ -267,7 +267,11 @@ def load_settings(
     env_file = env_file if env_file is not None else PROJECT_ROOT / ".env"
     values: dict[str, str] = {}
     if env_file.is_file():
-        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        try:
+            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        except UnicodeDecodeError as exc:
+            reason = f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+            raise SettingsError(f"{env_file}: {reason}") from exc
     values.update(os.environ if environ is None else environ)
     parsed: dict[str, Any] = {}
     problems = []
