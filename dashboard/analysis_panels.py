@@ -122,18 +122,17 @@ def windows_panel(
     ]
     chosen = [e for e in events if e.title in set(analysis.windows["event"])]
     tabs = [
-        dcc.Tab(
-            _graph(window_figure(analysis, indicator, chosen, names), f"window-{n}"),
-            label=indicator,
-        )
-        for n, indicator in enumerate(dict.fromkeys(analysis.gaps["indicator"]))
+        dcc.Tab(_graph(window_figure(analysis, event, names), f"window-{n}"), label=event.label)
+        for n, event in enumerate(chosen)
     ]
     years = analysis.windows.iloc[0]
     text = (
         f"Average annual growth (CAGR) over the {_span(years)} years before the event (E−N to E) "
         f"and after it (E to E+N), E being the event's calendar year; change = after − before "
         f"(percentage points); the last column is {a}'s change minus {b}'s (difference-in-"
-        f"differences). Undefined where a value is missing or ≤ 0. {NOT_CAUSAL}"
+        f"differences). Undefined where a value is missing or ≤ 0. The charts: each "
+        f"indicator's {a} ÷ {b} ratio indexed to the event year; rising means the gap widens. "
+        f"{NOT_CAUSAL}"
     )
     body = [
         _grid(summary, columns, "windows-table"),
@@ -287,25 +286,25 @@ def need_figure(analysis: Analysis, events: Sequence[Event], names: Mapping[str,
     return fig
 
 
-def window_figure(
-    analysis: Analysis, indicator: str, events: Sequence[Event], names: Mapping[str, str]
-) -> go.Figure:
-    """The A÷B ratio of one indicator with each event's before and after windows shaded."""
+def window_figure(analysis: Analysis, event: Event, names: Mapping[str, str]) -> go.Figure:
+    """Each indicator's A÷B ratio around one event, indexed to the event year, windows shaded."""
     a, b = (names.get(c, c) for c in analysis.pair)
-    gaps = analysis.gaps[analysis.gaps["indicator"] == indicator]
-    fig = go.Figure(
-        _line(gaps["year"], gaps["ratio"], gaps["flag"], f"{a} ÷ {b}", RATIO_COLOUR, "%{y:.2f}×")
-    )
+    e = event.start.year
     n = _span(analysis.windows.iloc[0]) if not analysis.windows.empty else 0
-    for event in events:
-        e = event.start.year
-        fig.add_vrect(x0=e - n, x1=e, fillcolor="#1f4e9c", opacity=0.08, line_width=0)
-        fig.add_vrect(x0=e, x1=e + n, fillcolor="#c8102e", opacity=0.08, line_width=0)
-        fig.add_vline(x=e, line={"color": EVENT_COLOUR, "width": 1})
-        fig.add_annotation(
-            x=e, y=1, yref="paper", text=event.label, showarrow=False, yanchor="bottom"
-        )
-    fig.update_layout(**_layout(), yaxis={"title": f"{a} ÷ {b}, times"})
+    near = analysis.gaps[analysis.gaps["year"].between(e - n - 2, e + n + 2)]
+    fig = go.Figure()
+    for indicator, rows in near.groupby("indicator", sort=False):
+        base = rows.loc[rows["year"] == e, "ratio"]
+        if base.empty:
+            continue
+        indexed = rows["ratio"] / float(base.iloc[0]) * 100
+        fig.add_trace(_line(rows["year"], indexed, rows["flag"], indicator, None, "%{y:.1f}"))
+    fig.add_vrect(x0=e - n, x1=e, fillcolor=COLOURS[1], opacity=0.08, line_width=0)
+    fig.add_vrect(x0=e, x1=e + n, fillcolor=COLOURS[0], opacity=0.08, line_width=0)
+    fig.add_vline(x=e, line={"color": EVENT_COLOUR, "width": 1})
+    fig.add_annotation(x=e, y=1, yref="paper", text=event.label, showarrow=False, yanchor="bottom")
+    fig.update_layout(**_layout(), yaxis={"title": f"{a} ÷ {b}, {e} = 100", "tickformat": ".1f"})
+    fig.update_xaxes(dtick=1)
     return fig
 
 

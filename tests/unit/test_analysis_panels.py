@@ -109,9 +109,13 @@ def test_windows_panel_table_and_shaded_chart():
     (row,) = grid.rowData
     assert row["a_before_pct"] == pytest.approx(10.0)
     assert row["did_pp"] == pytest.approx(data.windows["did_pp"][0])
-    fig = analysis_panels.window_figure(data, "NY.GDP.MKTP.CD", [CRIMEA], NAMES)
+    fig = analysis_panels.window_figure(data, CRIMEA, NAMES)
     rects = [(s.x0, s.x1) for s in fig.layout.shapes if s.type == "rect"]
     assert rects == [(2011, 2014), (2014, 2017)]
+    (gdp,) = fig.data  # the only window indicator with a ratio in 2014
+    # China ÷ Russia: 1.0 (2011), 1.331 (2014), 1.21 (2017), indexed to 2014 = 100.
+    assert list(gdp.x) == [2011, 2014, 2017]
+    assert list(gdp.y) == pytest.approx([100 / 1.331, 100.0, 121 / 1.331])
 
 
 def test_cross_source_panel_lists_only_differences_over_the_tolerance():
