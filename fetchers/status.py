@@ -18,6 +18,7 @@ FAILING = ("failed", "interrupted")  # a last run whose data did not land
 REASON_MAX = 160  # characters of a failure's one-line reason shown to people
 _URL_IN_PARENS = re.compile(r"\s*\((?:https?|file)://[^)]*\)")
 _URL = re.compile(r"(?:https?|file)://\S+")
+_HOST_PORT = re.compile(r"\b(?:localhost|[\w-]+(?:\.[\w-]+)+):\d{1,5}\b")
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,9 @@ def plain_reason(error: str, source: str = "") -> str:
     text = " ".join(error.split())
     if source and text.startswith(f"{source}: "):
         text = text[len(source) + 2 :]
+    text = text.split(" [", 1)[0]  # a library's bracketed account is detail, not a reason
     text = _URL.sub("the source", _URL_IN_PARENS.sub("", text))
+    text = _HOST_PORT.sub("the source", text)
     return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
 
 

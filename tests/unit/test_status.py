@@ -143,5 +143,14 @@ def test_an_empty_store_says_so(catalogue):
 def test_plain_reason_drops_urls_and_long_text():
     assert plain_reason("sipri: HTTP 404 (https://www.sipri.org/x.xlsx)", "sipri") == "HTTP 404"
     assert plain_reason("bad file file:///home/me/x.json here") == "bad file the source here"
+    raw = (
+        "worldbank: request failed: connection refused [HTTPConnectionPool(host='127.0.0.1', "
+        "port=9): Max retries exceeded with url: /v2/x (Caused by …] (http://127.0.0.1:9/v2/x)"
+    )
+    assert plain_reason(raw, "worldbank") == "request failed: connection refused"
+    assert (
+        plain_reason("db at 10.0.0.5:5432 down, retry 14:05")
+        == "db at the source down, retry 14:05"
+    )
     long = plain_reason("x" * 500)
     assert len(long) == 160 and long.endswith("…")
