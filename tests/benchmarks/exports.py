@@ -5,17 +5,16 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import plotly.graph_objects as go
 
 from config.catalogue import load_catalogue
 from config.events import load_events
-from config.settings import load_settings
 from dashboard import renderers
 from dashboard.model import Model
 from dashboard.snapshot import Snapshot
 from fetchers.store import Store
+from tests.benchmarks import servers
 from tests.benchmarks.table import Row
 
 
@@ -33,9 +32,7 @@ def median_time(action: Callable[[], object], times: int) -> float:
 
 def measure(database_url: str, repeats: int) -> list[Row]:
     """Time exports in this process, as a running page or CLI job would, after one warm-up."""
-    settings = load_settings(
-        environ={"DATABASE_URL": database_url}, env_file=Path("/nonexistent/.env")
-    )
+    settings = servers.settings_for(database_url)
     model = Model(Store.open(database_url), settings, load_catalogue(), load_events())
     snapshot = Snapshot(model, settings)
     view = model.default

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from tests.benchmarks import replay, servers
 from tests.benchmarks.table import Row
 
-CHARTS = 4  # the default view's charts; the bare app draws as many
 MODES = ("absolute", "ratio", "indexed", "share")
 
 
@@ -34,21 +33,34 @@ class Requests:
         return out
 
 
-def captured(app: str, base: str) -> Requests:
+def captured(app: str, base: str, charts: int = 1) -> Requests:
     """Load the app's page in chromium once and keep its render request."""
-    page = replay.capture(base, CHARTS)
+    page = replay.capture(base, charts)
     output = "charts.children" if app == "project" else "g0.figure"
     return Requests(
         replay.render_request(page.bodies, output), page.first_chart_ms, page.page_bytes
     )
 
 
+def default_charts(database_url: str) -> int:
+    """How many charts the project's default view draws."""
+    from config.catalogue import load_catalogue
+    from config.events import load_events
+    from dashboard.model import Model
+    from fetchers.store import Store
+
+    settings = servers.settings_for(database_url)
+    model = Model(Store.open(database_url), settings, load_catalogue(), load_events())
+    return sum(chart.figure is not None for chart in model.charts(model.default))
+
+
 def measure(database_url: str, repeats: int) -> tuple[list[Row], dict[str, Requests]]:
     """Serve each app by its own server; time a repeated view and a stream of new views."""
     results, requests = {}, {}
+    charts = default_charts(database_url)  # the bare app draws as many as the default view
     for app in ("project", "bare"):
-        with servers.serving(app, database_url) as (base, _):
-            requests[app] = captured(app, base)
+        with servers.serving(app, database_url, BARE_CHARTS=str(charts)) as (base, _):
+            requests[app] = captured(app, base, charts)
             replay.sequential(base, [requests[app].render], 2)  # warm up
             results[app] = (
                 replay.sequential(base, [requests[app].render], repeats),

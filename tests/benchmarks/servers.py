@@ -13,6 +13,7 @@ from pathlib import Path
 import requests
 
 from config.catalogue import load_catalogue
+from config.settings import Settings, load_settings
 from fetchers.store import Store
 from tests.support.seed import seed
 
@@ -26,6 +27,11 @@ def seeded_store(folder: Path) -> str:
     url = f"sqlite:///{folder / 'bench.sqlite3'}"
     seed(Store.open(url), load_catalogue())
     return url
+
+
+def settings_for(database_url: str) -> Settings:
+    """Settings for in-process work on the benchmark's store (no .env)."""
+    return load_settings(environ={"DATABASE_URL": database_url}, env_file=ROOT / "no-such.env")
 
 
 def free_port() -> int:
@@ -57,7 +63,7 @@ def command(app: str, gunicorn: bool, port: int, workers: int = WORKERS) -> list
     """How to serve `app` ('project' or 'bare'), by the built-in server or gunicorn."""
     if gunicorn:
         target = "dashboard.app:server" if app == "project" else "tests.benchmarks.bare:server"
-        return [str(GUNICORN), "-w", str(workers), "-b", f"127.0.0.1:{port}", "-q", target]
+        return [str(GUNICORN), "-w", str(workers), "-b", f"127.0.0.1:{port}", target]
     if app == "project":
         return [sys.executable, "-m", "dashboard"]
     return [sys.executable, "-m", "tests.benchmarks.bare", str(port)]

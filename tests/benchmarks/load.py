@@ -1,0 +1,217 @@
+"""Load script (not a timed test): C clients replay the page's render under gunicorn for S seconds.
+
+Run: `python -m tests.benchmarks.load [--clients 50] [--seconds 30]` — gunicorn with the README's
+worker count and the separate scheduler, on a store of SYNTHETIC data, while a refresh rewrites
+the World Bank values (alternately ×1 and ×2) every few seconds. Prints requests/s, p50/p95,
+errors, RSS before and after, and how many responses mixed old and new data (the bar: none).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from config.catalogue import load_catalogue
+from fetchers import jobs
+from fetchers.store import Store
+from tests.benchmarks import render, replay, servers
+from tests.benchmarks.table import Row
+from tests.support.seed import worldbank_result
+from tests.support.wbfake import synthetic_value
+
+MAX_SECONDS = 300
+SCALES = (1.0, 2.0)
+
+
+@dataclass
+class Load:
+    """One load run's timings and memory."""
+
+    timings: replay.Timings
+    rss_before: list[float]
+    rss_after: list[float]
+    mixed: int = 0
+    checked: int = 0  # responses whose World Bank values could be traced to a write
+    refreshes: int = 0
+
+
+def under_load(base: str, pid: int, views: list[dict], clients: int, seconds: float,
+               writer=None) -> Load:  # fmt: skip
+    """Replay `views` from `clients` threads for `seconds`, optionally while `writer` runs."""
+    before = servers.worker_rss_mb(pid)
+    stop = threading.Event()
+    count = [0]
+    thread = None
+    if writer is not None:
+        thread = threading.Thread(target=writer, args=(stop, count))
+        thread.start()
+    try:
+        timings = replay.concurrent(base, views, clients, seconds, keep=writer is not None)
+    finally:
+        stop.set()
+        if thread:
+            thread.join()
+    load = Load(timings, before, servers.worker_rss_mb(pid), refreshes=count[0])
+    scales = [scales_in(response) for response in timings.responses]
+    load.checked = sum(bool(found) for found in scales)
+    load.mixed = sum(len(found) > 1 for found in scales)
+    timings.responses.clear()
+    return load
+
+
+def concurrency_rows(database_url: str, clients: int, seconds: float) -> list[Row]:
+    """The project and the bare app under the README's gunicorn command, same clients."""
+    charts = render.default_charts(database_url)
+    results = {}
+    for app in ("project", "bare"):
+        with servers.serving(app, database_url, gunicorn=True, BARE_CHARTS=str(charts)) as (
+            base,
+            pid,
+        ):
+            views = render.captured(app, base, charts).views(app, 10)
+            replay.sequential(base, views[:2])  # warm up
+            results[app] = under_load(base, pid, views, clients, seconds)
+    ours, bare = results["project"], results["bare"]
+    label = f"{clients} clients, gunicorn -w {servers.WORKERS}"
+    return [
+        Row(f"{label}: renders/s", ours.timings.per_second, bare.timings.per_second,
+            "≥ 0.25× bare", min_ratio=0.25),
+        Row(f"{label}: p95 (ms)", ours.timings.p(95), bare.timings.p(95), "≤ 1,000 ms",
+            absolute=1000),
+        Row(f"{label}: p50 (ms)", ours.timings.p(50), bare.timings.p(50), ""),
+        Row(f"{label}: errors", len(ours.timings.errors), len(bare.timings.errors), "0",
+            absolute=0),
+        Row("serving RSS per worker after load (MB, max)", max(ours.rss_after, default=0),
+            max(bare.rss_after, default=0), "≤ 250 MB", absolute=250),
+    ]  # fmt: skip
+
+
+# --- mixed data: every World Bank value in one response must come from one refresh -------------
+def scales_in(response: dict) -> set[float]:
+    """The write scales (×1, ×2) that the response's World Bank table rows and charts show."""
+    wb = {i.id for i in load_catalogue().for_source("worldbank")}
+    iso3 = {c.name: c.iso3 for c in load_catalogue().countries}
+    found: set[float] = set()
+    body = response.get("response", {})
+    for row in body.get("table", {}).get("rowData") or []:
+        if row.get("indicator") in wb and isinstance(row.get("value"), int | float):
+            found |= _scale(row["indicator"], iso3.get(row.get("country_name"), ""),
+                            row["year"], row["value"])  # fmt: skip
+    for figure in _figures(body.get("charts")):
+        for trace in figure.get("data", []):
+            country = iso3.get(trace.get("name"), "")
+            xs, ys = _array(trace.get("x")), _array(trace.get("y"))
+            for indicator in wb:
+                hits = {
+                    s
+                    for x, y in zip(xs, ys, strict=False)
+                    for s in _scale(indicator, country, x, y)
+                }
+                if len(hits) == 1 and len(xs) > 3:
+                    found |= hits
+    return found
+
+
+def _scale(indicator: str, country: str, year, value) -> set[float]:
+    try:
+        expected = synthetic_value(indicator, country, int(year))
+    except (TypeError, ValueError):
+        return set()
+    if not expected or value is None:
+        return set()
+    return {s for s in SCALES if abs(float(value) - expected * s) <= 1e-6 * abs(expected * s)}
+
+
+def _array(data) -> list:
+    if isinstance(data, dict) and "bdata" in data:
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
+    return data if isinstance(data, list) else []
+
+
+def _figures(node):
+    if isinstance(node, dict):
+        if "data" in node and "layout" in node:
+            yield node
+        else:
+            for value in node.values():
+                yield from _figures(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _figures(value)
+
+
+# --- the load script ----------------------------------------------------------------------------
+def refresher(database_url: str, every: float):
+    """A writer: World Bank refreshes through the real refresh path, values alternately ×1, ×2."""
+    catalogue = load_catalogue()
+    settings = servers.settings_for(database_url)
+    store = Store.open(database_url)
+
+    def run(stop: threading.Event, count: list[int]) -> None:
+        while not stop.wait(every):
+            scale = SCALES[(count[0] + 1) % 2]
+
+            def fetch(*_args, scale: float = scale):
+                return worldbank_result(catalogue, scale)
+
+            summary = jobs.refresh("worldbank", settings, catalogue, store, fetch=fetch)
+            if summary.ok:
+                count[0] += 1
+
+    return run
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve under gunicorn with the separate scheduler, load it, print the figures."""
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.load")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30, help=f"at most {MAX_SECONDS}")
+    parser.add_argument("--workers", type=int, default=servers.WORKERS)
+    parser.add_argument("--refresh-every", type=float, default=3.0, help="seconds between writes")
+    args = parser.parse_args(argv)
+    seconds = min(args.seconds, MAX_SECONDS)
+    with tempfile.TemporaryDirectory() as folder:
+        url = servers.seeded_store(Path(folder))
+        charts = render.default_charts(url)
+        with servers.serving("project", url, gunicorn=True, workers=args.workers) as (base, pid):
+            scheduler = subprocess.Popen(
+                [sys.executable, "-m", "fetchers", "schedule"],
+                cwd=servers.ROOT,
+                env=servers.environment(url, 0),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                views = render.captured("project", base, charts).views("project", 10)
+                replay.sequential(base, views[:2])
+                load = under_load(base, pid, views, args.clients, seconds,
+                                  refresher(url, args.refresh_every))  # fmt: skip
+            finally:
+                scheduler.terminate()
+                scheduler.wait(timeout=15)
+    t = load.timings
+    print(f"gunicorn -w {args.workers}, separate scheduler; {args.clients} clients for "
+          f"{seconds:g} s; {load.refreshes} World Bank refreshes written meanwhile")  # fmt: skip
+    print(f"requests: {len(t.seconds)} ok, {len(t.errors)} errors"
+          + (f" ({', '.join(sorted(set(t.errors)))})" if t.errors else ""))  # fmt: skip
+    print(f"throughput: {t.per_second:.1f} requests/s; p50 {t.p(50):.0f} ms, p95 {t.p(95):.0f} ms")
+    print(f"RSS per worker before: {_mb(load.rss_before)}; after: {_mb(load.rss_after)}")
+    print(f"responses mixing old and new data: {load.mixed} "
+          f"(of {load.checked} whose World Bank values could be traced to one write)")  # fmt: skip
+    return 0 if not t.errors and not load.mixed and load.checked else 1
+
+
+def _mb(values: list[float]) -> str:
+    return ", ".join(f"{v:.0f} MB" for v in values) or "—"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
