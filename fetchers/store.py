@@ -334,7 +334,8 @@ class Store:
         new = result.frame
         with self.engine.begin() as conn:
             old = _current(conn, result.source)
-            gone = removals(old, new, result.refused)
+            # Values from the bundled snapshot are a stand-in: a live release replaces them freely.
+            gone = removals(old[~old.pop("snapshot").astype(bool)], new, result.refused)
             suspicious = [r for r in gone if r.share > self.max_removed_share]
             if suspicious:
                 raise SuspiciousRelease(_suspicious_text(suspicious, self.max_removed_share))
@@ -386,7 +387,7 @@ class Store:
                     rows=summary.rows,
                     added=summary.added,
                     changed=summary.changed,
-                    **_provenance(result, [r.text() for r in gone]),
+                    **_provenance(result, _removed_notes(gone)),
                 )
             )
             self._release(conn, run_id)
@@ -586,6 +587,14 @@ def removals(old: pd.DataFrame, new: pd.DataFrame, refused: Sequence[str] = ()) 
     return out
 
 
+def _removed_notes(gone: Sequence[Removal], shown: int = 10) -> list[str]:
+    """The removals a run keeps, for its notes (the first few series, then how many more)."""
+    notes = [r.text() for r in gone[:shown]]
+    if len(gone) > shown:
+        notes.append(f"and {len(gone) - shown} more series with values removed")
+    return notes
+
+
 def _suspicious_text(suspicious: Sequence[Removal], limit: float) -> str:
     """The one line a refused release carries."""
     named = "; ".join(r.text() for r in suspicious[:3])
@@ -774,9 +783,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _current(conn: sa.Connection, source: str) -> pd.DataFrame:
-    """The stored observations of one source."""
-    query = sa.select(*(observations.c[c] for c in COLUMNS)).where(observations.c.source == source)
-    return pd.DataFrame(conn.execute(query).all(), columns=list(COLUMNS))
+    """The stored observations of one source, and whether each came from the bundled snapshot."""
+    query = (
+        sa.select(*(observations.c[c] for c in COLUMNS), (runs.c.kind == "snapshot").label("s"))
+        .join(runs, runs.c.id == observations.c.run_id)
+        .where(observations.c.source == source)
+    )
+    return pd.DataFrame(conn.execute(query).all(), columns=[*COLUMNS, "snapshot"])
 
 
 def _same(a: object, b: object) -> bool:

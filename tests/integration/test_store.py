@@ -180,3 +180,10 @@ def test_a_bundled_snapshot_is_not_a_success(store: Store):
     assert not store.has_success("worldbank")
     store.write_run(store.start_run("worldbank"), result({2013: 1.0}))
     assert store.has_success("worldbank")
+
+
+def test_a_live_release_replaces_the_bundled_snapshot_freely(store: Store):
+    store.write_run(store.start_run("worldbank", kind="snapshot"), many(1985, 2024))
+    store.write_run(store.start_run("worldbank"), many(1985, 2024, blank=tuple(range(1985, 2000))))
+    assert store.last_runs()["notes"].item() == ""
+    assert store.observations()["value"].notna().sum() == 25
