@@ -32,10 +32,15 @@ def _url(raw: str) -> str:
 
 
 def _url_or_path(raw: str) -> str:
+    return raw.strip()
+
+
+def _folder(raw: str) -> str:
     value = raw.strip()
     if not value:
-        raise ValueError("an https:// URL or a local file path")
-    return value
+        return ""
+    path = Path(value).expanduser()
+    return str(path if path.is_absolute() else PROJECT_ROOT / path)
 
 
 def _database_url(raw: str) -> str:
@@ -112,21 +117,47 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "WORLDBANK_BATCH_SIZE",
-        "20",
+        "60",
         _int_range(1, 60),
         "World Bank indicators fetched together in one call (the API allows up to 60).",
     ),
     Setting(
+        "SIPRI_MILEX_PAGE",
+        "https://www.sipri.org/databases/milex",
+        _url,
+        "SIPRI's database page; the newest SIPRI-Milex-data-*.xlsx it links is downloaded.",
+    ),
+    Setting(
         "SIPRI_MILEX_URL",
-        "https://www.sipri.org/sites/default/files/SIPRI-Milex-data-1949-2024_2.xlsx",
+        "",
         _url_or_path,
-        "SIPRI Military Expenditure workbook: an https URL or a local .xlsx path.",
+        "A fixed SIPRI workbook (https URL or local .xlsx path) instead of the page's newest; "
+        "empty = read SIPRI_MILEX_PAGE.",
     ),
     Setting(
         "TRADE_API_URL",
         "https://comtradeapi.un.org/public/v1",
         _url,
         "Base URL of UN Comtrade's public (keyless) API for bilateral trade.",
+    ),
+    Setting(
+        "TRADE_MIN_INTERVAL",
+        "1.0",
+        _float_range(0, 60),
+        "Seconds between two UN Comtrade calls (the keyless preview answers 429 when hurried).",
+    ),
+    Setting(
+        "TRADE_RECENT_YEARS",
+        "3",
+        _int_range(1, 50),
+        "Years a routine trade refresh asks again (plus years never stored); --full asks all.",
+    ),
+    Setting(
+        "RAW_DIR",
+        "data/raw",
+        _folder,
+        "Folder keeping every raw response body, named by its sha256 (relative to the project); "
+        "empty = keep none.",
     ),
     Setting(
         "REFRESH_WORLDBANK_HOURS",
@@ -235,8 +266,12 @@ class Settings:
     worldbank_api_url: str
     worldbank_per_page: int
     worldbank_batch_size: int
+    sipri_milex_page: str
     sipri_milex_url: str
     trade_api_url: str
+    trade_min_interval: float
+    trade_recent_years: int
+    raw_dir: str
     refresh_worldbank_hours: int
     refresh_sipri_hours: int
     refresh_trade_hours: int

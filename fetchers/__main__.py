@@ -12,7 +12,7 @@ from config.catalogue import Catalogue, CatalogueError, load_catalogue
 from config.clock import short
 from config.settings import Settings, SettingsError, load_settings
 from fetchers.errors import FetchError, StoreError
-from fetchers.jobs import refresh, store_result
+from fetchers.jobs import exit_code, refresh, store_result
 from fetchers.offline import read_file
 from fetchers.scheduler import LEASE, build_scheduler
 from fetchers.sources import SOURCES
@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="refresh sources once and print a summary per source")
     run.add_argument("--source", choices=sorted(SOURCES), action="append", help="repeatable")
+    run.add_argument(
+        "--full", action="store_true", help="fetch everything, even an unchanged release"
+    )
     commands.add_parser("status", help="last run per source and how fresh its data is")
     commands.add_parser("schedule", help="run the refresh scheduler in the foreground")
     imp = commands.add_parser(
@@ -59,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             settings,
             catalogue,
             store,
+            args.full,
         )
     if args.command == "import":
         return _import(args.path, catalogue, store)
@@ -72,12 +76,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _run(sources: list[str], settings: Settings, catalogue, store: Store) -> int:
-    """Refresh each source once; exit 1 if any failed."""
-    summaries = [refresh(source, settings, catalogue, store) for source in sources]
-    for summary in summaries:
-        print(summary.line())
-    return 0 if all(s.ok for s in summaries) else 1
+def _run(
+    sources: list[str], settings: Settings, catalogue, store: Store, full: bool = False
+) -> int:
+    """Refresh each source once; the exit code says ok (0), failed (1), partial (3), busy (4)."""
+    summaries = []
+    for source in sources:
+        summaries.append(refresh(source, settings, catalogue, store, full=full))
+        print(summaries[-1].line(), flush=True)
+    return exit_code(summaries)
 
 
 def _import(path: Path, catalogue: Catalogue, store: Store) -> int:

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from config.catalogue import Catalogue
 from config.settings import Settings
-from fetchers.errors import FetchError, StoreError
+from fetchers.errors import FetchError, RunLocked, StoreError, SuspiciousRelease
 from fetchers.http import Http
 from fetchers.sources import SOURCES, Fetch
 from fetchers.store import Store
 from fetchers.tidy import SourceResult, validate
 
 log = logging.getLogger(__name__)
+# Run outcomes: the store's statuses, plus "busy" when another process holds the source.
+GOOD = ("ok", "partial", "unchanged")
 
 
 @dataclass(frozen=True)
@@ -22,23 +25,38 @@ class RunSummary:
     """The outcome of one refresh, for the CLI and the log."""
 
     source: str
-    ok: bool
+    status: str  # ok, partial, unchanged, failed or busy
     run_id: int
     rows: int = 0
     added: int = 0
     changed: int = 0
     release: str = ""
     seconds: float = 0.0
-    error: str = ""
+    error: str = ""  # the one-line reason, for people
+    refused: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether the source's data stand after this run (ok, partial or unchanged)."""
+        return self.status in GOOD
 
     def line(self) -> str:
         """One human-readable line."""
-        if self.ok:
-            return (
-                f"{self.source}: ok, {self.rows} rows, {self.added} new, {self.changed} changed, "
-                f"release {self.release or 'unknown'}, {self.seconds:.1f} s"
-            )
-        return f"{self.source}: FAILED after {self.seconds:.1f} s: {self.error}"
+        release = f"release {self.release or 'unknown'}"
+        if self.status == "busy":
+            return f"{self.source}: already running in another process; skipped"
+        if self.status == "failed":
+            return f"{self.source}: FAILED after {self.seconds:.1f} s: {self.error}"
+        if self.status == "unchanged":
+            return f"{self.source}: unchanged, {release} is stored already, {self.seconds:.1f} s"
+        text = (
+            f"{self.source}: {self.status}, {self.rows} rows, {self.added} new, "
+            f"{self.changed} changed, {release}, {self.seconds:.1f} s"
+        )
+        if self.refused:
+            text += f"; refused by the source, kept as before: {', '.join(self.refused)}"
+        return text + "".join(f"; {note}" for note in self.notes)
 
 
 def refresh(
@@ -47,25 +65,40 @@ def refresh(
     catalogue: Catalogue,
     store: Store,
     fetch: Fetch | None = None,
+    full: bool = False,
 ) -> RunSummary:
     """Refresh one source; never raises (a failure is recorded as a failed run and returned)."""
     fetcher = fetch or SOURCES[source]
     started = time.monotonic()
-    run_id = store.start_run(source)
-    http = Http(settings)
     try:
-        result = fetcher(settings, catalogue, http)
+        run_id = store.start_run(source)
+    except RunLocked:
+        summary = RunSummary(source, "busy", 0)
+        log.info(summary.line())
+        return summary
+    http = Http(settings)
+    urls: list[str] = []
+    try:
+        result = fetcher(settings, catalogue, http, store.previous(source, full))
+        if not result.bodies:
+            result = replace(result, bodies=tuple(http.bodies))
         return _save(result, run_id, store, started)
     except FetchError as exc:
-        error = str(exc)
+        reason, detail, urls = exc.reason, str(exc), [exc.url] if exc.url else []
+    except SuspiciousRelease as exc:
+        reason, detail = (
+            "the new release would remove too many stored values; kept the old",
+            str(exc),
+        )
     except StoreError as exc:
-        error = f"store: {exc}"
+        reason, detail = "the store could not be written", str(exc)
     except Exception as exc:  # the scheduler must keep running whatever a source does
         log.exception("unexpected error refreshing %s", source)
-        error = f"unexpected {type(exc).__name__}: {exc}"
+        reason, detail = f"unexpected error ({type(exc).__name__})", repr(exc)
     finally:
         http.close()
-    return _fail(source, run_id, error, store, started)
+    read = [b.url for b in http.bodies]
+    return _fail(source, run_id, reason, detail, [*read, *urls], store, started)
 
 
 def store_result(source: str, result: SourceResult, store: Store, kind: str) -> RunSummary:
@@ -75,33 +108,61 @@ def store_result(source: str, result: SourceResult, store: Store, kind: str) -> 
     try:
         return _save(result, run_id, store, started)
     except FetchError as exc:
-        return _fail(source, run_id, str(exc), store, started)
+        return _fail(source, run_id, exc.reason, str(exc), list(result.urls), store, started)
+
+
+def exit_code(summaries: Sequence[RunSummary]) -> int:
+    """0 all ok or unchanged; 1 any failed; 3 any partial (none failed); 4 any busy (else ok)."""
+    statuses = {s.status for s in summaries}
+    if "failed" in statuses:
+        return 1
+    if "partial" in statuses:
+        return 3
+    return 4 if "busy" in statuses else 0
 
 
 def _save(result: SourceResult, run_id: int, store: Store, started: float) -> RunSummary:
-    """Validate, then write in one transaction."""
+    """Record an unchanged release, or validate and write the result in one transaction."""
+    if result.unchanged:
+        store.finish_unchanged(run_id, result)
+        summary = RunSummary(
+            result.source, "unchanged", run_id, release=result.release,
+            seconds=time.monotonic() - started,
+        )  # fmt: skip
+        log.info(summary.line())
+        return summary
     validate(result.frame, result.source, result.urls[0] if result.urls else "")
     written = store.write_run(run_id, result)
     summary = RunSummary(
         source=result.source,
-        ok=True,
+        status="partial" if result.refused else "ok",
         run_id=run_id,
         rows=written.rows,
         added=written.added,
         changed=written.changed,
         release=result.release,
         seconds=time.monotonic() - started,
+        refused=result.refused,
+        notes=result.notes,
     )
     log.info(summary.line())
     return summary
 
 
-def _fail(source: str, run_id: int, error: str, store: Store, started: float) -> RunSummary:
-    """Record the failure and say so."""
+def _fail(
+    source: str,
+    run_id: int,
+    reason: str,
+    detail: str,
+    urls: list[str],
+    store: Store,
+    started: float,
+) -> RunSummary:
+    """Record the failure (reason for people, detail for the log) and say so."""
     try:
-        store.fail_run(run_id, error)
+        store.fail_run(run_id, reason, urls, detail=detail)
     except StoreError:
         log.exception("could not record the failure of run %s", run_id)
-    summary = RunSummary(source, False, run_id, seconds=time.monotonic() - started, error=error)
-    log.warning(summary.line())
+    summary = RunSummary(source, "failed", run_id, seconds=time.monotonic() - started, error=reason)
+    log.warning("%s (detail: %s)", summary.line(), detail)
     return summary

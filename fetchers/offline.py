@@ -10,7 +10,7 @@ from pathlib import Path
 
 from config.catalogue import Catalogue
 from fetchers import sipri, worldbank
-from fetchers.errors import BadResponse, EmptyResult, SourceUnavailable
+from fetchers.errors import BadResponse, EmptyResult, Kind, SourceUnavailable
 from fetchers.http import Fetched
 from fetchers.tidy import IndicatorMeta, SourceResult, make_frame
 
@@ -22,7 +22,9 @@ def read_file(path: Path, catalogue: Catalogue) -> SourceResult:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise SourceUnavailable("import", str(path), f"cannot read file: {exc.strerror}") from exc
+        raise SourceUnavailable(
+            "import", str(path), f"cannot read file: {exc.strerror}", kind=Kind.FILE
+        ) from exc
     url = path.resolve().as_uri()
     if content.startswith(b"PK\x03\x04"):
         return sipri.parse_workbook(content, url, catalogue)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 import openpyxl
 from openpyxl.cell.cell import Cell
@@ -17,12 +19,24 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from config.catalogue import Catalogue
 from config.settings import Settings
-from fetchers.errors import BadResponse, EmptyResult, SourceUnavailable
+from fetchers.errors import (
+    BadResponse,
+    EmptyResult,
+    HTTPStatusError,
+    Kind,
+    LayoutChanged,
+    SourceUnavailable,
+)
 from fetchers.http import Http
-from fetchers.tidy import IndicatorMeta, SourceResult, make_frame
+from fetchers.tidy import IndicatorMeta, Previous, SourceResult, make_frame
 
 SOURCE = "sipri"
-ORGANIZATION = "Stockholm International Peace Research Institute (SIPRI)"
+log = logging.getLogger(__name__)
+# SIPRI renames the workbook each edition: SIPRI-Milex-data-1949-2024_2.xlsx, …-1949-2025_v1.2.xlsx
+WORKBOOK_NAME = re.compile(
+    r"SIPRI-Milex-data-(\d{4})-(\d{4})(?:_v?(\d+(?:\.\d+)*))?\.xlsx", re.IGNORECASE
+)
+HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -69,36 +83,56 @@ MEASURES = (
     ),
 )
 
-# SIPRI's country names → ISO 3166 alpha-3. Explicit, so a renamed row fails loudly.
-ISO3 = {
-    "China": "CHN",
-    "Russia": "RUS",
-    "United States of America": "USA",
-    "India": "IND",
-    "Japan": "JPN",
-    "Germany": "DEU",
-    "Ukraine": "UKR",
-    "United Kingdom": "GBR",
-    "France": "FRA",
-    "USSR": "SUN",
-}
 MISSING_MARKERS = {"...", ". .", "..", ""}
 NOT_EXISTING = "xxx"
 
 
-def fetch(settings: Settings, catalogue: Catalogue, http: Http) -> SourceResult:
-    """Download (or read) the workbook and parse the catalogued measures."""
+def fetch(settings: Settings, catalogue: Catalogue, http: Http, previous: Previous) -> SourceResult:
+    """The newest workbook (from SIPRI's page, or SIPRI_MILEX_URL), unless it is the stored one."""
+    # Load inputs.
     location = settings.sipri_milex_url
-    if location.startswith(("http://", "https://")):
-        fetched = http.get(SOURCE, location)
-        content, url = fetched.content, fetched.url
-    else:
-        path = Path(location).expanduser()
-        try:
-            content, url = path.read_bytes(), path.resolve().as_uri()
-        except OSError as exc:
-            raise SourceUnavailable(SOURCE, str(path), f"cannot read workbook: {exc}") from exc
-    return parse_workbook(content, url, catalogue)
+    if location and not location.startswith(("http://", "https://")):
+        return parse_workbook(_read_local(location), Path(location).resolve().as_uri(), catalogue)
+    urls: tuple[str, ...] = ()
+    if not location:
+        page = http.get(SOURCE, settings.sipri_milex_page)
+        location, urls = newest_workbook(page.content, page.url), (page.url,)
+    try:
+        headers = http.head(SOURCE, location)
+    except HTTPStatusError as exc:  # a server without HEAD: compare the URL alone
+        log.info("%s: HEAD refused (%s); comparing the URL only", SOURCE, exc)
+        headers = {}
+    validators = _validators(location, headers)
+    if validators == dict(previous.validators) and not previous.full:
+        log.info("%s: %s is the stored workbook; nothing to download", SOURCE, location)
+        return SourceResult(
+            SOURCE, make_frame([]), (), (*urls, location), "", previous.release,
+            unchanged=True, validators=validators,
+        )  # fmt: skip
+    fetched = http.get(SOURCE, location)
+
+    # Process data (and the job saves the result).
+    result = parse_workbook(fetched.content, fetched.url, catalogue)
+    return replace(result, urls=(*urls, fetched.url), validators=validators)
+
+
+def newest_workbook(page: bytes, page_url: str) -> str:
+    """The page's link to the newest SIPRI-Milex-data-*.xlsx: highest end year, then version."""
+    found = []
+    for href in HREF.findall(page.decode("utf-8", "replace")):
+        url = urljoin(page_url, href.strip())
+        name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+        match = WORKBOOK_NAME.fullmatch(name)
+        if match:
+            version = tuple(int(p) for p in (match.group(3) or "0").split("."))
+            found.append(((int(match.group(2)), version), url))
+    if not found:
+        raise LayoutChanged(
+            SOURCE,
+            page_url,
+            "SIPRI's database page changed: it links no SIPRI-Milex-data-*.xlsx workbook",
+        )
+    return max(found)[1]
 
 
 def parse_workbook(content: bytes, url: str, catalogue: Catalogue) -> SourceResult:
@@ -110,7 +144,9 @@ def parse_workbook(content: bytes, url: str, catalogue: Catalogue) -> SourceResu
         raise BadResponse(SOURCE, url, f"not an xlsx workbook ({exc})") from exc
     wanted = {i.id for i in catalogue.for_source(SOURCE)}
     measures = [m for m in MEASURES if m.indicator in wanted]
-    countries = set(catalogue.iso3)
+    # SIPRI's row names → ISO3, from the catalogue, so a renamed row fails loudly.
+    countries = {c.sipri_name: c.iso3 for c in catalogue.countries if c.sipri_name}
+    organisation = catalogue.source(SOURCE).organisation
 
     # Process data.
     records: list[dict] = []
@@ -122,7 +158,7 @@ def parse_workbook(content: bytes, url: str, catalogue: Catalogue) -> SourceResu
         records.extend(rows)
         last_years.append(max(years))
         meta.append(
-            IndicatorMeta(measure.indicator, measure.title, _notes(sheet), ORGANIZATION, unit, url)
+            IndicatorMeta(measure.indicator, measure.title, _notes(sheet), organisation, unit, url)
         )
     if not records:
         raise EmptyResult(SOURCE, url, "no catalogued country found in the workbook")
@@ -140,17 +176,17 @@ def parse_workbook(content: bytes, url: str, catalogue: Catalogue) -> SourceResu
 
 
 def parse_sheet(
-    sheet: Worksheet, measure: Measure, countries: set[str], url: str
+    sheet: Worksheet, measure: Measure, countries: Mapping[str, str], url: str
 ) -> tuple[list[dict], str, list[int]]:
-    """One sheet's rows for `countries`, its unit, and its year columns."""
+    """One sheet's rows for `countries` (SIPRI name → ISO3), its unit, and its year columns."""
     header_row, year_columns = _header(sheet, url)
     unit = measure.unit.format(base=_base_year(sheet.title))
     found: set[str] = set()
     records = []
     for row in sheet.iter_rows(min_row=header_row + 1):
         name = row[0].value
-        iso3 = ISO3.get(str(name).strip()) if name is not None else None
-        if iso3 not in countries:
+        iso3 = countries.get(str(name).strip()) if name is not None else None
+        if iso3 is None:
             continue
         found.add(iso3)
         for column, year in year_columns:
@@ -168,10 +204,11 @@ def parse_sheet(
                     "flag": flag,
                 }
             )
-    wanted = {c for c in countries if c in ISO3.values()}
-    if wanted - found:
-        missing = ", ".join(sorted(wanted - found))
-        raise BadResponse(SOURCE, url, f"sheet {sheet.title!r}: no row for {missing}")
+    if set(countries.values()) - found:
+        missing = ", ".join(sorted(set(countries.values()) - found))
+        raise LayoutChanged(
+            SOURCE, url, f"workbook layout changed: sheet {sheet.title!r} has no row for {missing}"
+        )
     return records, unit, [y for _, y in year_columns]
 
 
@@ -213,7 +250,7 @@ def _sheet(book: openpyxl.Workbook, measure: Measure, url: str) -> Worksheet:
     for name in book.sheetnames:
         if measure.matches(name):
             return book[name]
-    raise BadResponse(
+    raise LayoutChanged(
         SOURCE,
         url,
         f"workbook layout changed: no sheet for {measure.title!r} "
@@ -232,12 +269,17 @@ def _header(sheet: Worksheet, url: str) -> tuple[int, list[tuple[int, int]]]:
             if isinstance(c.value, int | float) and not isinstance(c.value, bool)
         ]
         if len(years) < 2 or any(not 1900 <= y <= 2100 for _, y in years):
-            raise BadResponse(
-                SOURCE, url, f"sheet {sheet.title!r}: header row {row[0].row} has no year numbers"
+            raise LayoutChanged(
+                SOURCE,
+                url,
+                f"workbook layout changed: sheet {sheet.title!r}, header row {row[0].row} "
+                "has no year numbers",
             )
         return row[0].row, years
-    raise BadResponse(
-        SOURCE, url, f"sheet {sheet.title!r}: header row ('Country' in column A) not found"
+    raise LayoutChanged(
+        SOURCE,
+        url,
+        f"workbook layout changed: sheet {sheet.title!r} has no header row ('Country' in column A)",
     )
 
 
@@ -255,3 +297,25 @@ def _notes(sheet: Worksheet) -> str:
         if isinstance(text, str) and text.strip() and text.strip() != "Country":
             lines.append(text.strip())
     return " ".join(lines)
+
+
+def _read_local(location: str) -> bytes:
+    """A workbook from a local path (offline use and tests)."""
+    path = Path(location).expanduser()
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SourceUnavailable(
+            SOURCE, path.as_uri() if path.is_absolute() else "", f"cannot read workbook: {exc}",
+            kind=Kind.FILE,
+        ) from exc  # fmt: skip
+
+
+def _validators(url: str, headers: Mapping[str, str]) -> dict[str, str]:
+    """What tells the next run the linked file is the same: its URL, size and date if sent."""
+    found = {
+        "url": url,
+        "content_length": headers.get("Content-Length", ""),
+        "last_modified": headers.get("Last-Modified", ""),
+    }
+    return {k: v for k, v in found.items() if v}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -13,48 +13,56 @@ from config.catalogue import Catalogue
 from config.settings import Settings
 from fetchers.errors import BadResponse, EmptyResult
 from fetchers.http import Fetched, Http
-from fetchers.tidy import IndicatorMeta, SourceResult, make_frame
+from fetchers.tidy import IndicatorMeta, Previous, SourceResult, make_frame
 
 SOURCE = "trade"
-ORGANIZATION = "United Nations Statistics Division, UN Comtrade"
-# UN M49 codes as Comtrade uses them; 0 is the world.
-M49 = {"CHN": 156, "RUS": 643, "USA": 842, "WLD": 0}
-ISO3 = {code: iso3 for iso3, code in M49.items()}
+log = logging.getLogger(__name__)
+WORLD = ("WLD", 0)  # Comtrade's M49 code for the world
 FLOWS = {"X": "CMT.TOTAL.X", "M": "CMT.TOTAL.M"}
 MIRROR_FLOW = {"X": "M", "M": "X"}
 FIRST_YEAR = 1992
-YEARS_PER_CALL = 12
+RECORD_CAP = 500  # the keyless preview silently cuts an answer at 500 records
 UNIT = "current US$"
 
 
-def fetch(settings: Settings, catalogue: Catalogue, http: Http) -> SourceResult:
+def fetch(settings: Settings, catalogue: Catalogue, http: Http, previous: Previous) -> SourceResult:
     """Annual goods exports and imports of each focus country with the other and the world."""
     # Load inputs.
     pair = catalogue.focus
+    m49 = {c: catalogue.country(c).m49 for c in pair}
+    iso3 = {code: country for country, code in m49.items()} | {WORLD[1]: WORLD[0]}
+    last_year = datetime.now(UTC).year - 1
+    years = years_to_ask(previous, last_year, settings.trade_recent_years)
     bodies: list[Fetched] = []
     records: list[dict] = []
-    last_year = datetime.now(UTC).year - 1
-    for reporter in pair:
-        partner = next(c for c in pair if c != reporter)
-        for years in _chunks(range(FIRST_YEAR, last_year + 1), YEARS_PER_CALL):
+    notes: list[str] = []
+    url = f"{settings.trade_api_url}/preview/C/A/HS"
+    for n, year in enumerate(years, 1):
+        log.info("%s: %s (%d of %d)", SOURCE, year, n, len(years))
+        for reporter in pair:
+            partner = next(c for c in pair if c != reporter)
             params = {
-                "reporterCode": M49[reporter],
-                "partnerCode": f"{M49['WLD']},{M49[partner]}",
+                "reporterCode": m49[reporter],
+                "partnerCode": f"{WORLD[1]},{m49[partner]}",
                 "flowCode": "X,M",
                 "cmdCode": "TOTAL",
-                "period": ",".join(str(y) for y in years),
+                "period": year,  # the keyless preview takes one period per call
                 "includeDesc": "false",
             }
-            fetched = http.get(SOURCE, f"{settings.trade_api_url}/preview/C/A/HS", params)
+            fetched, payload = http.get_json(SOURCE, url, params, envelope)
             bodies.append(fetched)
-            records.extend(parse_records(fetched))
+            rows = payload["data"] or []  # type: ignore[index]
+            if len(rows) >= RECORD_CAP:
+                notes.append(f"{year}: {len(rows)} records, the preview's cap: possibly cut")
+            records.extend(parse_records(rows, fetched.url, iso3))
 
     # Process data.
     frame = with_mirror(make_frame(records), pair)
-    if frame.empty or not (frame["country"] == pair[0]).any():
-        raise EmptyResult(SOURCE, bodies[0].url, f"no trade reported by {pair[0]}")
+    if frame.empty:
+        raise EmptyResult(SOURCE, bodies[0].url, f"no trade reported for {_span(years)}")
 
     # Save outputs.
+    organisation = catalogue.source(SOURCE).organisation
     meta = tuple(
         IndicatorMeta(
             indicator,
@@ -62,51 +70,65 @@ def fetch(settings: Settings, catalogue: Catalogue, http: Http) -> SourceResult:
             "Annual merchandise trade as reported by the reporter country to UN Comtrade "
             "(HS, final data). Rows flagged 'mirror' are the partner's report of the opposite "
             "flow, used where the reporter has not reported.",
-            ORGANIZATION,
+            organisation,
             UNIT,
             bodies[0].url,
         )
         for flow, indicator in FLOWS.items()
     )
+    asked = set(years) | _parse_span(previous.validators.get("years_asked", ""))
     return SourceResult(
         source=SOURCE,
         frame=frame,
         meta=meta,
         urls=tuple(b.url for b in bodies),
         sha256=hashlib.sha256(b"".join(b.content for b in bodies)).hexdigest(),
-        release=_release(records),
+        release=_release(records) or previous.release,
+        validators={"years_asked": _span(asked)},
+        notes=tuple(notes),
     )
 
 
-def parse_records(fetched: Fetched) -> list[dict]:
-    """Check a preview response ({"count", "data", "error"}) and turn its totals into rows."""
-    try:
-        payload = json.loads(fetched.content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        start = fetched.content[:80].decode("utf-8", "replace").strip()
-        raise BadResponse(SOURCE, fetched.url, f"body is not JSON ({exc}): {start!r}") from exc
-    if not isinstance(payload, dict) or not isinstance(payload.get("data", []), list | None):
-        raise BadResponse(SOURCE, fetched.url, "body lacks the 'data' list of a preview response")
+def years_to_ask(previous: Previous, last_year: int, recent: int) -> list[int]:
+    """All years on a first or full run; else the recent ones and those never stored or asked."""
+    every = range(FIRST_YEAR, last_year + 1)
+    if previous.full or not previous.years:
+        return list(every)
+    known = previous.years | _parse_span(previous.validators.get("years_asked", ""))
+    return [y for y in every if y > last_year - recent or y not in known]
+
+
+def envelope(payload: object) -> str | None:
+    """A preview answer `{count, data, error}`, or the gateway's `{statusCode, message}`."""
+    if not isinstance(payload, dict):
+        raise ValueError("not a JSON object")
     if payload.get("error"):
-        raise BadResponse(SOURCE, fetched.url, f"API error: {payload['error']}")
-    if "data" not in payload:
-        raise BadResponse(SOURCE, fetched.url, "body lacks the 'data' list of a preview response")
+        return str(payload["error"])
+    if "statusCode" in payload and "data" not in payload:
+        return str(payload.get("message") or f"status {payload['statusCode']}")
+    if "data" not in payload or not isinstance(payload["data"], list | None):
+        raise ValueError("lacks the 'data' list of a preview response")
+    return None
+
+
+def parse_records(rows: list, url: str, iso3: dict[int, str]) -> list[dict]:
+    """The plain totals among a preview answer's records as tidy rows (with their lastUpdated)."""
     out = []
-    for n, row in enumerate(payload["data"] or []):
+    for n, row in enumerate(rows):
         try:
             reporter, partner = (
-                ISO3.get(int(row["reporterCode"])),
-                ISO3.get(int(row["partnerCode"])),
+                iso3.get(int(row["reporterCode"])),
+                iso3.get(int(row["partnerCode"])),
             )
             flow = str(row["flowCode"])
             year = int(row.get("refYear") or row["period"])
             value = row["primaryValue"]
         except (KeyError, TypeError, ValueError) as exc:
-            raise BadResponse(SOURCE, fetched.url, f"record {n} is malformed ({exc!r})") from exc
+            raise BadResponse(SOURCE, url, f"record {n} is malformed ({exc!r})") from exc
         if not _is_total(row) or flow not in FLOWS or reporter is None or partner is None:
             continue
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-            raise BadResponse(SOURCE, fetched.url, f"record {n}: non-numeric value {value!r}")
+            raise BadResponse(SOURCE, url, f"record {n}: non-numeric value {value!r}")
         out.append(
             {
                 "source": SOURCE,
@@ -159,8 +181,23 @@ def _release(records: list[dict]) -> str:
     return dates[-1] if dates else ""
 
 
-def _chunks(years: range, size: int) -> Iterator[list[int]]:
-    """Consecutive runs of at most `size` years."""
-    items = list(years)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _span(years: Iterable[int]) -> str:
+    """Years as compact ranges: {1992, 1993, 1994, 2001} → '1992-1994,2001'."""
+    ordered, parts = sorted(set(years)), []
+    for year in ordered:
+        if parts and parts[-1][1] == year - 1:
+            parts[-1][1] = year
+        else:
+            parts.append([year, year])
+    return ",".join(f"{a}-{b}" if a != b else str(a) for a, b in parts)
+
+
+def _parse_span(text: str) -> set[int]:
+    """The years of a `_span` text ('' → none; anything unreadable → none)."""
+    years: set[int] = set()
+    for part in filter(None, text.split(",")):
+        low, _, high = part.partition("-")
+        if not (low.isdigit() and (high or low).isdigit()):
+            return set()
+        years.update(range(int(low), int(high or low) + 1))
+    return years

@@ -1,9 +1,8 @@
-"""World Bank Indicators API v2 client: batched, paged, envelope-checked → tidy frame."""
+"""World Bank Indicators API v2 client: release first, batched data and metadata → tidy frame."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Iterator, Sequence
 
@@ -11,70 +10,62 @@ import pandas as pd
 
 from config.catalogue import Catalogue, Indicator
 from config.settings import Settings
-from fetchers.errors import BadResponse, EmptyResult
-from fetchers.http import Fetched, Http
-from fetchers.tidy import IndicatorMeta, SourceResult, make_frame
+from fetchers.errors import APIError, BadResponse, EmptyResult, HTTPStatusError
+from fetchers.http import Fetched, Http, decode_json
+from fetchers.tidy import IndicatorMeta, Previous, SourceResult, make_frame
 
 SOURCE = "worldbank"
 log = logging.getLogger(__name__)
 WDI_SOURCE_ID = "2"
 HEADER_FIELDS = ("page", "pages", "per_page", "total")
+# The API's documented limits: 60 indicators per source=2 call, a path segment of ~1,500
+# characters and a URL of ~4,000; QUERY_ROOM keeps space for the query string.
+MAX_PER_CALL = 60
+MAX_SEGMENT = 1500
+MAX_URL = 4000
+QUERY_ROOM = 80
 
 
-def fetch(settings: Settings, catalogue: Catalogue, http: Http) -> SourceResult:
-    """Fetch every catalogued World Bank indicator for every catalogued country."""
+def fetch(settings: Settings, catalogue: Catalogue, http: Http, previous: Previous) -> SourceResult:
+    """Every catalogued indicator for every catalogued country, unless the release is unchanged."""
     # Load inputs.
     indicators = catalogue.for_source(SOURCE)
     countries = catalogue.iso3
     base = settings.worldbank_api_url
     bodies: list[Fetched] = []
+    release = _source_release(http, base, bodies)
+    if release and release == previous.release and not previous.full:
+        return _result(make_frame([]), (), bodies, release, unchanged=True)
     records: list[dict] = []
-    header_release = ""
-    for batch in _batches(indicators, settings.worldbank_batch_size):
-        pages = _read_batch(http, base, countries, batch, settings.worldbank_per_page)
+    refused: list[str] = []
+    prefix = f"{base}/country/{';'.join(countries)}/indicator/"
+    size = min(settings.worldbank_batch_size, MAX_PER_CALL)
+    for batch in _batches(indicators, size, len(prefix)):
+        pages, bad = _read_batch(http, prefix, batch, settings.worldbank_per_page)
+        refused += bad
         for fetched, header, rows in pages:
             bodies.append(fetched)
-            header_release = header_release or str(header.get("lastupdated") or "")
+            release = release or str(header.get("lastupdated") or "")
             records.extend(parse_records(rows, fetched.url))
-    meta = []
-    for indicator in indicators:
-        try:
-            fetched = http.get(SOURCE, f"{base}/indicator/{indicator.id}", {"format": "json"})
-        except BadResponse as exc:
-            if "HTTP 404" not in exc.detail:
-                raise
-            # A mirror without the metadata endpoint: the data still stand, titled from the catalogue.
-            log.warning("no metadata for %s: %s", indicator.id, exc)
-            meta.append(IndicatorMeta(indicator.id, indicator.title, url=exc.url))
-            continue
-        bodies.append(fetched)
-        meta.append(parse_indicator_meta(fetched))
-    release = _source_release(http, base, header_release, bodies)
+    # An indicator absent from a good answer was dropped by the API (archived or renamed).
+    got = {r["indicator"] for r in records}
+    refused += [i.id for i in indicators if i.id not in got and i.id not in refused]
+    kept = [i for i in indicators if i.id not in refused]
+    meta = _metadata(http, base, kept, bodies)
 
     # Process data.
-    frame = to_frame(records, indicators, countries, bodies[0].url)
+    if refused:
+        log.warning("%s: refused by the API, kept as before: %s", SOURCE, ", ".join(refused))
+    frame = to_frame(records, kept, countries, bodies[-1].url)
 
     # Save outputs (the job stores them).
-    digest = hashlib.sha256(b"".join(b.content for b in bodies)).hexdigest()
-    return SourceResult(
-        source=SOURCE,
-        frame=frame,
-        meta=tuple(meta),
-        urls=tuple(b.url for b in bodies),
-        sha256=digest,
-        release=release,
-    )
+    return _result(frame, meta, bodies, release, refused=tuple(refused))
 
 
-def decode(fetched: Fetched) -> list:
-    """Decode a v2 JSON body and check the envelope; raise BadResponse on an error message."""
-    try:
-        payload = json.loads(fetched.content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        start = fetched.content[:80].decode("utf-8", "replace").strip()
-        raise BadResponse(SOURCE, fetched.url, f"body is not JSON ({exc}): {start!r}") from exc
+def envelope(payload: object) -> str | None:
+    """The v2 envelope: `[header, records]`, or `[{"message": [...]}]` for an error."""
     if not isinstance(payload, list) or not payload or not isinstance(payload[0], dict):
-        raise BadResponse(SOURCE, fetched.url, "body is not the API's [header, records] list")
+        raise ValueError("not the API's [header, records] list")
     if "message" in payload[0]:
         messages = payload[0]["message"] or []
         texts = [
@@ -82,13 +73,15 @@ def decode(fetched: Fetched) -> list:
             for m in messages
             if isinstance(m, dict)
         ]
-        text = "; ".join(dict.fromkeys(texts)) or repr(messages)
-        raise BadResponse(SOURCE, fetched.url, f"API error: {text}")
+        return "; ".join(dict.fromkeys(texts)) or repr(messages)
     if len(payload) != 2:
-        raise BadResponse(
-            SOURCE, fetched.url, f"expected [header, records], got {len(payload)} parts"
-        )
-    return payload
+        raise ValueError(f"expected [header, records], got {len(payload)} parts")
+    return None
+
+
+def decode(fetched: Fetched) -> list:
+    """Decode a v2 JSON body (BOM or not) and check its envelope."""
+    return decode_json(SOURCE, fetched, envelope)  # type: ignore[return-value]
 
 
 def parse_header(header: dict, url: str) -> dict[str, int]:
@@ -148,87 +141,114 @@ def to_frame(
     return frame
 
 
-def parse_indicator_meta(fetched: Fetched) -> IndicatorMeta:
-    """Name, source note and organisation from an `indicator/ID` response."""
-    _, rows = decode(fetched)
-    if not rows or not isinstance(rows[0], dict) or "id" not in rows[0]:
-        raise BadResponse(SOURCE, fetched.url, "indicator metadata has no record")
-    row = rows[0]
-    return IndicatorMeta(
-        indicator=str(row["id"]),
-        name=str(row.get("name") or ""),
-        source_note=str(row.get("sourceNote") or ""),
-        source_organization=str(row.get("sourceOrganization") or ""),
-        unit=str(row.get("unit") or ""),
-        url=fetched.url,
-    )
+def parse_indicator_meta(rows: list, url: str) -> list[IndicatorMeta]:
+    """Name, source note and organisation from the records of an `indicator/A;B` response."""
+    out = []
+    for row in rows or []:
+        if not isinstance(row, dict) or "id" not in row:
+            raise BadResponse(SOURCE, url, f"indicator metadata record without an id: {row!r}")
+        out.append(
+            IndicatorMeta(
+                indicator=str(row["id"]),
+                name=str(row.get("name") or ""),
+                source_note=str(row.get("sourceNote") or ""),
+                source_organization=str(row.get("sourceOrganization") or ""),
+                unit=str(row.get("unit") or ""),
+                url=url,
+            )
+        )
+    return out
 
 
-def parse_source_release(fetched: Fetched) -> str:
-    """The `lastupdated` date of a `sources/ID` response."""
-    _, rows = decode(fetched)
+def parse_source_release(rows: list, url: str) -> str:
+    """The `lastupdated` date of a `sources/ID` response's records."""
     if not rows or not isinstance(rows[0], dict):
-        raise BadResponse(SOURCE, fetched.url, "source metadata has no record")
+        raise BadResponse(SOURCE, url, "source metadata has no record")
     return str(rows[0].get("lastupdated") or "")
 
 
-def _batches(items: Sequence[Indicator], size: int) -> Iterator[Sequence[Indicator]]:
-    """Consecutive slices of at most `size` indicators."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _result(
+    frame: pd.DataFrame,
+    meta: Sequence[IndicatorMeta],
+    bodies: list[Fetched],
+    release: str,
+    refused: tuple[str, ...] = (),
+    unchanged: bool = False,
+) -> SourceResult:
+    """The SourceResult of a refresh, with the sha256 of every body read."""
+    return SourceResult(
+        source=SOURCE,
+        frame=frame,
+        meta=tuple(meta),
+        urls=tuple(b.url for b in bodies),
+        sha256=hashlib.sha256(b"".join(b.content for b in bodies)).hexdigest(),
+        release=release,
+        refused=refused,
+        unchanged=unchanged,
+    )
 
 
-def _source_release(http: Http, base: str, header_release: str, bodies: list[Fetched]) -> str:
-    """The source's `lastupdated`, or the data header's when the sources endpoint is missing."""
+def _source_release(http: Http, base: str, bodies: list[Fetched]) -> str:
+    """The source's `lastupdated` ("" on a mirror without the sources endpoint)."""
+    url = f"{base}/sources/{WDI_SOURCE_ID}"
     try:
-        fetched = http.get(SOURCE, f"{base}/sources/{WDI_SOURCE_ID}", {"format": "json"})
-    except BadResponse:
-        if header_release:
-            return header_release
-        raise
+        fetched, (_, rows) = http.get_json(SOURCE, url, {"format": "json"}, envelope)
+    except HTTPStatusError as exc:
+        if exc.status != 404:
+            raise
+        log.warning("no sources endpoint; the data header's lastupdated stands in: %s", exc)
+        return ""
     bodies.append(fetched)
-    return parse_source_release(fetched) or header_release
+    return parse_source_release(rows, fetched.url)
+
+
+def _batches(items: Sequence[Indicator], size: int, prefix: int) -> Iterator[list[Indicator]]:
+    """Consecutive batches within the call limits: `size` ids, the segment and the URL length."""
+    batch: list[Indicator] = []
+    for item in items:
+        segment = len(";".join(i.id for i in [*batch, item]))
+        too_long = segment > MAX_SEGMENT or prefix + segment + QUERY_ROOM > MAX_URL
+        if batch and (len(batch) >= size or too_long):
+            yield batch
+            batch = []
+        batch.append(item)
+    if batch:
+        yield batch
 
 
 def _read_batch(
-    http: Http, base: str, countries: Sequence[str], batch: Sequence[Indicator], per_page: int
-) -> list[tuple[Fetched, dict, list]]:
-    """Pages of one batch; if the API refuses the batch, each indicator is read alone."""
+    http: Http, prefix: str, batch: Sequence[Indicator], per_page: int
+) -> tuple[list[tuple[Fetched, dict, list]], list[str]]:
+    """Pages of one batch, and the ids the API refused; a refused batch is read one at a time."""
     try:
-        return _read_all_pages(http, base, countries, batch, per_page)
-    except BadResponse as exc:
-        if len(batch) == 1 or "API error" not in exc.detail:
-            raise
-        refused = exc
-    # One call per indicator keeps within the request budget and names the refused ones.
-    pages, bad = [], []
+        return _read_all_pages(http, prefix, batch, per_page), []
+    except APIError as exc:
+        if len(batch) == 1:
+            return [], [batch[0].id]
+        first = exc
+    log.warning("%s: batch refused (%s); reading its indicators one at a time", SOURCE, first)
+    pages, refused = [], []
     for indicator in batch:
         try:
-            pages.extend(_read_all_pages(http, base, countries, [indicator], per_page))
-        except BadResponse as exc:
-            if "API error" not in exc.detail:
-                raise
-            bad.append(indicator.id)
-    if bad:
-        raise BadResponse(
-            SOURCE, refused.url, f"{refused.detail}; refused indicator(s): {', '.join(bad)}"
-        ) from refused
-    return pages
+            pages.extend(_read_all_pages(http, prefix, [indicator], per_page))
+        except APIError:
+            refused.append(indicator.id)
+    if not pages:
+        raise first  # nothing came back at all: the service's own message says why
+    return pages, refused
 
 
 def _read_all_pages(
-    http: Http, base: str, countries: Sequence[str], batch: Sequence[Indicator], per_page: int
+    http: Http, prefix: str, batch: Sequence[Indicator], per_page: int
 ) -> list[tuple[Fetched, dict, list]]:
     """Every page of one data call, checked for a consistent page count and total."""
-    url = f"{base}/country/{';'.join(countries)}/indicator/{';'.join(i.id for i in batch)}"
+    url = prefix + ";".join(i.id for i in batch)
     params: dict[str, str | int] = {"format": "json", "per_page": per_page, "source": WDI_SOURCE_ID}
-    first = http.get(SOURCE, url, {**params, "page": 1})
-    header, rows = decode(first)
+    first, (header, rows) = http.get_json(SOURCE, url, {**params, "page": 1}, envelope)
     numbers = parse_header(header, first.url)
     pages = [(first, header, rows or [])]
     for page in range(2, numbers["pages"] + 1):
-        fetched = http.get(SOURCE, url, {**params, "page": page})
-        head, more = decode(fetched)
+        fetched, (head, more) = http.get_json(SOURCE, url, {**params, "page": page}, envelope)
         if parse_header(head, fetched.url)["pages"] != numbers["pages"]:
             raise BadResponse(SOURCE, fetched.url, "page count changed while paging")
         if not more:
@@ -240,3 +260,42 @@ def _read_all_pages(
             SOURCE, first.url, f"read {count} records, header total is {numbers['total']}"
         )
     return pages
+
+
+def _metadata(
+    http: Http, base: str, indicators: Sequence[Indicator], bodies: list[Fetched]
+) -> list[IndicatorMeta]:
+    """Metadata in batches (`indicator/A;B;…`); one at a time where a batch is refused or short."""
+    meta: list[IndicatorMeta] = []
+    prefix = f"{base}/indicator/"
+    for batch in _batches(indicators, MAX_PER_CALL, len(prefix)):
+        got = _metadata_call(http, prefix, batch, bodies)
+        found = {m.indicator: m for m in got or []}
+        for indicator in batch:
+            if indicator.id in found:
+                meta.append(found[indicator.id])
+            elif len(batch) > 1:
+                alone = _metadata_call(http, prefix, [indicator], bodies)
+                meta.append(alone[0] if alone else IndicatorMeta(indicator.id, indicator.title))
+            else:
+                meta.append(IndicatorMeta(indicator.id, indicator.title))
+    return meta
+
+
+def _metadata_call(
+    http: Http, prefix: str, batch: Sequence[Indicator], bodies: list[Fetched]
+) -> list[IndicatorMeta] | None:
+    """One metadata call; None when the API refuses it (the catalogue title then stands in)."""
+    url = prefix + ";".join(i.id for i in batch)
+    try:
+        fetched, (_, rows) = http.get_json(
+            SOURCE, url, {"format": "json", "per_page": MAX_PER_CALL}, envelope
+        )
+    except (APIError, HTTPStatusError) as exc:
+        if isinstance(exc, HTTPStatusError) and exc.status != 404:
+            raise
+        log.warning("%s: no metadata for %s: %s", SOURCE, url, exc)
+        return None
+    bodies.append(fetched)
+    wanted = {i.id for i in batch}
+    return [m for m in parse_indicator_meta(rows, fetched.url) if m.indicator in wanted]

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from werkzeug import Response
 
-from fetchers.jobs import refresh
+from fetchers.errors import RunLocked
+from fetchers.jobs import RunSummary, exit_code, refresh
+from fetchers.store import Store
 from tests.conftest import make_settings
 from tests.support.wbfake import WorldBankFake
 
 
 def test_refresh_stores_the_source_values(settings, catalogue, store, wb):
     summary = refresh("worldbank", settings, catalogue, store)
-    assert summary.ok, summary.error
+    assert summary.status == "ok", summary.error
     frame = store.observations()
     assert summary.rows == len(frame) == len(catalogue.for_source("worldbank")) * 3 * len(wb.years)
     for row in frame.sample(50, random_state=1).to_dict("records"):
@@ -26,30 +31,68 @@ def test_refresh_stores_the_source_values(settings, catalogue, store, wb):
 
 def test_rerun_records_zero_changes_and_revision_is_seen(settings, catalogue, store, wb):
     refresh("worldbank", settings, catalogue, store)
-    again = refresh("worldbank", settings, catalogue, store)
-    assert (again.added, again.changed) == (0, 0)
+    again = refresh("worldbank", settings, catalogue, store, full=True)
+    assert (again.status, again.added, again.changed) == ("ok", 0, 0)
     wb.overrides[("NY.GDP.MKTP.CD", "RUS", 2020)] = 123.25
-    revised = refresh("worldbank", settings, catalogue, store)
+    revised = refresh("worldbank", settings, catalogue, store, full=True)
     assert revised.changed == 1
     assert store.history(revised.run_id)["new_value"].item() == 123.25
 
 
+def test_raw_bodies_are_kept_by_sha256(settings, catalogue, store, wb):
+    summary = refresh("worldbank", settings, catalogue, store)
+    with store.engine.connect() as conn:
+        bodies = json.loads(
+            conn.exec_driver_sql("SELECT bodies FROM runs WHERE id = ?", (summary.run_id,))
+            .scalar_one()
+        )  # fmt: skip
+    assert len(bodies) == 3
+    for body in bodies:
+        content = Path(body["path"]).read_bytes()
+        assert hashlib.sha256(content).hexdigest() == body["sha256"] == Path(body["path"]).name
+        assert Path(body["path"]).parent == Path(settings.raw_dir) / "worldbank"
+
+
+def test_no_raw_dir_keeps_nothing(tmp_path, httpserver, catalogue, wb):
+    settings = make_settings(tmp_path, WORLDBANK_API_URL=httpserver.url_for("/v2"), RAW_DIR="")
+    store = Store.open(settings.database_url)
+    assert refresh("worldbank", settings, catalogue, store).ok
+    assert not (tmp_path / "raw").exists()
+
+
+# fault → the one line people see (never a body, a port or a path)
 FAULTS = {
-    "http 500": lambda fake, req: Response("oops", status=500),
-    "http 429": lambda fake, req: Response("slow down", status=429, headers={"Retry-After": "0"}),
-    "html body": lambda fake, req: Response(
-        "<html><body>Maintenance</body></html>", content_type="text/html"
+    "http 500": (lambda fake, req: Response("oops", status=500), "HTTP 500 from localhost"),
+    "http 429": (
+        lambda fake, req: Response("slow down", status=429, headers={"Retry-After": "0"}),
+        "HTTP 429 from localhost",
     ),
-    "truncated json": lambda fake, req: Response(
-        fake(req).get_data()[:200], content_type="application/json"
+    "html body": (
+        lambda fake, req: Response(
+            "<html><body>Maintenance</body></html>", content_type="text/html"
+        ),
+        "the answer was not in the expected format",
     ),
-    "timeout": lambda fake, req: (time.sleep(1.5), fake(req))[1],
-    "second page fails": lambda fake, req: (
-        Response("bad gateway", status=502) if req.args.get("page") == "2" else fake(req)
+    "truncated json": (
+        lambda fake, req: Response(fake(req).get_data()[:200], content_type="application/json"),
+        "the answer was not in the expected format",
     ),
-    "envelope error": lambda fake, req: Response(
-        '[{"message":[{"id":"175","key":"Service unavailable","value":"Try later"}]}]',
-        content_type="application/json",
+    "timeout": (
+        lambda fake, req: (time.sleep(1.5), fake(req))[1],
+        "localhost did not answer within 0.5 s",
+    ),
+    "second page fails": (
+        lambda fake, req: (
+            Response("bad gateway", status=502) if req.args.get("page") == "2" else fake(req)
+        ),
+        "HTTP 502 from localhost",
+    ),
+    "envelope error": (
+        lambda fake, req: Response(
+            '[{"message":[{"id":"175","key":"Service unavailable","value":"Try later"}]}]',
+            content_type="application/json",
+        ),
+        "localhost refused the request: Service unavailable: Try later",
     ),
 }
 
@@ -67,28 +110,59 @@ def test_failed_fetch_keeps_previous_data(fault, tmp_path, httpserver, catalogue
     httpserver.expect_request(re.compile("^/v2/.*")).respond_with_handler(serve)
     fast = make_settings(
         tmp_path,
-        WORLDBANK_API_URL=httpserver.url_for("/v2"),
+        WORLDBANK_API_URL=httpserver.url_for("/v2").replace("127.0.0.1", "localhost"),
         WORLDBANK_PER_PAGE="500",
         HTTP_TIMEOUT="0.5",
     )
     assert refresh("worldbank", fast, catalogue, store).ok
     before = store.observations()
-    handler["fault"] = FAULTS[fault]
-    summary = refresh("worldbank", fast, catalogue, store)
-    assert not summary.ok
-    assert summary.error.startswith("worldbank:")
+    handler["fault"], reason = FAULTS[fault]
+    summary = refresh("worldbank", fast, catalogue, store, full=True)
+    assert summary.status == "failed" and not summary.ok
+    assert summary.error == reason
+    assert summary.line().startswith("worldbank: FAILED after")
     pd.testing.assert_frame_equal(store.observations(), before)
     last = store.last_runs()
     assert last["status"].item() == "failed"
-    assert last["error"].item() == summary.error
+    assert last["error"].item() == reason
+    assert str(httpserver.port) in last["detail"].item()  # the technical detail, for the log
 
 
-def test_unreachable_source_is_a_failed_run(tmp_path, catalogue):
+def test_refused_connection_is_a_failed_run(tmp_path, catalogue):
     settings = make_settings(tmp_path, WORLDBANK_API_URL="http://127.0.0.1:9/v2", HTTP_RETRIES="0")
-    from fetchers.store import Store
-
     store = Store.open(settings.database_url)
     summary = refresh("worldbank", settings, catalogue, store)
-    assert not summary.ok
-    assert "request failed" in summary.error
+    assert summary.error == "connection refused by 127.0.0.1"
     assert store.observations().empty
+
+
+def test_unresolvable_host_says_no_network(tmp_path, catalogue):
+    settings = make_settings(
+        tmp_path, WORLDBANK_API_URL="http://api.nothing.invalid/v2", HTTP_RETRIES="0"
+    )
+    store = Store.open(settings.database_url)
+    summary = refresh("worldbank", settings, catalogue, store)
+    assert summary.error == "cannot reach api.nothing.invalid — no network?"
+
+
+def test_busy_source_is_skipped(settings, catalogue, store, wb, monkeypatch):
+    def locked(source, kind="fetch"):
+        raise RunLocked(f"{source} is held by process 1234")
+
+    monkeypatch.setattr(store, "start_run", locked)
+    summary = refresh("worldbank", settings, catalogue, store)
+    assert summary.status == "busy" and not wb.requests
+    assert summary.line() == "worldbank: already running in another process; skipped"
+
+
+@pytest.mark.parametrize(
+    ("statuses", "code"),
+    [
+        (["ok", "unchanged"], 0),
+        (["ok", "partial"], 3),
+        (["partial", "failed"], 1),
+        (["ok", "busy"], 4),
+    ],
+)
+def test_exit_codes(statuses, code):
+    assert exit_code([RunSummary("s", status, 1) for status in statuses]) == code

@@ -51,7 +51,7 @@ def test_values_units_and_flags(catalogue):
     ("kwargs", "message"),
     [
         ({"drop_sheet": "Share of GDP"}, "no sheet for 'Military expenditure, share of GDP'"),
-        ({"move_header": True}, "header row ('Country' in column A) not found"),
+        ({"move_header": True}, "has no header row ('Country' in column A)"),
     ],
 )
 def test_changed_layout_is_named(catalogue, kwargs, message):
@@ -73,15 +73,17 @@ def test_refresh_over_http_then_a_broken_workbook_keeps_data(
     )
     settings = make_settings(tmp_path, SIPRI_MILEX_URL=httpserver.url_for("/milex.xlsx"))
     first = refresh("sipri", settings, catalogue, store)
-    assert first.ok, first.error
+    assert first.status == "ok", first.error
     before = store.observations()
     httpserver.clear()
     httpserver.expect_request("/milex.xlsx").respond_with_data(
         sipri_book.build(drop_sheet="Per capita")
     )
     failed = refresh("sipri", settings, catalogue, store)
-    assert not failed.ok
-    assert "no sheet for 'Military expenditure per capita'" in failed.error
+    assert failed.status == "failed"
+    assert failed.error.startswith(
+        "workbook layout changed: no sheet for 'Military expenditure per capita'"
+    )
     pd.testing.assert_frame_equal(store.observations(), before)
 
 
@@ -92,3 +94,63 @@ def test_local_path_is_read(tmp_path, catalogue, store):
     summary = refresh("sipri", settings, catalogue, store)
     assert summary.ok, summary.error
     assert store.last_runs()["release"].item() == "2025 edition (data to 2024)"
+
+
+NEWER = "/sites/default/files/SIPRI-Milex-data-1949-2025_v1.2.xlsx"
+OLDER = "https://www.sipri.org/sites/default/files/SIPRI-Milex-data-1949-2024_2.xlsx"
+
+
+def test_page_links_are_ranked_by_end_year_then_version():
+    page = sipri_book.database_page(
+        OLDER,
+        "/sites/default/files/SIPRI-Milex-data-1949-2025_v1.10.xlsx",
+        NEWER,
+        "SIPRI-Milex-data-1948-2023.xlsx",
+    ).encode()
+    newest = sipri.newest_workbook(page, "https://www.sipri.org/databases/milex")
+    assert (
+        newest == "https://www.sipri.org/sites/default/files/SIPRI-Milex-data-1949-2025_v1.10.xlsx"
+    )
+
+
+def test_newest_edition_from_the_page_then_unchanged(tmp_path, httpserver, catalogue, store):
+    httpserver.expect_request("/databases/milex").respond_with_data(
+        sipri_book.database_page(OLDER, NEWER), content_type="text/html"
+    )
+    httpserver.expect_request(NEWER).respond_with_data(
+        sipri_book.build(), content_type="application/vnd.ms-excel"
+    )
+    settings = make_settings(tmp_path, SIPRI_MILEX_PAGE=httpserver.url_for("/databases/milex"))
+    first = refresh("sipri", settings, catalogue, store)
+    assert first.status == "ok", first.error
+    downloads = [r for r, _ in httpserver.log if r.method == "GET" and r.path == NEWER]
+    assert len(downloads) == 1
+    assert store.last_runs().set_index("source").loc["sipri", "release"] == (
+        "2025 edition (data to 2024)"
+    )
+    again = refresh("sipri", settings, catalogue, store)
+    assert again.status == "unchanged", again.error
+    assert [r.method for r, _ in httpserver.log[-2:]] == ["GET", "HEAD"]  # page, then HEAD only
+    assert len([r for r, _ in httpserver.log if r.method == "GET" and r.path == NEWER]) == 1
+    run = store.last_runs().set_index("source").loc["sipri"]
+    assert (run["status"], run["release"]) == ("unchanged", "2025 edition (data to 2024)")
+    full = refresh("sipri", settings, catalogue, store, full=True)
+    assert full.status == "ok"
+
+
+def test_page_without_a_workbook_link_fails_saying_so(tmp_path, httpserver, catalogue, store):
+    httpserver.expect_request("/databases/milex").respond_with_data(
+        sipri_book.database_page("/sites/default/files/milex-notes.pdf"), content_type="text/html"
+    )
+    settings = make_settings(tmp_path, SIPRI_MILEX_PAGE=httpserver.url_for("/databases/milex"))
+    failed = refresh("sipri", settings, catalogue, store)
+    assert failed.status == "failed"
+    assert failed.error == (
+        "SIPRI's database page changed: it links no SIPRI-Milex-data-*.xlsx workbook"
+    )
+
+
+def test_missing_local_file_names_no_path(tmp_path, catalogue, store):
+    settings = make_settings(tmp_path, SIPRI_MILEX_URL=str(tmp_path / "secret" / "milex.xlsx"))
+    failed = refresh("sipri", settings, catalogue, store)
+    assert failed.error == "the local file could not be read"

@@ -1,20 +1,31 @@
-"""World Bank client over real HTTP against the local emulator."""
+"""World Bank client over real HTTP against the local emulator and its documented limits."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from urllib.parse import urlsplit
 
 import pytest
 
+from config.catalogue import Catalogue, Indicator
 from fetchers import worldbank
-from fetchers.errors import BadResponse
+from fetchers.errors import APIError
 from fetchers.http import Http
-from tests.support.wbfake import LASTUPDATED
+from fetchers.jobs import refresh
+from fetchers.tidy import Previous
+from tests.support.wbfake import LASTUPDATED, MAX_INDICATORS, MAX_URL
+
+FIRST = Previous()
+
+
+def fetch(settings, catalogue, previous=FIRST):
+    return worldbank.fetch(settings, catalogue, Http(settings), previous)
 
 
 def test_fetches_every_indicator_and_country_across_pages(settings, catalogue, wb):
-    settings = settings.__class__(**{**settings.__dict__, "worldbank_per_page": 500})
-    result = worldbank.fetch(settings, catalogue, Http(settings))
+    settings = dataclasses.replace(settings, worldbank_per_page=500)
+    result = fetch(settings, catalogue)
     frame = result.frame
     wanted = {(i.id, c) for i in catalogue.for_source("worldbank") for c in catalogue.iso3}
     assert set(zip(frame["indicator"], frame["country"], strict=False)) == wanted
@@ -31,32 +42,77 @@ def test_fetches_every_indicator_and_country_across_pages(settings, catalogue, w
 
 
 def test_nulls_stay_missing_never_zero(settings, catalogue, wb):
-    frame = worldbank.fetch(settings, catalogue, Http(settings)).frame
+    frame = fetch(settings, catalogue).frame
     early = frame[(frame.country == "RUS") & (frame.year == 1970)]
     assert not early.empty
     assert early["value"].map(math.isnan).all()
     assert set(early["flag"]) == {"missing"}
 
 
-def test_request_count_is_at_most_one_per_indicator_plus_metadata(settings, catalogue, wb):
-    worldbank.fetch(settings, catalogue, Http(settings))
-    n = len(catalogue.for_source("worldbank"))
-    data_calls = [r for r in wb.requests if "/country/" in r]
-    assert len(data_calls) <= n
-    assert len(wb.requests) <= 2 * n + 1
-
-
-def test_metadata_is_read(settings, catalogue, wb):
-    result = worldbank.fetch(settings, catalogue, Http(settings))
+def test_full_refresh_is_at_most_four_requests(settings, catalogue, wb):
+    result = fetch(settings, catalogue)
+    assert len(catalogue.for_source("worldbank")) == 12
+    # sources/2, one data call (one page), one batched metadata call
+    assert len(wb.requests) == 3 <= 4, wb.requests
+    assert sum("/indicator/" in r and "/country/" not in r for r in wb.requests) == 1
     meta = {m.indicator: m for m in result.meta}
+    assert set(meta) == {i.id for i in catalogue.for_source("worldbank")}
     assert meta["SP.POP.TOTL"].source_note == "Synthetic note for SP.POP.TOTL."
     assert meta["SP.POP.TOTL"].source_organization == "Synthetic organisation"
 
 
-def test_unknown_indicator_is_named(settings, catalogue, wb):
+def test_unchanged_release_is_one_request_and_stores_nothing(settings, catalogue, store, wb):
+    first = refresh("worldbank", settings, catalogue, store)
+    assert first.status == "ok", first.error
+    wb.requests.clear()
+    wb.overrides[("NY.GDP.MKTP.CD", "RUS", 2020)] = 1.0  # not seen: the release says unchanged
+    again = refresh("worldbank", settings, catalogue, store)
+    assert again.status == "unchanged" and again.ok
+    assert len(wb.requests) == 1 <= 2 and "/sources/2" in wb.requests[0]
+    assert "unchanged" in again.line()
+    runs = store.last_runs().set_index("source")
+    assert runs.loc["worldbank", "status"] == "unchanged"
+    assert runs.loc["worldbank", "release"] == LASTUPDATED
+    assert store.history().empty
+    wb.release = "2099-02-01"
+    revised = refresh("worldbank", settings, catalogue, store)
+    assert (revised.status, revised.changed, revised.release) == ("ok", 1, "2099-02-01")
+    wb.requests.clear()
+    full = refresh("worldbank", settings, catalogue, store, full=True)
+    assert full.status == "ok" and len(wb.requests) == 3  # --full reads even an unchanged release
+
+
+def test_byte_order_mark_is_read(settings, catalogue, wb):
+    wb.bom = True
+    result = fetch(settings, catalogue)
+    assert result.release == LASTUPDATED
+    assert set(result.frame["indicator"]) == {i.id for i in catalogue.for_source("worldbank")}
+
+
+def test_archived_indicator_is_refused_and_the_rest_stored(settings, catalogue, store, wb):
     wb.unknown.add("MS.MIL.XPND.CD")
-    with pytest.raises(BadResponse, match=r"refused indicator\(s\): MS.MIL.XPND.CD"):
-        worldbank.fetch(settings, catalogue, Http(settings))
+    summary = refresh("worldbank", settings, catalogue, store)
+    assert summary.status == "partial" and summary.ok
+    assert summary.refused == ("MS.MIL.XPND.CD",)
+    assert "MS.MIL.XPND.CD" in summary.line()
+    stored = set(store.observations(sources=["worldbank"])["indicator"])
+    assert stored == {i.id for i in catalogue.for_source("worldbank")} - {"MS.MIL.XPND.CD"}
+    run = store.last_runs().set_index("source").loc["worldbank"]
+    assert run["status"] == "partial"
+    assert "MS.MIL.XPND.CD" in run["error"]
+    # the refused batch, one call per indicator, sources/2 and one metadata batch
+    assert len(wb.requests) == 1 + 12 + 2
+
+
+def test_everything_refused_fails_with_the_services_message(settings, catalogue, store, wb):
+    wb.unknown.update(i.id for i in catalogue.for_source("worldbank"))
+    summary = refresh("worldbank", settings, catalogue, store)
+    assert summary.status == "failed"
+    host = urlsplit(settings.worldbank_api_url).hostname
+    assert summary.error == (
+        f"{host} refused the request: Invalid format: The indicator was not found. "
+        "It may have been deleted or archived."
+    )
 
 
 def test_a_mirror_refusing_batches_is_read_one_indicator_at_a_time(settings, catalogue, wb):
@@ -68,8 +124,49 @@ def test_a_mirror_refusing_batches_is_read_one_indicator_at_a_time(settings, cat
         return real(countries, indicators, args)
 
     wb._data = no_batches
-    result = worldbank.fetch(settings, catalogue, Http(settings))
+    result = fetch(settings, catalogue)
     n = len(catalogue.for_source("worldbank"))
     assert set(result.frame["indicator"]) == {i.id for i in catalogue.for_source("worldbank")}
+    assert not result.refused
     data_calls = [r for r in wb.requests if "/country/" in r]
     assert len(data_calls) == n + 1  # the refused batch, then one call per indicator
+
+
+def test_metadata_refused_in_batch_is_read_one_at_a_time(settings, catalogue, wb):
+    real = wb._indicator_meta
+    wb._indicator_meta = lambda ids: real(ids) if len(ids) == 1 else [{"message": []}]
+    result = fetch(settings, catalogue)
+    assert {m.name for m in result.meta} == {
+        f"Synthetic {i.id}" for i in catalogue.for_source("worldbank")
+    }
+
+
+def test_a_large_catalogue_keeps_within_the_documented_limits(settings, catalogue, wb):
+    many = tuple(
+        Indicator(f"XX.SYNTHETIC.LONG.INDICATOR.CODE.{n:03d}", "worldbank", f"S{n}", "u", "b",
+                  "economy", "CC BY 4.0")
+        for n in range(150)
+    )  # fmt: skip
+    big = Catalogue(catalogue.sources, catalogue.countries, many)
+    wb.years = [2020]
+    result = fetch(dataclasses.replace(settings, worldbank_per_page=30000), big)
+    assert set(result.frame["indicator"]) == {i.id for i in many}
+    for path in wb.requests:
+        ids = path.split("?")[0].rsplit("/", 1)[-1].split(";")
+        assert len(ids) <= MAX_INDICATORS
+        assert len(settings.worldbank_api_url) + len(path) < MAX_URL
+    data_calls = [r for r in wb.requests if "/country/" in r]
+    assert len(data_calls) >= 3  # 150 ids of ~38 characters need several calls
+
+
+def test_error_envelope_in_isolation_is_an_api_error(settings, wb):
+    http = Http(settings)
+    wb.unknown.add("XX")
+    with pytest.raises(APIError) as info:
+        http.get_json(
+            "worldbank",
+            f"{settings.worldbank_api_url}/country/CHN/indicator/XX",
+            {"format": "json"},
+            worldbank.envelope,
+        )
+    assert info.value.message.endswith("deleted or archived.")

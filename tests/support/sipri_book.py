@@ -74,3 +74,13 @@ def build(drop_sheet: str | None = None, move_header: bool = False) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def database_page(*links: str) -> str:
+    """SIPRI's database page in miniature: the workbook links among other links, as SIPRI writes them."""
+    items = "\n".join(f'<li><a href="{link}">Download</a></li>' for link in links)
+    return (
+        "<!DOCTYPE html><html><head><title>SIPRI Military Expenditure Database</title></head>"
+        "<body><a href=\"/about\">About</a><a href='/sites/default/files/milex-sources.pdf'>"
+        f"Sources</a><ul>{items}</ul></body></html>"
+    )

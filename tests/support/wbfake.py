@@ -1,4 +1,9 @@
-"""A World Bank API v2 emulator for tests: SYNTHETIC values served in the API's exact format."""
+"""A World Bank API v2 emulator for tests: SYNTHETIC values served in the API's exact format.
+
+It keeps the documented limits: at most 60 indicators per `source=2` call and URLs under 4,000
+characters (refused as the API does), answers archived indicators with the error envelope,
+serves metadata in batches (`indicator/A;B`), and can prefix bodies with a UTF-8 byte-order mark.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,15 @@ NAMES = {
     "RUS": ("RU", "Russian Federation"),
     "USA": ("US", "United States"),
 }
+MAX_INDICATORS = 60
+MAX_URL = 4000
+ARCHIVED = [
+    {
+        "id": "175",
+        "key": "Invalid format",
+        "value": "The indicator was not found. It may have been deleted or archived.",
+    }
+]
 
 
 def synthetic_value(indicator: str, country: str, year: int) -> float | None:
@@ -29,7 +43,9 @@ class WorldBankFake:
     def __init__(self, years: Iterable[int] = range(1960, 2026)) -> None:
         self.years = list(years)
         self.overrides: dict[tuple[str, str, int], float | None] = {}
-        self.unknown: set[str] = set()
+        self.unknown: set[str] = set()  # archived or renamed: the API's error envelope
+        self.release = LASTUPDATED
+        self.bom = False
         self.requests: list[str] = []
 
     def value(self, indicator: str, country: str, year: int) -> float | None:
@@ -39,6 +55,8 @@ class WorldBankFake:
 
     def __call__(self, request: Request) -> Response:
         self.requests.append(request.full_path)
+        if len(request.url) > MAX_URL:
+            return Response("<html><h2>Bad Request - Request Too Long</h2></html>", status=400)
         parts = request.path.strip("/").split("/")
         if parts[-2:-1] == ["sources"]:
             body = [
@@ -46,59 +64,44 @@ class WorldBankFake:
                 [
                     {
                         "id": parts[-1],
-                        "lastupdated": LASTUPDATED,
+                        "lastupdated": self.release,
                         "name": "World Development Indicators",
                         "code": "WDI",
                     }
                 ],
             ]
         elif parts[-2] == "indicator" and "country" not in parts:
-            body = self._indicator_meta(parts[-1])
+            body = self._indicator_meta(parts[-1].split(";"))
         else:
             body = self._data(parts[-3].split(";"), parts[-1].split(";"), request.args)
-        return Response(json.dumps(body), content_type="application/json;charset=utf-8")
+        data = json.dumps(body).encode()
+        return Response(
+            (b"\xef\xbb\xbf" if self.bom else b"") + data,
+            content_type="application/json;charset=utf-8",
+        )
 
-    def _indicator_meta(self, indicator: str) -> list:
-        if indicator in self.unknown:
-            return [
-                {
-                    "message": [
-                        {
-                            "id": "120",
-                            "key": "Invalid value",
-                            "value": "The provided parameter value is not valid",
-                        }
-                    ]
-                }
-            ]
-        return [
-            {"page": 1, "pages": 1, "per_page": "50", "total": 1},
-            [
-                {
-                    "id": indicator,
-                    "name": f"Synthetic {indicator}",
-                    "unit": "",
-                    "source": {"id": "2", "value": "World Development Indicators"},
-                    "sourceNote": f"Synthetic note for {indicator}.",
-                    "sourceOrganization": "Synthetic organisation",
-                    "topics": [],
-                }
-            ],
+    def _indicator_meta(self, indicators: list[str]) -> list:
+        if self.unknown & set(indicators):
+            return [{"message": ARCHIVED}]
+        rows = [
+            {
+                "id": indicator,
+                "name": f"Synthetic {indicator}",
+                "unit": "",
+                "source": {"id": "2", "value": "World Development Indicators"},
+                "sourceNote": f"Synthetic note for {indicator}.",
+                "sourceOrganization": "Synthetic organisation",
+                "topics": [],
+            }
+            for indicator in indicators
         ]
+        return [{"page": 1, "pages": 1, "per_page": "50", "total": len(rows)}, rows]
 
     def _data(self, countries: list[str], indicators: list[str], args) -> list:
+        if len(indicators) > MAX_INDICATORS and args.get("source") == "2":
+            return [{"message": [{"id": "160", "key": "Too many", "value": "Max 60 indicators"}]}]
         if self.unknown & set(indicators):
-            return [
-                {
-                    "message": [
-                        {
-                            "id": "120",
-                            "key": "Invalid value",
-                            "value": "The provided parameter value is not valid",
-                        }
-                    ]
-                }
-            ]
+            return [{"message": ARCHIVED}]
         records = [
             {
                 "indicator": {"id": ind, "value": f"Synthetic {ind}"},
@@ -124,7 +127,7 @@ class WorldBankFake:
             "total": len(records),
             "sourceid": "2" if len(indicators) == 1 else None,
             "sourcename": "World Development Indicators" if len(indicators) == 1 else None,
-            "lastupdated": LASTUPDATED,
+            "lastupdated": self.release,
         }
         chunk = records[(page - 1) * per_page : page * per_page]
         return [header, chunk or None]
