@@ -683,8 +683,8 @@ def _connect(url: sa.URL) -> tuple[Engine, bool]:
         else:
             _migrate(engine)
     except sa.exc.DatabaseError as exc:
-        if sqlite and "not a database" in str(exc.orig):
-            raise StoreError(_damaged(name, "not a database file")) from exc
+        if sqlite and ("not a database" in str(exc.orig) or "malformed" in str(exc.orig)):
+            raise StoreError(_damaged(name, str(exc.orig).splitlines()[0])) from exc
         raise StoreError(f"cannot open the store {name}: {_reason(exc)}") from exc
     except sa.exc.SQLAlchemyError as exc:
         raise StoreError(f"cannot open the store {name}: {_reason(exc)}") from exc

@@ -31,7 +31,7 @@ def test_a_file_that_is_not_a_database_is_one_line(tmp_path):
     with pytest.raises(StoreError) as caught:
         Store.open(f"sqlite:///{path}")
     assert str(caught.value) == (
-        "the store file store.sqlite3 is damaged (not a database file): restore it from a backup "
+        "the store file store.sqlite3 is damaged (file is not a database): restore it from a backup "
         "or delete it to start again"
     )
 
