@@ -35,9 +35,15 @@ class SourceStatus:
     stale: bool
     next_attempt: str
     snapshot: bool = False  # the data shown are the bundled snapshot's, not a live fetch's
+    kind: str = "fetch"  # the last run's kind: fetch, import or snapshot
 
     def line(self) -> str:
         """One human-readable line for `fetchers status`."""
+        if self.kind == SNAPSHOT and self.snapshot:
+            return (
+                f"{self.source}: showing the bundled snapshot, release {self.release or 'unknown'}"
+                f" (loaded {short(self.last_at)}); never fetched successfully from the source yet"
+            )
         if self.last_status == "running":
             text = f"{self.source}: a run is under way since {short(self.last_at)}"
         else:
@@ -84,6 +90,7 @@ def source_statuses(
                 stale=bool(not snapshot and age is not None and hours and age > 2 * hours),
                 next_attempt=format_time(retry),
                 snapshot=snapshot,
+                kind=_text(row.get("kind")) or "fetch",
             )
         )
     return out

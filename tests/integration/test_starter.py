@@ -144,8 +144,7 @@ def test_fetchers_status_on_a_fresh_store_names_the_snapshot(tmp_path):
         "Showing the bundled snapshot (SIPRI Milex 2025 edition (data to 2024), "
         "World Bank WDI release 2026-07-01); live refresh: not tried yet"
     )
-    assert "worldbank: last run ok" in status.stdout
-    assert "showing the bundled snapshot, release 2026-07-01" in status.stdout
+    assert "worldbank: showing the bundled snapshot, release 2026-07-01 (loaded " in status.stdout
 
 
 def test_fetchers_snapshot_command_writes_from_the_store(tmp_path, written):

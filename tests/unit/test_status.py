@@ -67,6 +67,10 @@ def test_snapshot_only_is_one_calm_sentence(catalogue):
         "none",
     ]
     assert all(not s.stale for s in shown)
+    assert shown[1].line() == (
+        "worldbank: showing the bundled snapshot, release 2026-07-01 (loaded 2026-11-29 13:35 UTC);"
+        " never fetched successfully from the source yet"
+    )
 
 
 def test_failed_live_refresh_over_the_snapshot_says_why_and_when(catalogue):
