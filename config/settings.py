@@ -255,6 +255,12 @@ SETTINGS: tuple[Setting, ...] = (
         _bool,
         "Dash debug mode (reloader, error pages). Never turn it on for a shared server.",
     ),
+    Setting(
+        "REPORT_WORKERS",
+        "2",
+        _int_range(1, 16),
+        "Report builds (PDF, ZIP) run at once per server process; more get \"busy, try again\".",
+    ),
 )
 
 
@@ -289,6 +295,7 @@ class Settings:
     host: str
     port: int
     dash_debug: bool
+    report_workers: int
 
     def refresh_hours(self, source: str) -> int:
         """Hours between refreshes of `source`."""
