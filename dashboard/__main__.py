@@ -13,6 +13,7 @@ from config.catalogue import CatalogueError, load_catalogue
 from config.files import write_atomic
 from config.settings import SettingsError, load_settings
 from fetchers.errors import StoreError
+from fetchers.starter import ensure_loaded
 from fetchers.store import Store
 
 
@@ -80,6 +81,7 @@ def export(argv: list[str], settings, catalogue) -> int:
     args = parser.parse_args(argv)
     try:
         store = Store.open(settings.database_url)
+        ensure_loaded(store, settings, catalogue)  # an empty store starts from the snapshot
         model = Model(store, settings, catalogue, load_events())
     except (StoreError, EventsError) as exc:
         return _fail(str(exc), 2)
