@@ -11,7 +11,8 @@ import pytest
 
 from config.claims import Claim
 from config.events import Event
-from dashboard import analysis, analysis_panels
+from dashboard import analysis
+from dashboard.analysis import panels as analysis_panels
 from tests.unit.test_analysis import NO_HISTORY, NO_RUNS, WINDOW, event, frame, obs, trade
 
 PAIR = ("CHN", "RUS")
