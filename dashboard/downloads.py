@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
 
-from dashboard import state
+from dashboard import exports
 from dashboard.layout import EXPORTS
+from dashboard.model import Model
 from dashboard.snapshot import ExportRefused, Snapshot
 
 log = logging.getLogger(__name__)
@@ -19,13 +21,28 @@ def build(snapshot: Snapshot, data: dict | None, fmt: str, indicator: str | None
     if not data:
         return no_update, "The view is still loading."
     try:
-        name, body = snapshot.build(state.from_dict(data), fmt, indicator)
+        name, body = snapshot.build(snapshot.model.from_saved(data), fmt, indicator)
     except ExportRefused as exc:
         return no_update, dbc.Badge(str(exc), color="warning")
     except RuntimeError as exc:
         log.exception("export %s failed", fmt)
         return no_update, dbc.Badge(f"Export failed: {exc}", color="danger")
     return dcc.send_bytes(body, name), f"Downloaded {name}"
+
+
+def drawn_csv(model: Model, data: dict | None, indicator: str):
+    """(download payload, status) for one chart's drawn series as CSV."""
+    if not data:
+        return no_update, "The view is still loading."
+    view = model.from_saved(data)
+    if indicator not in view.indicators:
+        return no_update, dbc.Badge("That chart is not in this view.", color="warning")
+    frame = model.drawn(view, indicator)
+    if frame.empty:
+        return no_update, dbc.Badge("This chart draws no data to download.", color="warning")
+    title = f"{model.titles.get(indicator, indicator)} {view.mode}"
+    name = exports.file_name([title], datetime.now(UTC), "csv")
+    return dcc.send_bytes(exports.to_csv_bytes(frame), name), f"Downloaded {name}"
 
 
 def register(app: Dash, snapshot: Snapshot) -> None:
@@ -57,3 +74,15 @@ def register(app: Dash, snapshot: Snapshot) -> None:
         if not ctx.triggered_id or not any(clicks):
             return no_update, no_update
         return build(snapshot, data, ctx.triggered_id["fmt"], ctx.triggered_id["indicator"])
+
+    @app.callback(
+        Output("download-series", "data"),
+        Output("export-status", "children", allow_duplicate=True),
+        Input({"type": "chart-csv", "indicator": ALL}, "n_clicks"),
+        State("view", "data"),
+        prevent_initial_call=True,
+    )
+    def series(clicks, data):
+        if not ctx.triggered_id or not any(clicks):
+            return no_update, no_update
+        return drawn_csv(snapshot.model, data, ctx.triggered_id["indicator"])

@@ -1,8 +1,10 @@
-"""Pure figures: tidy frame → go.Figure, events drawn as lines and bands on every time chart."""
+"""Pure figures: tidy frame → go.Figure, with readable axes and event labels that never collide."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -10,6 +12,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from config.events import Event
+from dashboard import numbers
 
 COLOURS = {"CHN": "#c8102e", "RUS": "#1f4e9c", "USA": "#6b6b6b"}
 EXTRA_COLOURS = ("#2a9d8f", "#e9c46a", "#8e5ea2", "#f4a261")
@@ -17,36 +20,57 @@ CATEGORY_COLOURS = {
     "Russia–West": "#1f4e9c",
     "China–West": "#c8102e",
     "Russia–China": "#7a3e9d",
-    "China": "#d17a00",
+    "China": "#b36200",
     "economy": "#2a7f62",
 }
-FLAG_TEXT = {
-    "estimate": "SIPRI estimate",
-    "uncertain": "highly uncertain",
-    "mirror": "mirror data (partner's report)",
-    "": "",
+FX_COLOUR = "#a15c00"  # exchange-rate moves: one colour on every chart
+# Open markers say a value is not a plain observation; each flag has its own symbol and words.
+FLAGS = {
+    "estimate": ("circle-open", "SIPRI estimate"),
+    "uncertain": ("diamond-open", "highly uncertain (SIPRI)"),
+    "mirror": ("square-open", "mirror data (partner's report)"),
 }
+FONT = "Helvetica, Arial, sans-serif"
+HEIGHT = 460
+EXPORT_WIDTH = 1000  # px: the width charts are laid out for when the page has not said its own
 
 pio.templates["asymmetry"] = go.layout.Template(
     layout=go.Layout(
-        font={"family": "Helvetica, Arial, sans-serif", "size": 13, "color": "#222"},
+        font={"family": FONT, "size": 12, "color": "#222"},
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin={"l": 60, "r": 20, "t": 110, "b": 50},
         xaxis={"showgrid": False, "linecolor": "#444", "ticks": "outside", "zeroline": False},
         yaxis={"gridcolor": "#e6e6e6", "zeroline": False, "linecolor": "#444"},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.1, "x": 0},
         hoverlabel={"font": {"size": 12}},
         colorway=list(COLOURS.values()) + list(EXTRA_COLOURS),
     )
 )
 TEMPLATE = "asymmetry"
-LABEL_LEVELS = 4  # event labels close in time are stacked on this many rows
 MODE_AXIS = {
-    "ratio": "China ÷ Russia (times)",
+    "ratio": "China ÷ Russia, times",
     "indexed": "index, {base} = 100",
     "share": "% of the pair's combined total",
 }
+
+# Event labels: a row above the plot per level; a label that fits in no row is left to the hover.
+LABEL_SIZE = 10  # px
+CHAR_WIDTH = 0.62  # of the font size: wider than Helvetica's average glyph, so estimates are safe
+LABEL_PAD = 8  # px kept clear between two labels in a row
+ROW_HEIGHT = 15  # px
+LABEL_ROWS = 3
+NARROW = 560  # px: below this a chart is a phone's and gets two rows and a smaller title
+
+
+@dataclass(frozen=True)
+class Placed:
+    """An event label's place: its row above the plot and its box in pixels from the plot's left."""
+
+    event: Event
+    row: int
+    left: float
+    right: float
+    anchor: str
 
 
 def event_x(day: date) -> float:
@@ -54,6 +78,34 @@ def event_x(day: date) -> float:
     start = date(day.year, 1, 1)
     length = (date(day.year + 1, 1, 1) - start).days
     return day.year + (day - start).days / length
+
+
+def label_width(text: str, size: int = LABEL_SIZE) -> float:
+    """A generous estimate of a label's width in pixels."""
+    return len(text) * size * CHAR_WIDTH + 2
+
+
+def place_labels(
+    events: Sequence[Event], year_range: tuple[int, int], plot_width: float, rows: int = LABEL_ROWS
+) -> list[Placed]:
+    """Greedy rows: each label (exchange-rate moves first, then by date) takes the lowest free row."""
+    x0, x1 = year_range[0] - 0.5, year_range[1] + 0.5
+    placed: list[Placed] = []
+    ordered = sorted(events, key=lambda e: (e.kind != "exchange-rate", e.start))
+    for event in ordered:
+        x = event_x(event.start)
+        if not x0 <= x <= x1:
+            continue
+        px = (x - x0) / (x1 - x0) * plot_width
+        width = label_width(event.label)
+        anchor = "left" if px + width <= plot_width else "right"
+        left, right = (px, px + width) if anchor == "left" else (px - width, px)
+        for row in range(rows):
+            if all(p.row != row or right + LABEL_PAD <= p.left or p.right + LABEL_PAD <= left
+                   for p in placed):  # fmt: skip
+                placed.append(Placed(event, row, left, right, anchor))
+                break
+    return sorted(placed, key=lambda p: p.event.start)
 
 
 def gap_figure(
@@ -66,79 +118,126 @@ def gap_figure(
     names: Mapping[str, str],
     base_year: int,
     year_range: tuple[int, int],
+    width: int = 1000,
 ) -> go.Figure:
-    """Lines per country (and partner) over time, with event lines, bands and labels."""
+    """Lines per country (and partner) over time, readable axes, event lines and labels."""
+    info = numbers.unit_of(unit)
+    factor = info.factor if mode == "absolute" else 1.0
+    narrow = width < NARROW
     fig = go.Figure()
     for n, ((country, partner), rows) in enumerate(
         series.groupby(["country", "partner"], sort=False)
     ):
         rows = rows.sort_values("year")
-        label = _series_name(country, partner, names)
+        values = rows["value"] * factor
+        label = series_name(country, partner, names)
         colour = COLOURS.get(country, EXTRA_COLOURS[n % len(EXTRA_COLOURS)])
-        flagged = rows["flag"].map(lambda f: FLAG_TEXT.get(f, f))
         fig.add_trace(
             go.Scatter(
                 x=rows["year"],
-                y=rows["value"],
+                y=values,
                 name=label,
                 mode="lines+markers",
-                line={
-                    "color": colour,
-                    "width": 2.5,
-                    "dash": "dot" if partner not in ("", "WLD") else "solid",
-                },
+                line={"color": colour, "width": 2.5,
+                      "dash": "dot" if partner not in ("", "WLD") else "solid"},
                 marker={
-                    "size": [7 if f else 4 for f in rows["flag"]],
-                    "symbol": ["circle-open" if f else "circle" for f in rows["flag"]],
+                    "size": [8 if f in FLAGS else 4 for f in rows["flag"]],
+                    "symbol": [FLAGS[f][0] if f in FLAGS else "circle" for f in rows["flag"]],
                     "color": colour,
                 },
-                customdata=flagged,
-                hovertemplate=f"{label} %{{x}}: %{{y:,.4~g}}<br>%{{customdata}}<extra></extra>",
+                customdata=[[tick_text(v, mode, info), FLAGS[f][1] if f in FLAGS else ""]
+                            for v, f in zip(values, rows["flag"], strict=True)],
+                hovertemplate=f"{_escape(label)} %{{x}}: %{{customdata[0]}}<br>%{{customdata[1]}}<extra></extra>",
             )
-        )
-    axis = MODE_AXIS.get(mode, unit).format(base=base_year)
+        )  # fmt: skip
+    for flag in sorted(set(series["flag"]) & set(FLAGS)):
+        fig.add_trace(_flag_key(flag))
+    axis = MODE_AXIS.get(mode, "").format(base=base_year)
+    ytitle = info.basis if mode == "absolute" else f"{axis} ({info.basis})"
+    log = scale == "log" and mode != "share"
+    values = series["value"] * factor
+    low = float(values.min()) if mode == "indexed" or log else min(0.0, float(values.min()))
+    tickvals = numbers.ticks(low, float(values.max()), log)
+    chars = max(20, int((width - 40) / (16 * 0.55)))
     fig.update_layout(
         template=TEMPLATE,
-        title={"text": title, "x": 0, "font": {"size": 16}},
-        yaxis={
-            "title": {"text": axis},
-            "type": "log" if scale == "log" and mode != "share" else "linear",
-        },
-        xaxis={"range": [year_range[0] - 0.5, year_range[1] + 0.5], "dtick": 5},
+        title={"text": _wrap(title, chars), "x": 0, "xanchor": "left", "xref": "container",
+               "y": 1, "yanchor": "top", "yref": "container", "pad": {"t": 10, "l": 12},
+               "font": {"size": 14 if narrow else 16},
+               "subtitle": {"text": _wrap(ytitle, int(chars * 1.3)), "font": {"size": 12, "color": "#555"}}},
+        yaxis={"title": {"text": "" if narrow else _wrap(ytitle, 60), "font": {"size": 11}},
+               "type": "log" if log else "linear",
+               "tickvals": tickvals, "ticktext": [tick_text(v, mode, info) for v in tickvals],
+               "rangemode": "tozero" if low == 0 else "normal", "automargin": True},
+        xaxis={"range": [year_range[0] - 0.5, year_range[1] + 0.5],
+               "dtick": 10 if narrow else 5, "fixedrange": narrow},
         hovermode="closest",
-        height=460,
-    )
-    add_events(fig, events, year_range)
+        height=HEIGHT,
+    )  # fmt: skip
+    add_events(fig, events, year_range, width, fx=_fx_sensitive(unit, mode))
     return fig
 
 
-def add_events(fig: go.Figure, events: Sequence[Event], year_range: tuple[int, int]) -> None:
-    """Vertical lines for dated events, shaded bands for periods, labels and hover text."""
+def tick_text(value: float, mode: str, info: numbers.Unit) -> str:
+    """An axis or hover number in words: 'US$ 5 tn', '7.6×', '45%', '150'."""
+    if mode == "ratio":
+        return f"{numbers.sig(value)}×"
+    if mode == "share":
+        return f"{numbers.sig(value)}%"
+    if mode == "indexed":
+        return numbers.sig(value)
+    if info.percent:
+        return f"{numbers.sig(value)}%"
+    return numbers.shown(value, info)
+
+
+def add_events(
+    fig: go.Figure,
+    events: Sequence[Event],
+    year_range: tuple[int, int],
+    width: int = 1000,
+    fx: bool = False,
+) -> None:
+    """Event lines and bands, labels in rows above the plot that never overlap, hover markers."""
     # Shapes and annotations are built as plain dicts and set once: fig.add_vline per event
     # re-validates the whole figure each time and made a chart ten times slower to build.
-    shapes, labels, xs, texts, colours = [], [], [], [], []
-    last_x, level = -1e9, 0
-    for event in events:
+    shown = [e for e in events if e.kind != "exchange-rate" or fx]
+    margin = _margins(width, fig)
+    plot_width = (width - margin["l"] - margin["r"]) * 0.92  # room for the y axis growing
+    rows = 2 if width < NARROW else LABEL_ROWS
+    placed = place_labels(shown, year_range, plot_width, rows)
+    shapes, xs, texts, colours = [], [], [], []
+    for event in shown:
         start, end = event_x(event.start), event_x(event.end)
         if end < year_range[0] - 0.5 or start > year_range[1] + 0.5:
             continue
-        colour = CATEGORY_COLOURS.get(event.category, "#555")
+        colour = _colour(event)
         if event.is_period:
             shapes.append({"type": "rect", "x0": start, "x1": end, "y0": 0, "y1": 1, "xref": "x",
-                           "yref": "paper", "fillcolor": colour, "opacity": 0.07, "line": {"width": 0},
+                           "yref": "paper", "fillcolor": colour, "opacity": 0.06, "line": {"width": 0},
                            "layer": "below"})  # fmt: skip
         else:
             shapes.append({"type": "line", "x0": start, "x1": start, "y0": 0, "y1": 1, "xref": "x",
-                           "yref": "paper", "opacity": 0.7,
-                           "line": {"color": colour, "width": 1, "dash": "dash"}})  # fmt: skip
-        level = (level + 1) % LABEL_LEVELS if start - last_x < 2.5 else 0
-        last_x = start
-        labels.append({"x": start, "y": 1.0 + 0.05 * (LABEL_LEVELS - 1 - level), "xref": "x",
-                       "yref": "paper", "text": _escape(event.label), "showarrow": False,
-                       "xanchor": "left", "font": {"size": 9, "color": colour}})  # fmt: skip
+                           "yref": "paper", "opacity": 0.45, "layer": "below",
+                           "line": {"color": colour, "width": 1, "dash": "dot"}})  # fmt: skip
         xs.append(start)
-        texts.append(f"<b>{_escape(event.title)}</b><br>{event.when()} · {_escape(event.category)}")
+        note = " · exchange-rate move, not the economy" if event.kind == "exchange-rate" else ""
+        texts.append(
+            f"<b>{_escape(event.title)}</b><br>{event.when()} · {_escape(event.category)}{note}"
+        )
         colours.append(colour)
+    labels = [{"x": event_x(p.event.start), "y": 1, "xref": "x", "yref": "paper",
+               "yanchor": "bottom", "yshift": 4 + p.row * ROW_HEIGHT, "xanchor": p.anchor,
+               "text": _escape(p.event.label), "showarrow": False,
+               "font": {"size": LABEL_SIZE, "color": _colour(p.event)}}
+              for p in placed]  # fmt: skip
+    if fx and any(e.kind == "exchange-rate" for e in shown):
+        note = _fx_note(width)
+        labels.append(note)
+        margin["b"] += 14 * (note["text"].count("<br>") + 1) + 10
+    margin["t"] += (max((p.row for p in placed), default=-1) + 1) * ROW_HEIGHT + 4
+    fig.update_layout(margin=margin, shapes=list(fig.layout.shapes) + shapes,
+                      annotations=list(fig.layout.annotations) + labels)  # fmt: skip
     if not xs:
         return
     fig.add_trace(
@@ -147,7 +246,7 @@ def add_events(fig: go.Figure, events: Sequence[Event], year_range: tuple[int, i
             y=[1.0] * len(xs),
             yaxis="y2",
             mode="markers",
-            marker={"symbol": "triangle-down", "size": 9, "color": colours},
+            marker={"symbol": "triangle-down", "size": 8, "color": colours},
             hovertext=texts,
             hoverinfo="text",
             name="Events",
@@ -155,14 +254,55 @@ def add_events(fig: go.Figure, events: Sequence[Event], year_range: tuple[int, i
         )
     )
     fig.update_layout(
-        shapes=list(fig.layout.shapes) + shapes,
-        annotations=list(fig.layout.annotations) + labels,
-        yaxis2={"overlaying": "y", "range": [0, 1.02], "visible": False, "fixedrange": True},
+        yaxis2={"overlaying": "y", "range": [0, 1.02], "visible": False, "fixedrange": True}
     )
 
 
-def _series_name(country: str, partner: str, names: Mapping[str, str]) -> str:
-    """'China', or 'China → Russia' for a bilateral flow, or 'China → world'."""
+def _margins(width: int, fig: go.Figure) -> dict:
+    """Margins that fit the y tick labels and the (wrapped) title and subtitle."""
+    ticks = fig.layout.yaxis.ticktext or ()
+    left = max([len(t) for t in ticks] + [3]) * 7 + (12 if width < NARROW else 34)
+    title = str(fig.layout.title.text or "").count("<br>") + 1
+    subtitle = str(fig.layout.title.subtitle.text or "").count("<br>") + 1
+    return {"l": left, "r": 16, "t": 18 + 22 * title + 17 * subtitle, "b": 60}
+
+
+def _fx_note(width: int) -> dict:
+    """The chart's note on exchange-rate moves, under the legend."""
+    text = ("Brown labels mark exchange-rate moves: in US$ at market rates they move the values "
+            "and the ratio without any change in the economy.")  # fmt: skip
+    return {"text": _wrap(text, max(30, int((width - 30) / 6.2))), "xref": "paper",
+            "yref": "paper", "x": 0, "y": 0, "yanchor": "top", "xanchor": "left", "yshift": -62,
+            "showarrow": False, "align": "left", "font": {"size": 11, "color": FX_COLOUR}}  # fmt: skip
+
+
+def _fx_sensitive(unit: str, mode: str) -> bool:
+    """Values converted at market exchange rates move with the rouble; PPP and % do not."""
+    return "market exchange rates" in numbers.unit_of(unit).basis and mode != "indexed"
+
+
+def _flag_key(flag: str) -> go.Scatter:
+    """A legend entry for an open-marker kind."""
+    symbol, text = FLAGS[flag]
+    return go.Scatter(x=[None], y=[None], mode="markers", name=text, hoverinfo="skip",
+                      marker={"symbol": symbol, "size": 8, "color": "#444"})  # fmt: skip
+
+
+def _colour(event: Event) -> str:
+    return (
+        FX_COLOUR if event.kind == "exchange-rate" else CATEGORY_COLOURS.get(event.category, "#555")
+    )
+
+
+def _wrap(text: str, chars: int) -> str:
+    """Plotly does not wrap titles: break lines at `chars` characters."""
+    return "<br>".join(textwrap.wrap(_escape(text), max(chars, 10))) if text else ""
+
+
+def series_name(country: str, partner: str, names: Mapping[str, str]) -> str:
+    """'China', 'China → Russia' for a bilateral flow, 'China (world)', 'China ÷ Russia'."""
+    if "÷" in country:
+        return " ÷ ".join(names.get(c, c) for c in country.split("÷"))
     name = names.get(country, country)
     if partner == "WLD":
         return f"{name} (world)"

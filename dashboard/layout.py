@@ -12,6 +12,7 @@ from config.catalogue import THEMES, Catalogue
 from config.events import Timeline
 from dashboard.metrics import MODES
 from dashboard.state import SCALES, ViewState
+from dashboard.timeline import timeline_panel
 
 
 def page(
@@ -22,22 +23,30 @@ def page(
     last_year: int,
     poll_seconds: int,
 ) -> html.Div:
-    """The whole page: header with filters, banner, KPIs, charts, table, timeline, sources."""
+    """The page, story first: headline sentences and charts, then key figures, data, sources."""
     return html.Div(
         [
             dcc.Location(id="url", refresh=False),
             dcc.Interval(id="poll", interval=poll_seconds * 1000),
             dcc.Store(id="data-version"),
             dcc.Store(id="view"),
+            dcc.Store(id="width"),
             header(),
             dbc.Container(
                 [
-                    filters(catalogue, timeline, options, default, last_year),
                     html.Div(id="note", **{"aria-live": "polite"}),
                     html.Div(id="banner"),
+                    html.Div(id="story", className="mb-2"),
+                    toolbar(),
+                    dbc.Collapse(
+                        filters(catalogue, timeline, options, default, last_year),
+                        id="filters-panel",
+                        is_open=False,
+                    ),
+                    dcc.Loading(html.Div(id="charts"), type="dot", delay_show=400),
                     export_bar(),
-                    dcc.Loading(html.Div(id="kpis", className="mb-3"), type="dot"),
-                    html.Div(id="charts"),
+                    html.H2("Key figures", className="h5 mt-3"),
+                    html.Div(id="kpis", className="mb-3"),
                     html.H2("Data", className="h5 mt-4"),
                     dag.AgGrid(
                         id="table",
@@ -51,7 +60,10 @@ def page(
                     dbc.Row(
                         [
                             dbc.Col(
-                                [html.H2("Timeline", className="h5 mt-4"), html.Div(id="timeline")],
+                                [
+                                    html.H2("Timeline", className="h5 mt-4"),
+                                    timeline_panel(timeline.events, timeline.categories),
+                                ],
                                 lg=7,
                             ),
                             dbc.Col(
@@ -70,6 +82,35 @@ def page(
             ),
         ]
     )
+
+
+def toolbar() -> html.Div:
+    """One compact row: the filters' toggle and the link to this view."""
+    return html.Div(
+        [
+            dbc.Button("Filters", id="filters-toggle", size="sm", color="primary", outline=True,
+                       className="me-2", title="Show or hide the filters"),
+            dbc.Button("Copy link", id="copy-link", size="sm", color="secondary", outline=True,
+                       className="me-2"),
+            dcc.Input(id="link-box", type="text", readOnly=True, className="form-control-sm d-none",
+                      placeholder="Link to this view"),
+            html.Span(id="copy-status", className="small text-muted", **{"aria-live": "polite"}),
+        ],
+        className="d-flex align-items-center flex-wrap gap-1 mb-2 toolbar",
+    )  # fmt: skip
+
+
+CHART_GAP = 24  # px between two charts side by side
+TWO_COLUMNS = 960  # px of content width from which charts sit two to a row (Bootstrap's lg)
+WIDTH_STEP = 40  # px: widths are rounded down to this, so a small resize redraws nothing
+
+
+def chart_width(content: float | None, charts: int, fallback: int) -> int:
+    """The width one chart gets, from the charts area's width and how many charts there are."""
+    if not content:
+        return fallback
+    width = (content - CHART_GAP) / 2 if charts > 1 and content >= TWO_COLUMNS else content
+    return max(280, int(width // WIDTH_STEP * WIDTH_STEP))
 
 
 EXPORTS = (
@@ -95,13 +136,14 @@ def export_bar() -> html.Div:
             html.Span(id="export-status", className="ms-2 small", **{"aria-live": "polite"}),
             dcc.Download(id="download"),
             dcc.Download(id="download-image"),
+            dcc.Download(id="download-series"),
         ],
         className="mb-3 d-flex align-items-center flex-wrap",
     )
 
 
 def header() -> dbc.Navbar:
-    """Title and the freshness line."""
+    """Title and the one calm status line."""
     return dbc.Navbar(
         dbc.Container(
             [
@@ -112,14 +154,16 @@ def header() -> dbc.Navbar:
                             "The material gap between China and Russia",
                             className="small text-muted",
                         ),
-                    ]
+                    ],
+                    className="me-3",
                 ),
-                html.Div(id="freshness", className="small text-end"),
+                html.Div(id="freshness", className="small freshness"),
             ],
             fluid=True,
+            className="header-inner",
         ),
         color="light",
-        className="mb-3 border-bottom",
+        className="mb-2 border-bottom",
     )
 
 

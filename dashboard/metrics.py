@@ -25,12 +25,12 @@ def wide(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def ratio(frame: pd.DataFrame, a: str, b: str) -> pd.Series:
-    """a ÷ b per year, for one indicator; only years where both have a value."""
+    """a ÷ b per year, for one indicator; only years where both values are positive."""
     table = wide(frame)
     if a not in table or b not in table:
         return pd.Series(dtype="float64")
-    out = (table[a] / table[b]).replace([np.inf, -np.inf], np.nan).dropna()
-    return out[table[b][out.index] != 0]
+    both = table[(table[a] > 0) & (table[b] > 0)]
+    return (both[a] / both[b]).dropna()
 
 
 def transform(
@@ -59,7 +59,7 @@ def transform(
         return data.dropna(subset=["value"])[["country", "partner", "year", "value", "flag"]]
     if mode == "share":
         data = headline(data)
-        data = data[data["country"].isin(pair)]
+        data = data[data["country"].isin(pair) & (data["value"] > 0)]
         totals = data.groupby("year")["value"].transform("sum")
         counts = data.groupby("year")["value"].transform("count")
         data = data.assign(value=data["value"] / totals * 100)[counts == 2]
@@ -76,13 +76,13 @@ def cagr(first: float, last: float, years: int) -> float:
 
 @dataclass(frozen=True)
 class Kpi:
-    """The headline comparison of the pair for one indicator."""
+    """The headline comparison of the pair for one indicator; NaN where a number is undefined."""
 
     indicator: str
     year: int
     a_value: float
     b_value: float
-    ratio: float
+    ratio: float  # NaN when either value is zero or negative: such a ratio means nothing
     base_year: int
     base_ratio: float
     ratio_change: float
@@ -91,25 +91,32 @@ class Kpi:
     b_growth: float
     a_flag: str
     b_flag: str
+    a_base: float = math.nan
+    b_base: float = math.nan
 
 
-def kpi(frame: pd.DataFrame, indicator: str, pair: tuple[str, str], base_year: int) -> Kpi | None:
-    """Latest common year's values, ratio, ratio change since the base year, growth of each side."""
+def kpi(
+    frame: pd.DataFrame,
+    indicator: str,
+    pair: tuple[str, str],
+    base_year: int,
+    years: tuple[int, int] | None = None,
+) -> Kpi | None:
+    """The latest common year in `years`: values, ratio, its change since the base year, growth."""
     data = headline(frame[frame["indicator"] == indicator].dropna(subset=["value"]))
     table = wide(data)
     if pair[0] not in table or pair[1] not in table:
         return None
     both = table[[pair[0], pair[1]]].dropna()
+    if years is not None:
+        both = both[(both.index >= years[0]) & (both.index <= years[1])]
     if both.empty:
         return None
     year = int(both.index.max())
     a, b = float(both.loc[year, pair[0]]), float(both.loc[year, pair[1]])
+    a_base, b_base = _at(table, pair[0], base_year), _at(table, pair[1], base_year)
     flags = data.set_index(["country", "year"])["flag"]
-    has_base = base_year in both.index and both.loc[base_year, pair[1]] != 0
-    base_ratio = (
-        float(both.loc[base_year, pair[0]] / both.loc[base_year, pair[1]]) if has_base else math.nan
-    )
-    now_ratio = a / b if b else math.nan
+    now_ratio, base_ratio = _ratio(a, b), _ratio(a_base, b_base)
     span = year - base_year
     return Kpi(
         indicator=indicator,
@@ -120,25 +127,41 @@ def kpi(frame: pd.DataFrame, indicator: str, pair: tuple[str, str], base_year: i
         base_year=base_year,
         base_ratio=base_ratio,
         ratio_change=now_ratio - base_ratio,
-        ratio_change_pct=(now_ratio / base_ratio - 1) * 100 if base_ratio else math.nan,
-        a_growth=cagr(_at(table, pair[0], base_year), a, span),
-        b_growth=cagr(_at(table, pair[1], base_year), b, span),
+        ratio_change_pct=(now_ratio / base_ratio - 1) * 100,
+        a_growth=cagr(a_base, a, span),
+        b_growth=cagr(b_base, b, span),
         a_flag=str(flags.get((pair[0], year), "")),
         b_flag=str(flags.get((pair[1], year), "")),
+        a_base=a_base,
+        b_base=b_base,
     )
 
 
+def common_years(frame: pd.DataFrame, pair: tuple[str, str]) -> list[int]:
+    """Years in which both of the pair have a headline value, for any indicator in `frame`."""
+    data = headline(frame.dropna(subset=["value"]))
+    data = data[data["country"].isin(pair)]
+    counts = data.groupby(["indicator", "year"])["country"].nunique()
+    return sorted({int(year) for (_, year), n in counts.items() if n == 2})
+
+
 def table_rows(frame: pd.DataFrame, base_year: int) -> pd.DataFrame:
-    """The data table: each value with its year-on-year and since-base-year change in percent."""
+    """The data table: each value with its change on a year and since the base year (% and diff)."""
     data = frame.dropna(subset=["value"]).sort_values(["indicator", "country", "partner", "year"])
     keys = ["indicator", "country", "partner"]
     previous = data.groupby(keys)["value"].shift(1)
     previous_year = data.groupby(keys)["year"].shift(1)
+    consecutive = previous_year == data["year"] - 1
     yoy = (data["value"] / previous - 1) * 100
-    data = data.assign(yoy_pct=yoy.where(previous_year == data["year"] - 1))
+    data = data.assign(
+        yoy_pct=yoy.where(consecutive & (previous > 0)),
+        yoy_diff=(data["value"] - previous).where(consecutive),
+    )
     base = data[data["year"] == base_year].set_index(keys)["value"].rename("base_value")
     data = data.join(base, on=keys)
-    data["since_base_pct"] = (data["value"] / data["base_value"] - 1) * 100
+    since = (data["value"] / data["base_value"] - 1) * 100
+    data["since_base_pct"] = since.where(data["base_value"] > 0)
+    data["since_base_diff"] = data["value"] - data["base_value"]
     return data.drop(columns=["base_value"]).reset_index(drop=True)
 
 
@@ -173,6 +196,11 @@ def trade_share(frame: pd.DataFrame, pair: tuple[str, str]) -> pd.DataFrame:
             )
     columns = ["source", "indicator", "country", "partner", "year", "value", "unit", "flag"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _ratio(a: float, b: float) -> float:
+    """a ÷ b when both are positive, else NaN."""
+    return a / b if a > 0 and b > 0 else math.nan
 
 
 def _at(table: pd.DataFrame, country: str, year: int) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 from config.catalogue import Catalogue
 from config.events import Event, Timeline
 from config.settings import Settings
-from dashboard import figures, metrics, state
-from fetchers.status import SourceStatus, source_statuses
+from dashboard import figures, metrics, numbers, state, wording
+from fetchers.status import SourceStatus, data_origin, header_line, source_statuses
 from fetchers.store import Store
 
 
@@ -40,6 +40,9 @@ DERIVED = {
 }
 
 
+STORY_LINES = 3  # headline sentences on the first screen
+
+
 @dataclass(frozen=True)
 class Chart:
     """One indicator's chart, or why there is none."""
@@ -50,6 +53,7 @@ class Chart:
     theme: str
     figure: go.Figure | None
     missing: tuple[str, ...] = ()
+    reason: str = ""  # why there is no figure, in words
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class KpiRow:
     title: str
     unit: str
     kpi: metrics.Kpi
+    sentence: str
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ class Status:
     version: int
     sources: list[SourceStatus]
     empty: bool
+    line: str = ""  # the header's one calm sentence
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,8 @@ class Rendered:
     events: list[Event]
     sources: list[dict]
     empty_message: str
+    story: list[str]  # the headline sentences, one per indicator with a comparison
+    base_years: list[int]  # years with data for both of the pair, for the base-year choice
 
 
 class Model:
@@ -113,6 +121,13 @@ class Model:
         return state.parse(
             search, self.default, self.indicator_ids, self.comparators, self.timeline.categories
         )
+
+    def from_saved(self, data: object) -> state.ViewState:
+        """A client's saved view, checked like a link (anything invalid falls back)."""
+        view, _ = state.from_data(
+            data, self.default, self.indicator_ids, self.comparators, self.timeline.categories
+        )
+        return view
 
     def from_filters(self, values: list) -> state.ViewState:
         """A state from the filter controls' values."""
@@ -183,32 +198,112 @@ class Model:
         return sorted({self.catalogue.indicator(i).source for i in self.stored_ids([indicator_id])})
 
     # --- what the page shows -------------------------------------------------------------------
+    @staticmethod
+    def series(rows: pd.DataFrame, view: state.ViewState, pair: tuple[str, str]) -> pd.DataFrame:
+        """The drawn series of one indicator's rows: the view's mode, in the view's years."""
+        series = metrics.transform(rows, view.mode, pair, view.base_year)
+        return series[(series["year"] >= view.year_from) & (series["year"] <= view.year_to)]
+
     def figure(
-        self, title: str, unit: str, rows: pd.DataFrame, view: state.ViewState, events: list[Event]
+        self,
+        title: str,
+        unit: str,
+        rows: pd.DataFrame,
+        view: state.ViewState,
+        events: list[Event],
+        width: int = figures.EXPORT_WIDTH,
     ) -> go.Figure | None:
         """The gap chart of one indicator's rows, or None when nothing is in range."""
-        series = metrics.transform(rows, view.mode, self.pair, view.base_year)
-        series = series[(series["year"] >= view.year_from) & (series["year"] <= view.year_to)]
+        series = self.series(rows, view, self.pair)
         if series.empty:
             return None
         return figures.gap_figure(
             series, title, unit, view.mode, view.scale, events, self.names, view.base_year,
-            (view.year_from, view.year_to),
+            (view.year_from, view.year_to), width,
         )  # fmt: skip
 
-    def charts(self, view: state.ViewState, frame: pd.DataFrame | None = None) -> list[Chart]:
+    def charts(
+        self,
+        view: state.ViewState,
+        frame: pd.DataFrame | None = None,
+        width: int = figures.EXPORT_WIDTH,
+    ) -> list[Chart]:
         """One chart per selected indicator, in the order the reader picked them."""
         frame = self.data(view) if frame is None else frame
         events = self.events(view)
+        statuses = self.status().sources
         out = []
         for indicator_id in view.indicators:
             title, unit, theme = self.describe(indicator_id, frame)
             rows = frame[frame["indicator"] == indicator_id]
             present = set(rows.dropna(subset=["value"])["country"])
             missing = tuple(self.names.get(c, c) for c in self.pair if c not in present)
-            fig = self.figure(title, unit, rows, view, events)
-            out.append(Chart(indicator_id, title, unit, theme, fig, missing))
+            fig = self.figure(title, unit, rows, view, events, width)
+            reason = "" if fig else self.why_empty(indicator_id, rows, view, statuses)
+            out.append(Chart(indicator_id, title, unit, theme, fig, missing, reason))
         return out
+
+    def why_empty(
+        self,
+        indicator_id: str,
+        rows: pd.DataFrame,
+        view: state.ViewState,
+        statuses: list[SourceStatus],
+    ) -> str:
+        """The true cause of an empty chart: a source down, not in the snapshot, or no years."""
+        for source in self.sources_of(indicator_id):
+            status = next((s for s in statuses if s.source == source), None)
+            name = self.catalogue.source(source).title
+            origin = data_origin(statuses, source)
+            if rows.dropna(subset=["value"]).empty:
+                if status and status.last_status in ("failed", "interrupted"):
+                    since = status.last_at[:16].replace("T", " ")
+                    return f"{name} is down since {since} UTC ({status.error}); nothing is stored from it yet."
+                if origin == "snapshot" or any(s.snapshot for s in statuses):
+                    return f"{name}: not in the bundled snapshot; it appears after the first live fetch."
+                if origin == "none":
+                    return f"{name}: not fetched yet."
+        years = sorted(set(rows.dropna(subset=["value"])["year"]))
+        if not years:
+            return "No observation stored for this indicator."
+        if view.mode == "ratio":
+            return (f"No year in {view.year_from}–{view.year_to} with a positive value for both "
+                    "countries, so no ratio.")  # fmt: skip
+        if view.mode == "indexed":
+            return (
+                f"No value in the base year {view.base_year} to index on; pick another base year."
+            )
+        return (f"No observation in the chosen years {view.year_from}–{view.year_to}; "
+                f"the data cover {years[0]}–{years[-1]}.")  # fmt: skip
+
+    def drawn(self, view: state.ViewState, indicator_id: str) -> pd.DataFrame:
+        """Exactly the series one chart draws, with its names, mode, unit and provenance."""
+        frame = self.data(replace(view, indicators=(indicator_id,)))
+        title, unit, _ = self.describe(indicator_id, frame)
+        series = self.series(frame[frame["indicator"] == indicator_id], view, self.pair)
+        info = numbers.unit_of(unit)
+        runs = self.store.last_runs()
+        releases = (
+            {} if runs.empty else dict(zip(runs["source"], runs["last_ok_release"], strict=True))
+        )
+        sources = self.sources_of(indicator_id)
+        names = [figures.series_name(c, p, self.names)
+                 for c, p in zip(series["country"], series["partner"], strict=True)]  # fmt: skip
+        return pd.DataFrame(
+            {
+                "indicator": indicator_id,
+                "title": title,
+                "series": names,
+                "mode": view.mode,
+                "year": series["year"].astype(int),
+                "value": series["value"] * (info.factor if view.mode == "absolute" else 1.0),
+                "unit": numbers.mode_unit(view.mode, info, view.base_year),
+                "basis": info.basis,
+                "flag": series["flag"],
+                "source": "; ".join(self.catalogue.source(s).citation for s in sources),
+                "source_release": "; ".join(str(releases.get(s) or "") for s in sources),
+            }
+        )
 
     def kpis(self, view: state.ViewState, frame: pd.DataFrame | None = None) -> list[KpiRow]:
         """The headline comparison of every selected indicator that has a common year."""
@@ -217,19 +312,31 @@ class Model:
         for indicator_id in view.indicators:
             title, unit, _ = self.describe(indicator_id, frame)
             rows = frame[frame["indicator"] == indicator_id]
-            kpi = metrics.kpi(rows, indicator_id, self.pair, view.base_year)
+            years = (view.year_from, view.year_to)
+            kpi = metrics.kpi(rows, indicator_id, self.pair, view.base_year, years)
             if kpi is not None:
-                out.append(KpiRow(indicator_id, title, unit, kpi))
+                sentence = wording.headline(indicator_id, title, unit, kpi, self.names, self.pair)
+                out.append(KpiRow(indicator_id, title, unit, kpi, sentence))
         return out
+
+    def base_years(self, frame: pd.DataFrame) -> list[int]:
+        """Years with data for both of the pair in the view's indicators: the base-year choices."""
+        return metrics.common_years(frame, self.pair)
 
     def table(self, view: state.ViewState, frame: pd.DataFrame | None = None) -> pd.DataFrame:
         """The data table's rows in the view's years, with readable names."""
         frame = self.data(view) if frame is None else frame
         table = metrics.table_rows(frame, view.base_year)
         table = table[(table["year"] >= view.year_from) & (table["year"] <= view.year_to)]
+        units = [numbers.unit_of(u) for u in table["unit"]]
         return table.assign(
             indicator_title=table["indicator"].map(self.titles),
             country_name=table["country"].map(lambda c: self.names.get(c, c)),
+            value_text=[
+                numbers.shown(v * u.factor, u) for v, u in zip(table["value"], units, strict=True)
+            ],
+            yoy_text=_changes(table["yoy_pct"], table["yoy_diff"], units),
+            since_text=_changes(table["since_base_pct"], table["since_base_diff"], units),
         )
 
     def source_rows(self, view: state.ViewState) -> list[dict]:
@@ -270,17 +377,20 @@ class Model:
                     "load a downloaded file with `python -m fetchers import FILE`.")  # fmt: skip
         return "The store has no data for the selected indicators; pick others or check the sources' status above."
 
-    def render(self, view: state.ViewState) -> Rendered:
+    def render(self, view: state.ViewState, width: int = figures.EXPORT_WIDTH) -> Rendered:
         """KPIs, charts, table, events and sources for a view, from one store read."""
         frame = self.data(view)
         empty = frame.dropna(subset=["value"]).empty
+        kpis = self.kpis(view, frame)
         return Rendered(
-            kpis=self.kpis(view, frame),
-            charts=[] if empty else self.charts(view, frame),
+            kpis=kpis,
+            charts=[] if empty else self.charts(view, frame, width),
             table=self.table(view, frame),
             events=self.events(view),
             sources=self.source_rows(view),
             empty_message=self.empty_message() if empty else "",
+            story=[k.sentence for k in kpis[:STORY_LINES]],
+            base_years=self.base_years(frame),
         )
 
     def status(self) -> Status:
@@ -288,4 +398,16 @@ class Model:
         runs = self.store.last_runs()
         statuses = source_statuses(runs, self.settings)
         empty = runs.empty or not runs["last_ok_id"].notna().any()
-        return Status(self.store.data_version(), statuses, empty)
+        line = header_line(statuses, self.catalogue)
+        return Status(self.store.data_version(), statuses, empty, line)
+
+
+def _changes(pct: pd.Series, diff: pd.Series, units: list[numbers.Unit]) -> list[str | None]:
+    """Changes in words: percentage points for a share, percent for an amount, None if unknown."""
+    out: list[str | None] = []
+    for p, d, unit in zip(pct, diff, units, strict=True):
+        if unit.percent:
+            out.append(None if pd.isna(d) else numbers.points(d * unit.factor))
+        else:
+            out.append(None if pd.isna(p) else numbers.percent_change(p))
+    return out

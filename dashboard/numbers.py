@@ -1,8 +1,155 @@
-"""Numbers for people: thousands separators, never scientific notation."""
+"""Numbers for people: units read in words, bn/tn, separators, never scientific notation."""
 
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import dataclass
+
+MINUS = "\u2212"  # a typographic minus: the same width as a plus
+SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """How a stored unit reads: factor to the shown value, words around it, and its basis."""
+
+    factor: float  # stored value × factor = shown value (US$ m → US$, fraction → %)
+    prefix: str  # "US$ " before the number
+    suffix: str  # "% of GDP", " people", " per person" after it
+    percent: bool
+    basis: str  # the basis in words, for titles and axes
+
+
+def unit_of(unit: str) -> Unit:
+    """Read a catalogue or stored unit ("US$ m, constant 2023 prices", "fraction of GDP", …)."""
+    text = unit.strip()
+    if text.startswith("fraction of "):
+        rest = text.removeprefix("fraction")
+        return Unit(100.0, "", f"%{rest}", True, f"%{rest}")
+    if text.startswith("%"):
+        return Unit(1.0, "", text, True, text)
+    if "international $" in text:
+        return Unit(1.0, "Int$ ", "", False, "current international $, at purchasing power parity")
+    if "US$" in text:
+        factor = 1e6 if text.startswith("US$ m") else 1.0
+        per = " per person" if "per person" in text else ""
+        constant = re.search(r"constant(?: (\d{4}))?", text)
+        if constant:
+            year = f" {constant.group(1)}" if constant.group(1) else ""
+            basis = f"constant{year} US${per}"
+        else:
+            basis = f"current US${per}, market exchange rates"
+        return Unit(factor, "US$ ", per, False, basis)
+    if text == "people":
+        return Unit(1.0, "", " people", False, "people")
+    return Unit(1.0, "", f" {text}" if text else "", False, text)
+
+
+def mode_unit(mode: str, info: Unit, base_year: int) -> str:
+    """What a drawn value is measured in, per chart mode: 'US$', 'times', 'index, 2014 = 100'."""
+    if mode == "ratio":
+        return "times (China ÷ Russia)"
+    if mode == "share":
+        return "% of the pair's combined total"
+    if mode == "indexed":
+        return f"index, {base_year} = 100"
+    if info.percent:
+        return info.suffix
+    return (info.prefix.strip() + info.suffix).strip()
+
+
+def amount(value: float | None, unit: str, digits: int = 3) -> str:
+    """A stored value in its unit for reading: 'US$ 19.5 tn', '1.7% of GDP', '144 m people'."""
+    info = unit_of(unit)
+    if value is None or math.isnan(value):
+        return "no value"
+    return shown(value * info.factor, info, digits)
+
+
+def shown(value: float, info: Unit, digits: int = 3) -> str:
+    """An already scaled value with its unit's words."""
+    if info.percent:
+        return f"{sig(value, digits)}{info.suffix}"
+    sign = MINUS if value < 0 and sig(abs(value), digits) != "0" else ""
+    return f"{sign}{info.prefix}{scaled(abs(value), digits)}{info.suffix}"
+
+
+def scaled(value: float, digits: int = 3) -> str:
+    """A magnitude with tn, bn or m: 1.95e13 → '19.5 tn', 144_000_000 → '144 m', 950.3 → '950'."""
+    for size, word in SCALES:
+        if abs(value) >= size * 0.9995:
+            return f"{sig(value / size, digits)} {word}"
+    return sig(value, digits)
+
+
+def sig(value: float, digits: int = 3) -> str:
+    """About `digits` significant digits (never fewer than the integer part), separators, no -0."""
+    if value is None or math.isnan(value):
+        return ""
+    if value == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(value)))
+    decimals = max(0, digits - 1 - magnitude)
+    text = f"{abs(value):,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text.strip("0.,") == "":
+        return "0"
+    return (MINUS if value < 0 else "") + text
+
+
+def times(ratio: float) -> str:
+    """A ratio: '7.6×', '0.45×', '12.3×', '150×'."""
+    if ratio < 1:
+        return f"{ratio:.2f}×"
+    if ratio < 100:
+        return f"{ratio:.1f}×"
+    return f"{ratio:,.0f}×"
+
+
+def signed(value: float, decimals: int, suffix: str) -> str:
+    """'+47%', '−3.2 pp', '0%': a sign on every change except one that rounds to zero."""
+    text = f"{abs(value):,.{decimals}f}"
+    if text.strip("0.,") == "":
+        return f"0{suffix}"
+    return f"{'+' if value > 0 else MINUS}{text}{suffix}"
+
+
+def percent_change(value: float) -> str:
+    """A change in percent: '+47%', '−3%'; under 10% with one decimal."""
+    return signed(value, 1 if abs(value) < 10 else 0, "%")
+
+
+def points(value: float) -> str:
+    """A change of a percentage in percentage points: '+1.2 pp'."""
+    return signed(value, 1, " pp")
+
+
+def ticks(low: float, high: float, log: bool = False, count: int = 5) -> list[float]:
+    """Round axis values covering [low, high]: 1-2-2.5-5 steps, or 1-2-5 or 1-3 per log decade."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return []
+    if log:
+        if high <= 0:
+            return []
+        low = low if low > 0 else high / 1000
+        first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+        decades = last - first
+        steps = (1, 2, 5) if decades <= 2 else (1, 3) if decades <= 4 else (1,)
+        values = [m * 10.0**k for k in range(first, last + 1) for m in steps]
+        return [v for v in values if low / 1.5 <= v <= high * 1.5]
+    if high <= low:
+        high = low + (abs(low) or 1)
+    raw = (high - low) / count
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    start = math.floor(low / step) * step
+    out, value = [], start
+    while value <= high + step * 0.5:
+        out.append(round(value, 10))
+        value += step
+    return out
 
 
 def plain(value: object, digits: int = 4) -> str:

@@ -10,12 +10,17 @@ import pandas as pd
 from dash import dcc, html
 
 from config.catalogue import Catalogue
-from config.events import Event
-from dashboard.metrics import Kpi
-from dashboard.model import Chart, Rendered
+from config.clock import short
+from dashboard import numbers, wording
+from dashboard.model import Chart, KpiRow, Rendered, Status
 from fetchers.status import SourceStatus
 
-FLAG_BADGES = {"estimate": "estimate", "uncertain": "uncertain", "mirror": "mirror data"}
+# Badge text and Bootstrap colour per flag: an estimate and a highly uncertain value differ.
+FLAG_BADGES = {
+    "estimate": ("estimate", "info"),
+    "uncertain": ("highly uncertain", "warning"),
+    "mirror": ("mirror data", "secondary"),
+}
 TABLE_FIELDS = (
     "indicator_title",
     "indicator",
@@ -23,10 +28,13 @@ TABLE_FIELDS = (
     "partner",
     "year",
     "value",
+    "value_text",
     "unit",
     "flag",
     "yoy_pct",
+    "yoy_text",
     "since_base_pct",
+    "since_text",
 )
 
 
@@ -34,35 +42,36 @@ def render(
     rendered: Rendered, names: Mapping[str, str], pair: tuple[str, str], base_year: int
 ) -> dict:
     """The components of the render callback's outputs."""
-    kpis = [
-        dbc.Col(kpi_card(k.title, k.unit, k.kpi, names, pair), md=6, xl=3, className="mb-2")
-        for k in rendered.kpis
-    ]
+    kpis = [dbc.Col(kpi_card(k, names, pair), md=6, xl=3, className="mb-2") for k in rendered.kpis]
     if rendered.empty_message:
         charts: list = [dbc.Alert(rendered.empty_message, color="secondary")]
     else:
         blocks = [chart_block(c) for c in rendered.charts]
         width = 12 if len(blocks) == 1 else 6
-        charts = [dbc.Row([dbc.Col(b, lg=width) for b in blocks])]
+        charts = [dbc.Row([dbc.Col(b, lg=width, className="mb-3") for b in blocks])]
     return {
+        "story": story(rendered.story),
         "kpis": dbc.Row(kpis) if kpis else html.Div(),
         "charts": charts,
         "rows": table_records(rendered.table),
         "columns": table_columns(base_year),
         "sources": sources_panel(rendered.sources),
+        "base_options": [{"label": str(y), "value": y} for y in rendered.base_years]
+        or [{"label": str(base_year), "value": base_year}],
     }
 
 
+def story(sentences: Sequence[str]) -> html.Div:
+    """The headline sentences, first on the page."""
+    return html.Div([html.P(s, className="story-line mb-1") for s in sentences], className="story")
+
+
 def chart_block(chart: Chart) -> html.Div:
-    """One gap chart with its image downloads, or a message saying why there is none."""
+    """One gap chart with its data and image downloads, or the true reason there is none."""
     if chart.figure is None:
         return html.Div(
-            dbc.Alert(
-                f"{chart.title}: no data for the selected countries and years. "
-                "Widen the year range, or check the source's status above.",
-                color="light",
-            ),
-            className="chart-empty",
+            [html.Div(chart.title, className="fw-bold"), html.Div(chart.reason, className="small")],
+            className="chart-empty border rounded p-3 text-muted",
         )
     note = (
         html.Div(f"No data for {', '.join(chart.missing)}.", className="small text-muted")
@@ -71,8 +80,12 @@ def chart_block(chart: Chart) -> html.Div:
     )
     return html.Div(
         [
-            dcc.Graph(figure=chart.figure, config={"displaylogo": False}, className="gap-chart"),
-            image_buttons(chart.indicator),
+            dcc.Graph(
+                figure=chart.figure,
+                config={"displaylogo": False, "responsive": True},
+                className="gap-chart",
+            ),
+            chart_buttons(chart.indicator),
             note,
         ],
         id={"type": "chart", "index": chart.indicator},
@@ -80,184 +93,143 @@ def chart_block(chart: Chart) -> html.Div:
 
 
 def table_records(table: pd.DataFrame) -> list[dict]:
-    """Table rows as JSON-ready dicts (missing values as null)."""
-    out = table[list(TABLE_FIELDS)]
+    """Table rows as JSON-ready dicts (missing values as null), numbers with their text."""
+    out = table[[f for f in TABLE_FIELDS if f in table]]
     return out.astype(object).where(out.notna(), None).to_dict("records")
 
 
 def table_columns(base_year: int) -> list[dict]:
-    """AG Grid column definitions."""
+    """AG Grid column definitions: numbers sort as numbers and show as the formatter's text."""
     number = {"type": "numericColumn", "filter": "agNumberColumnFilter"}
+
+    def text(field: str) -> dict:
+        return {
+            "function": f"params.data && params.data.{field} != null ? params.data.{field} : ''"
+        }
+
     return [
         {"field": "indicator_title", "headerName": "Indicator"},
         {"field": "indicator", "headerName": "Id"},
         {"field": "country_name", "headerName": "Country"},
         {"field": "partner", "headerName": "Partner"},
         {"field": "year", "headerName": "Year", **number},
-        {"field": "value", "headerName": "Value", **number,
-         "valueFormatter": {"function": "params.value == null ? '' : d3.format(',.6~g')(params.value)"}},
-        {"field": "unit", "headerName": "Unit"},
+        {"field": "value", "headerName": "Value", **number, "valueFormatter": text("value_text")},
+        {"field": "unit", "headerName": "Unit (as stored)"},
         {"field": "flag", "headerName": "Flag"},
-        {"field": "yoy_pct", "headerName": "Year on year %", **number,
-         "valueFormatter": {"function": "params.value == null ? '' : d3.format('+.2f')(params.value)"}},
-        {"field": "since_base_pct", "headerName": f"Since {base_year} %", **number,
-         "valueFormatter": {"function": "params.value == null ? '' : d3.format('+.1f')(params.value)"}},
+        {"field": "yoy_pct", "headerName": "Change on a year", **number,
+         "valueFormatter": text("yoy_text")},
+        {"field": "since_base_pct", "headerName": f"Change since {base_year}", **number,
+         "valueFormatter": text("since_text")},
     ]  # fmt: skip
 
 
-def image_buttons(indicator_id: str) -> html.Div:
-    """PNG, SVG and PDF downloads of one chart."""
+def chart_buttons(indicator_id: str) -> html.Div:
+    """The drawn series as CSV, and PNG, SVG and PDF images of one chart."""
+    link = {"size": "sm", "color": "link", "className": "p-0 me-2 small"}
     return html.Div(
-        [html.Span("Image:", className="small me-1")]
-        + [
-            dbc.Button(
-                fmt.upper(),
-                id={"type": "image", "indicator": indicator_id, "fmt": fmt},
-                size="sm",
-                color="link",
-                className="p-0 me-2 small",
-            )
-            for fmt in ("png", "svg", "pdf")
+        [
+            dbc.Button("Data (CSV)", id={"type": "chart-csv", "indicator": indicator_id}, **link),
+            html.Span("Image:", className="small me-1"),
+            *[
+                dbc.Button(fmt.upper(), id={"type": "image", "indicator": indicator_id, "fmt": fmt},
+                           **link)
+                for fmt in ("png", "svg", "pdf")
+            ],
         ],
-        className="text-end",
-    )
+        className="text-end chart-buttons",
+    )  # fmt: skip
 
 
-def kpi_card(
-    title: str, unit: str, kpi: Kpi, names: Mapping[str, str], pair: tuple[str, str]
-) -> dbc.Card:
-    """One indicator's headline numbers, each with its year and unit."""
+def kpi_card(row: KpiRow, names: Mapping[str, str], pair: tuple[str, str]) -> dbc.Card:
+    """One indicator's headline numbers, each with its year and unit, in words."""
     a, b = names[pair[0]], names[pair[1]]
-    change = (
-        f"{kpi.base_year}: {kpi.base_ratio:.2f}×; change {kpi.ratio_change:+.2f}× "
-        f"({kpi.ratio_change_pct:+.0f}%)"
-        if not math.isnan(kpi.base_ratio)
-        else f"{kpi.base_year}: no value for both"
-    )
-    growth = (
-        f"growth since {kpi.base_year}: {a} {_pct(kpi.a_growth)}/yr, {b} {_pct(kpi.b_growth)}/yr"
-    )
+    kpi, unit = row.kpi, row.unit
+    if numbers.unit_of(unit).percent:
+        big = f"{numbers.amount(kpi.a_value, unit).split(' ')[0]} vs {numbers.amount(kpi.b_value, unit).split(' ')[0]}"
+        caption = f"{a} vs {b}, {kpi.year}"
+        change = ""
+    elif math.isnan(kpi.ratio):
+        big, caption, change = "no ratio", f"{a} ÷ {b}, {kpi.year}", wording.ratio_line(kpi)
+    else:
+        big, caption = numbers.times(kpi.ratio), f"{a} ÷ {b}, {kpi.year}"
+        change = wording.ratio_line(kpi)
     return dbc.Card(
         dbc.CardBody(
             [
-                html.Div(title, className="small fw-bold text-uppercase text-muted"),
+                html.Div(row.title, className="small fw-bold text-uppercase text-muted"),
                 html.Div(
-                    [
-                        html.Span(f"{kpi.ratio:.2f}×", className="h3 mb-0 me-2"),
-                        html.Span(f"{a} ÷ {b}, {kpi.year}", className="small"),
-                    ],
+                    [html.Span(big, className="h3 mb-0 me-2"), html.Span(caption, className="small")],
                     className="kpi-ratio",
                 ),
-                html.Div(f"ratio in {change}", className="small"),
+                html.Div(change, className="small") if change else None,
                 html.Div(
                     [
-                        html.Span(f"{a} {kpi.year}: {fmt_value(kpi.a_value, unit)}"),
+                        html.Span(f"{a} {kpi.year}: {numbers.amount(kpi.a_value, unit)}"),
                         _flag_badge(kpi.a_flag),
                         html.Br(),
-                        html.Span(f"{b} {kpi.year}: {fmt_value(kpi.b_value, unit)}"),
+                        html.Span(f"{b} {kpi.year}: {numbers.amount(kpi.b_value, unit)}"),
                         _flag_badge(kpi.b_flag),
                     ],
                     className="small mt-1",
                 ),
-                html.Div(growth, className="small text-muted"),
+                html.Div(wording.growth_line(unit, kpi, a, b), className="small text-muted"),
             ]
         ),
         className="h-100 kpi-card",
-    )
+    )  # fmt: skip
 
 
-def status_line(statuses: Sequence[SourceStatus], catalogue: Catalogue) -> list:
-    """The header's freshness line: per source, when fetched and which release."""
-    if not statuses:
-        return [html.Span("No data fetched yet", className="text-muted")]
-    parts = []
-    for status in statuses:
-        name = catalogue.source(status.source).title
-        if status.last_ok_at:
-            text = f"{name}: fetched {status.last_ok_at[:16].replace('T', ' ')} UTC, release {status.release or 'n/a'}"
-            colour = "warning" if status.stale else "success"
-            badge = "stale" if status.stale else "ok"
-        else:
-            text, colour, badge = f"{name}: never fetched", "danger", "no data"
-        if status.last_status == "failed":
-            colour, badge = "danger", "last run failed"
-        parts.append(html.Div([text, " ", dbc.Badge(badge, color=colour, className="ms-1")]))
-    return parts
-
-
-def banner(statuses: Sequence[SourceStatus], empty: bool, catalogue: Catalogue) -> list:
-    """Alerts for failed runs, stale sources and an empty store, each saying what to do."""
-    alerts = []
-    if empty:
-        alerts.append(
-            dbc.Alert(
+def status_line(status: Status, catalogue: Catalogue) -> html.Div:
+    """The header's one calm line, and per-source one-liners behind a 'details' toggle."""
+    failing = any(s.last_status in ("failed", "interrupted") for s in status.sources)
+    return html.Div(
+        [
+            html.Span(status.line, className="status-line"),
+            html.Details(
                 [
-                    html.B("No data stored yet. "),
-                    "The first fetch starts with the app; if this machine has no internet, "
-                    "load a downloaded file with `python -m fetchers import FILE`.",
+                    html.Summary("details", className="small"),
+                    html.Ul([html.Li(source_line(s, catalogue)) for s in status.sources],
+                            className="small mb-0 ps-3"),
                 ],
-                color="info",
+                className="status-details",
             )
-        )
-    for status in statuses:
-        name = catalogue.source(status.source).title
-        if status.last_status == "failed":
-            kept = (
-                f"Showing data fetched {status.last_ok_at}."
-                if status.last_ok_at
-                else "No data from it yet."
-            )
-            alerts.append(
-                dbc.Alert(
-                    [
-                        html.B(f"{name}: the last refresh failed "),
-                        f"({status.last_at}): {status.error} {kept} Next attempt around {status.next_attempt}.",
-                    ],
-                    color="warning",
-                    className="failed-run",
-                )
-            )
-        elif status.stale:
-            alerts.append(
-                dbc.Alert(
-                    f"{name} is stale: last successful fetch {status.last_ok_at}.", color="warning"
-                )
-            )
-    return alerts
+            if status.sources
+            else None,
+        ],
+        className="status" + (" status-failing" if failing else ""),
+    )  # fmt: skip
 
 
-def timeline_panel(events: Sequence[Event], shown: Sequence[str]) -> dbc.ListGroup:
-    """Every event in date order with its date, title, summary and a link to its source."""
-    items = []
-    for event in events:
-        items.append(
-            dbc.ListGroupItem(
-                [
-                    html.Div(
-                        [
-                            html.Span(event.when(), className="fw-bold me-2 event-date"),
-                            html.Span(event.title, className="event-title"),
-                            dbc.Badge(
-                                event.category,
-                                color="secondary" if event.category in shown else "light",
-                                text_color=None if event.category in shown else "dark",
-                                className="ms-2",
-                            ),
-                        ]
-                    ),
-                    html.Div(event.summary, className="small"),
-                    html.A(
-                        "Source",
-                        href=event.source,
-                        target="_blank",
-                        rel="noopener noreferrer",
-                        className="small",
-                    ),
-                ],
-                className="event",
-            )
+def source_line(status: SourceStatus, catalogue: Catalogue) -> str:
+    """One source in a sentence: its data's release and age, and a failure's humane reason."""
+    name = catalogue.source(status.source).title
+    if status.snapshot:
+        text = f"{name}: bundled snapshot, release {status.release or 'not stated'}"
+    elif status.last_ok_at:
+        stale = " (stale)" if status.stale else ""
+        text = f"{name}: release {status.release or 'not stated'}, fetched {short(status.last_ok_at)}{stale}"
+    else:
+        text = f"{name}: no data yet"
+    if status.last_status in ("failed", "interrupted"):
+        text += f"; last try {short(status.last_at)} failed: {status.error or 'no reason recorded'}"
+        text += f"; next try around {short(status.next_attempt)}"
+    return text + "."
+
+
+def banner(status: Status) -> list:
+    """One calm note when the store is empty; failures are told in the header line."""
+    if not status.empty:
+        return []
+    return [
+        dbc.Alert(
+            [
+                html.B("No data stored yet. "),
+                "The first fetch starts with the app; if this machine has no internet, "
+                "load a downloaded file with `python -m fetchers import FILE`.",
+            ],
+            color="info",
         )
-    return dbc.ListGroup(items, flush=True, style={"maxHeight": "640px", "overflowY": "auto"})
+    ]
 
 
 def sources_panel(rows: Sequence[dict]) -> html.Div:
@@ -289,27 +261,8 @@ def sources_panel(rows: Sequence[dict]) -> html.Div:
     return html.Div(cards or [html.P("Nothing selected.", className="text-muted")])
 
 
-def fmt_value(value: float, unit: str) -> str:
-    """A value in its unit, scaled for reading (tn, bn, m) or shown as a percentage."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if unit.startswith("fraction"):
-        return f"{value * 100:.2f}% ({unit.removeprefix('fraction of ')})"
-    if unit.startswith("US$ m"):
-        value, unit = value * 1e6, "US$" + unit.removeprefix("US$ m")
-    if unit.startswith("%"):
-        return f"{value:,.2f} {unit}"
-    for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
-        if abs(value) >= size:
-            return f"{value / size:,.2f} {suffix} {unit}"
-    return f"{value:,.2f} {unit}"
-
-
-def _pct(value: float) -> str:
-    return "n/a" if math.isnan(value) else f"{value:+.1f}%"
-
-
-def _flag_badge(flag: str) -> html.Span | None:
+def _flag_badge(flag: str) -> dbc.Badge | None:
     if flag not in FLAG_BADGES:
         return None
-    return dbc.Badge(FLAG_BADGES[flag], color="info", className="ms-1")
+    text, colour = FLAG_BADGES[flag]
+    return dbc.Badge(text, color=colour, text_color="dark", className=f"ms-1 flag-{flag}")

@@ -33,13 +33,9 @@ def page_parts(model: Model, view: ViewState) -> dict:
     return panels.render(model.render(view), model.names, model.pair, view.base_year)
 
 
-def header_parts(model: Model) -> tuple[int, list, list]:
+def header_parts(model: Model) -> tuple[int, object, list]:
     status = model.status()
-    return (
-        status.version,
-        panels.status_line(status.sources, model.catalogue),
-        panels.banner(status.sources, status.empty, model.catalogue),
-    )
+    return status.version, panels.status_line(status, model.catalogue), panels.banner(status)
 
 
 def test_empty_store_says_what_to_do(model):
@@ -47,7 +43,7 @@ def test_empty_store_says_what_to_do(model):
     assert "No data stored yet" in text_of(out["charts"])
     version, freshness, banner = header_parts(model)
     assert version == 0
-    assert "No data fetched yet" in text_of(freshness)
+    assert "No data stored yet" in text_of(freshness)
     assert "python -m fetchers import FILE" in text_of(banner)
 
 
@@ -55,7 +51,10 @@ def test_seeded_render_has_kpis_charts_table_and_sources(model, store, catalogue
     seed(store, catalogue)
     out = page_parts(model, model.default)
     kpis = text_of(out["kpis"])
-    assert "China ÷ Russia" in kpis and "ratio in 2014" in kpis
+    assert "China ÷ Russia" in kpis and "from 3.0× in 2014 to 3.0× (0%)" in kpis
+    assert text_of(out["story"]).startswith("China's GDP is 3.0× Russia's (2024), as in 2014")
+    assert [o["value"] for o in out["base_options"]] == list(range(1990, 2025))
+    assert all(r["value_text"] and "e+" not in r["value_text"] for r in out["rows"])
     assert len(model.render(model.default).charts) == len(model.default.indicators)
     assert out["rows"] and {"yoy_pct", "since_base_pct"} <= set(out["rows"][0])
     assert "Synthetic note for NY.GDP.MKTP.CD." in text_of(out["sources"])
@@ -69,13 +68,46 @@ def test_charts_keep_the_order_the_reader_picked(model, store, catalogue):
     assert tuple(c.indicator for c in charts) == picked
 
 
-def test_failed_run_shows_in_banner_with_reason(model, store, catalogue):
+def test_failed_run_is_one_calm_header_line_with_details(model, store, catalogue):
     seed(store, catalogue)
-    store.fail_run(store.start_run("worldbank"), "worldbank: HTTP 503 after retries (http://x)")
+    store.fail_run(
+        store.start_run("worldbank"),
+        "worldbank: cannot reach api.worldbank.org — no network? (http://10.0.0.5:8080/v2)",
+    )
     _, freshness, banner = header_parts(model)
-    assert "HTTP 503 after retries" in text_of(banner)
-    assert "Showing data fetched" in text_of(banner)
-    assert "last run failed" in text_of(freshness)
+    assert banner == []  # no stack of alerts: the header says it
+    line = text_of(freshness)
+    assert "cannot reach api.worldbank.org — no network?" in line
+    assert "10.0.0.5" not in line and "http://" not in line
+    assert "details" in line and "World Bank WDI: release" in line
+
+
+def test_an_empty_chart_says_its_true_cause(model, store, catalogue):
+    seed(store, catalogue)
+    view = replace(model.default, indicators=("NY.GDP.MKTP.CD",), year_from=1970, year_to=1980)
+    (chart,) = model.charts(view)
+    assert chart.figure is None
+    assert chart.reason == (
+        "No observation in the chosen years 1970–1980; the data cover 1990–2024."
+    )
+    store.fail_run(store.start_run("trade"), "trade: cannot reach comtradeapi.un.org — no network?")
+    empty = model.data(view).iloc[0:0]
+    reason = model.why_empty("CMT.TOTAL.X", empty, view, model.status().sources)
+    assert reason.startswith("UN Comtrade is down since")
+    assert "cannot reach comtradeapi.un.org" in reason
+
+
+def test_drawn_series_is_what_the_chart_shows(model, store, catalogue):
+    seed(store, catalogue)
+    view = replace(model.default, indicators=("NY.GDP.MKTP.CD",), mode="ratio", year_from=2000,
+                   year_to=2010)  # fmt: skip
+    drawn = model.drawn(view, "NY.GDP.MKTP.CD")
+    assert list(drawn["year"]) == list(range(2000, 2011))
+    assert set(drawn["series"]) == {"China ÷ Russia"} and set(drawn["mode"]) == {"ratio"}
+    assert drawn["value"].round(6).eq(3.0).all()
+    assert set(drawn["unit"]) == {"times (China ÷ Russia)"}
+    assert set(drawn["source_release"]) == {"2099-01-15"}
+    assert drawn["source"].str.contains("World Bank").all()
 
 
 def test_indicator_without_data_for_a_country_says_so(model, store, catalogue):

@@ -106,3 +106,24 @@ def test_trade_share_uses_both_flows_and_keeps_the_mirror_flag():
     assert list(share["country"]) == ["RUS"]  # China's world imports are missing: no share
     assert share["value"].item() == pytest.approx(20.0)
     assert share["flag"].item() == "mirror"
+
+
+def test_no_ratio_when_a_value_is_not_positive():
+    fdi = frame([("F", "CHN", "", 2024, 18.0, ""), ("F", "RUS", "", 2024, -4.5, ""),
+                 ("F", "CHN", "", 2023, 30.0, ""), ("F", "RUS", "", 2023, 10.0, "")])  # fmt: skip
+    assert metrics.ratio(fdi, "CHN", "RUS").to_dict() == {2023: 3.0}
+    kpi = metrics.kpi(fdi, "F", ("CHN", "RUS"), 2023)
+    assert kpi.year == 2024 and math.isnan(kpi.ratio) and kpi.base_ratio == 3.0
+    assert math.isnan(kpi.b_growth)
+    assert set(metrics.transform(fdi, "share", ("CHN", "RUS"), 2023)["year"]) == {2023}
+
+
+def test_kpi_follows_the_year_range_and_keeps_base_values():
+    kpi = metrics.kpi(GDP, "G", ("CHN", "RUS"), 2014, (2000, 2015))
+    assert (kpi.year, kpi.a_value, kpi.a_base, kpi.b_base) == (2015, 11.0, 10.0, 2.0)
+    assert metrics.kpi(GDP, "G", ("CHN", "RUS"), 2014, (1990, 2000)) is None
+
+
+def test_common_years_need_both_of_the_pair():
+    assert metrics.common_years(GDP, ("CHN", "RUS")) == [2014, 2015, 2016]
+    assert metrics.common_years(GDP[GDP.year != 2015].drop(index=0), ("CHN", "RUS")) == [2016]

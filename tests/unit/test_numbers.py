@@ -1,0 +1,90 @@
+"""The one number formatter: units in words, bn/tn, separators, signs; never e-notation."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard import numbers
+
+MINUS = numbers.MINUS
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "text"),
+    [
+        (1.95e13, "current US$", "US$ 19.5 tn"),
+        (3.6156e11, "current US$", "US$ 362 bn"),
+        (300_000, "US$ m, current prices", "US$ 300 bn"),
+        (317_560.4, "US$ m, constant 2023 prices", "US$ 318 bn"),
+        (-4.56e9, "current US$", f"{MINUS}US$ 4.56 bn"),
+        (0.0171, "fraction of GDP", "1.71% of GDP"),
+        (12.34, "% of GDP", "12.3% of GDP"),
+        (144_236_933, "people", "144 m people"),
+        (1_411_750_000, "people", "1.41 bn people"),
+        (13_861.97, "current US$ per person", "US$ 13,862 per person"),
+        (999.6e9, "current US$", "US$ 1 tn"),
+        (3.5e13, "current international $", "Int$ 35 tn"),
+        (0, "current US$", "US$ 0"),
+        (float("nan"), "current US$", "no value"),
+    ],
+)
+def test_amount_reads_in_words(value, unit, text):
+    assert numbers.amount(value, unit) == text
+
+
+def test_no_scientific_notation_over_forty_orders_of_magnitude():
+    for power in range(-15, 25):
+        for unit in ("current US$", "people", "% of GDP", "US$ m, constant prices", "index"):
+            text = numbers.amount(1.2345 * 10.0**power, unit)
+            assert "e+" not in text and "e-" not in text, text
+
+
+def test_units_say_their_basis():
+    assert numbers.unit_of("current US$").basis == "current US$, market exchange rates"
+    assert numbers.unit_of("US$ m, constant 2023 prices").basis == "constant 2023 US$"
+    assert numbers.unit_of("US$ m, constant prices").basis == "constant US$"
+    assert numbers.unit_of("fraction of GDP").basis == "% of GDP"
+    assert numbers.unit_of("fraction of GDP").percent
+    assert "purchasing power parity" in numbers.unit_of("current international $").basis
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(46.7, "+47%"), (-3.24, f"{MINUS}3.2%"), (-0.04, "0%"), (0.0, "0%"), (1234.0, "+1,234%")],
+)
+def test_percent_change_has_a_sign_and_never_minus_zero(value, text):
+    assert numbers.percent_change(value) == text
+
+
+def test_points_and_times():
+    assert numbers.points(3.6) == "+3.6 pp"
+    assert numbers.points(-0.04) == "0 pp"
+    assert [numbers.times(r) for r in (7.61, 0.456, 12.34, 150.2)] == [
+        "7.6×",
+        "0.46×",
+        "12.3×",
+        "150×",
+    ]
+
+
+def test_sig_keeps_the_integer_part_and_drops_minus_zero():
+    assert numbers.sig(123_456.7) == "123,457"
+    assert numbers.sig(-0.0004, 1) == f"{MINUS}0.0004"
+    assert numbers.sig(1e-12, 3) == "0.000000000001"
+    assert numbers.scaled(2.5e6) == "2.5 m"
+
+
+def test_ticks_are_round_and_cover_the_range():
+    assert numbers.ticks(0, 19.5e12) == [0, 5e12, 10e12, 15e12, 20e12]
+    assert numbers.ticks(0.5, 11)[:2] == [0, 2.5] and numbers.ticks(0.5, 11)[-1] >= 10
+    log = numbers.ticks(2e10, 2e13, log=True)
+    assert log[0] <= 2e10 * 1.5 and log[-1] >= 2e13 / 1.5
+    assert {f"{v:.0e}"[0] for v in log} <= {"1", "3"}  # 1-3-10 over three decades
+    assert numbers.ticks(float("nan"), 1) == []
+
+
+def test_plain_keeps_working_for_the_report():
+    assert numbers.plain(1.95e13) == "19,500,000,000,000"
+    assert numbers.plain(3.6156e11) == "361,560,000,000"
+    assert numbers.plain(-0.00001) == "-0.00001"
+    assert numbers.plain("text") == "text"
