@@ -50,7 +50,7 @@ def serve(settings, catalogue) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if should_run_in_process(settings, os.environ):
-        build_scheduler(settings, catalogue, Store.open(settings.database_url)).start()
+        build_scheduler(settings, catalogue, Store.from_settings(settings)).start()
     app.run(
         host=settings.host,
         port=settings.port,
@@ -80,7 +80,7 @@ def export(argv: list[str], settings, catalogue) -> int:
     parser.add_argument("--url", help="a permalink copied from the page; other options refine it")
     args = parser.parse_args(argv)
     try:
-        store = Store.open(settings.database_url)
+        store = Store.from_settings(settings)
         ensure_loaded(store, settings, catalogue)  # an empty store starts from the snapshot
         model = Model(store, settings, catalogue, load_events())
     except (StoreError, EventsError) as exc:

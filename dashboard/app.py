@@ -5,11 +5,12 @@ from __future__ import annotations
 from functools import cache
 
 from dash import Dash
+from flask_compress import Compress
 
 from config.catalogue import load_catalogue
 from config.events import load_events
 from config.settings import Settings, load_settings
-from dashboard import callbacks, downloads, layout, security
+from dashboard import callbacks, downloads, health, layout, security
 from dashboard.model import DERIVED, Model
 from dashboard.snapshot import Snapshot
 from fetchers.starter import ensure_loaded
@@ -20,7 +21,7 @@ def create_app(settings: Settings) -> Dash:
     """A Dash app reading the store named by `settings`; it never touches the network."""
     catalogue = load_catalogue()
     timeline = load_events()
-    store = Store.open(settings.database_url)
+    store = Store.from_settings(settings)
     ensure_loaded(store, settings, catalogue)  # an empty store starts from the bundled snapshot
     model = Model(store, settings, catalogue, timeline)
     app = Dash(
@@ -40,6 +41,8 @@ def create_app(settings: Settings) -> Dash:
     )
     callbacks.register(app, model)
     downloads.register(app, Snapshot(model, settings))
+    health.register(app.server, store)
+    Compress(app.server)  # plotly.js and the callbacks' JSON shrink several-fold on the wire
     security.harden(app)  # last: its script hashes cover every callback registered above
     return app
 

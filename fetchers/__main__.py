@@ -45,11 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
         catalogue = load_catalogue()
-        store = Store.open(
-            settings.database_url,
-            lease_seconds=settings.scheduler_lease_seconds,
-            max_removed_share=settings.max_removed_share,
-        )
+        store = Store.from_settings(settings)
     except (SettingsError, CatalogueError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -22,6 +22,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine, make_url
 
 from config.clock import format_time, parse_time, utcnow
+from config.settings import Settings
 from fetchers import lease
 from fetchers.errors import RunLocked, StoreError, SuspiciousRelease
 from fetchers.lease import Holder
@@ -191,6 +192,15 @@ class Store:
         if not read_only:
             store.mark_interrupted()
         return store
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Store:
+        """`open` with the store's settings: DATABASE_URL, the lease and the removal limit."""
+        return cls.open(
+            settings.database_url,
+            lease_seconds=settings.scheduler_lease_seconds,
+            max_removed_share=settings.max_removed_share,
+        )
 
     def close(self) -> None:
         """Stop the heartbeat and close the connections."""
