@@ -93,16 +93,17 @@ def serving(app: str, database_url: str, gunicorn: bool = False, workers: int = 
             process.wait()
 
 
-def wait_until_up(base: str, process: subprocess.Popen, timeout: float = 60) -> None:
+def wait_until_up(base: str, process: subprocess.Popen, timeout: float = 120) -> None:
     """Poll the page until it answers 200; fail with the server's stderr if it died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited: {process.stderr.read().decode()[-2000:]}")
         try:
-            if requests.get(base + "/", timeout=5).status_code == 200:
+            # gunicorn's workers build the app on their first request: seconds each on 2 cores.
+            if requests.get(base + "/", timeout=30).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.2)
     raise RuntimeError(f"server at {base} did not answer within {timeout:.0f} s")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 import tempfile
 import threading
 import time
@@ -42,6 +43,7 @@ class SlowWorldBank(WorldBankFake):
 def emulator(latency: float) -> Iterator[tuple[str, SlowWorldBank]]:
     """The emulator served by a threaded werkzeug server on 127.0.0.1; yields (base URL, fake)."""
     fake = SlowWorldBank(latency)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = make_server("127.0.0.1", 0, Request.application(fake), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -79,10 +81,13 @@ def wbdata_refresh(base: str, folder: Path) -> float:
     ids = [i.id for i in catalogue.for_source("worldbank")]
     client = wbdata.client.Client(cache_path=folder / "wbdata-cache")  # a new, empty cache
     start = time.perf_counter()
-    client.get_dataframe({i: i for i in ids}, country=list(catalogue.iso3), source=2)
-    client.get_indicators(indicator=ids)
-    client.get_sources(source_id=2)
-    return time.perf_counter() - start
+    try:
+        client.get_dataframe({i: i for i in ids}, country=list(catalogue.iso3), source=2)
+        client.get_indicators(indicator=ids)
+        client.get_sources(source_id=2)
+        return time.perf_counter() - start
+    finally:
+        client.fetcher.cache.close()  # before its folder goes
 
 
 def measure(latency: float) -> list[Row]:
