@@ -160,25 +160,6 @@ SETTINGS: tuple[Setting, ...] = (
         "empty = keep none.",
     ),
     Setting(
-        "TRADE_MIN_INTERVAL",
-        "1.0",
-        _float_range(0, 60),
-        "Seconds between two UN Comtrade calls (the keyless preview answers 429 when hurried).",
-    ),
-    Setting(
-        "TRADE_RECENT_YEARS",
-        "3",
-        _int_range(1, 50),
-        "Years a routine trade refresh asks again (plus years never stored); --full asks all.",
-    ),
-    Setting(
-        "RAW_DIR",
-        "data/raw",
-        _folder,
-        "Folder keeping every raw response body, named by its sha256 (relative to the project); "
-        "empty = keep none.",
-    ),
-    Setting(
         "REFRESH_WORLDBANK_HOURS",
         "24",
         _int_range(1, 24 * 366),
@@ -292,12 +273,8 @@ class Settings:
     worldbank_per_page: int
     worldbank_batch_size: int
     sipri_milex_page: str
-    sipri_milex_page: str
     sipri_milex_url: str
     trade_api_url: str
-    trade_min_interval: float
-    trade_recent_years: int
-    raw_dir: str
     trade_min_interval: float
     trade_recent_years: int
     raw_dir: str

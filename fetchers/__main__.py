@@ -30,9 +30,6 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument(
         "--full", action="store_true", help="fetch everything, even an unchanged release"
     )
-    run.add_argument(
-        "--full", action="store_true", help="fetch everything, even an unchanged release"
-    )
     commands.add_parser("status", help="last run per source and how fresh its data is")
     commands.add_parser("schedule", help="run the refresh scheduler in the foreground")
     imp = commands.add_parser(

@@ -32,10 +32,6 @@ def make_settings(tmp_path: Path, **overrides: str) -> Settings:
         "HTTP_TIMEOUT": "2",
         "TRADE_MIN_INTERVAL": "0.01",
         "RAW_DIR": str(tmp_path / "raw"),
-        "TRADE_MIN_INTERVAL": "0.01",
-        "RAW_DIR": str(tmp_path / "raw"),
-        "TRADE_MIN_INTERVAL": "0.05",
-        "RAW_DIR": str(tmp_path / "raw"),
         **overrides,
     }
     return load_settings(environ=environ, env_file=tmp_path / "no.env")
