@@ -125,7 +125,9 @@ class Http:
                 ) from exc
             if response.status_code != 429 or attempt == self.retries:
                 break
-            wait = _retry_after(response, self.backoff * 2**attempt)
+            # Without Retry-After or a "try again in N s", wait at least a second: rapid calls
+            # are what the gateway refuses.
+            wait = _retry_after(response, max(self.backoff * 2**attempt, 1.0))
             log.info("%s: HTTP 429, waiting %.1f s as asked", source, wait)
             time.sleep(wait)
         if response.status_code >= 400:
