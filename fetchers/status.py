@@ -51,6 +51,8 @@ class SourceStatus:
         if self.last_status in FAILING:
             text += f" ({self.error or 'no reason recorded'}); next attempt around "
             text += short(self.next_attempt)
+        elif self.last_status == "partial":
+            text += f" ({self.error or 'some indicators refused'})"
         if not self.last_ok_at:
             return text + "; never fetched successfully"
         if self.snapshot:
@@ -113,6 +115,9 @@ def header_line(statuses: Sequence[SourceStatus], catalogue: Catalogue) -> str:
         parts += [
             f"{_title(catalogue, s.source)}: no data yet" for s in statuses if not s.last_ok_at
         ]
+    parts += [
+        f"{_title(catalogue, s.source)}: {s.error}" for s in statuses if s.last_status == "partial"
+    ]
     refresh = _refresh(statuses, bool(snapshot))
     return " · ".join(parts) + (f"; live refresh: {refresh}" if refresh else "")
 

@@ -106,7 +106,8 @@ def test_live_sources_name_release_and_fetch_time(catalogue):
     )
     assert header_line(shown, catalogue) == (
         "SIPRI Milex 2025 edition (data to 2024) fetched 2026-11-29 13:35 UTC · "
-        "World Bank WDI release 2026-07-01 fetched 2026-11-29 13:35 UTC"
+        "World Bank WDI release 2026-07-01 fetched 2026-11-29 13:35 UTC · "
+        "World Bank WDI: refused by the source, kept as before: SP.POP.TOTL"
     )
     assert data_origin(shown, "worldbank") == "live"
     assert shown[1].line().startswith("worldbank: last run partial at 2026-11-29 13:35 UTC;")
@@ -158,3 +159,25 @@ def test_plain_reason_drops_urls_and_long_text():
     )
     long = plain_reason("x" * 500)
     assert len(long) == 160 and long.endswith("…")
+
+
+def test_a_partial_run_names_the_refused_indicators():
+    runs = pd.DataFrame(
+        [
+            {
+                "source": "worldbank",
+                "status": "partial",
+                "kind": "fetch",
+                "started_at": "2026-11-29T08:00:00Z",
+                "finished_at": "2026-11-29T08:01:00Z",
+                "error": "refused by the source, kept as before: NE.TRD.GNFS.ZS",
+                "last_ok_at": "2026-11-29T08:01:00Z",
+                "last_ok_release": "2026-07-01",
+                "last_ok_kind": "fetch",
+            }
+        ]
+    )
+    settings = load_settings(environ={}, env_file=Path("/nonexistent/.env"))
+    (status,) = source_statuses(runs, settings)
+    assert "NE.TRD.GNFS.ZS" in status.line()
+    assert "NE.TRD.GNFS.ZS" in header_line([status], load_catalogue())
