@@ -31,6 +31,8 @@ def env_for(tmp_path: Path, api: str) -> dict[str, str]:
         "WORLDBANK_API_URL": api,
         "HTTP_RETRIES": "0",
         "HTTP_TIMEOUT": "5",
+        "SNAPSHOT": "off",  # these tests start from an empty store
+        "RAW_DIR": "",  # keep no raw bodies (they would land in the project's data/raw)
     }
 
 

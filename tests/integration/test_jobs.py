@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 from werkzeug import Response
 
 from fetchers.errors import RunLocked
@@ -43,7 +44,7 @@ def test_raw_bodies_are_kept_by_sha256(settings, catalogue, store, wb):
     summary = refresh("worldbank", settings, catalogue, store)
     with store.engine.connect() as conn:
         bodies = json.loads(
-            conn.exec_driver_sql("SELECT bodies FROM runs WHERE id = ?", (summary.run_id,))
+            conn.execute(sa.text("SELECT bodies FROM runs WHERE id = :id"), {"id": summary.run_id})
             .scalar_one()
         )  # fmt: skip
     assert len(bodies) == 3
