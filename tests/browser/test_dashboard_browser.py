@@ -1,31 +1,79 @@
-"""The dashboard in headless chromium: charts with events, filters in the URL, live updates."""
+"""The dashboard in headless chromium: story first, readable charts, filters in the URL, live."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import App
 from tests.support.seed import worldbank_result
 
 TIMEOUT = 20_000
+SIZES = {"desktop": (1400, 900), "phone": (390, 844)}
+# Pairs of event-label boxes that intersect, per chart, measured in the page.
+OVERLAPS_JS = """
+() => Array.from(document.querySelectorAll('.gap-chart')).flatMap(chart => {
+    const boxes = Array.from(chart.querySelectorAll('.annotation'))
+        .map(a => [a.textContent, a.getBoundingClientRect()]);
+    const hits = [];
+    boxes.forEach(([text, r], i) => boxes.slice(i + 1).forEach(([other, o]) => {
+        if (r.left < o.right && o.left < r.right && r.top < o.bottom && o.top < r.bottom) {
+            hits.push(text + ' | ' + other);
+        }
+    }));
+    return hits;
+})
+"""
 
 
 def open_page(page, url):
     page.goto(url)
-    expect(page.locator(".gap-chart").first).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(".gap-chart .main-svg").first).to_be_visible(timeout=TIMEOUT)
 
 
-def test_page_renders_charts_with_event_markers(app, page, console):
+def open_filters(page):
+    page.click("#filters-toggle")
+    expect(page.locator("#f-indicators")).to_be_visible(timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_first_screen_tells_the_story_with_a_chart_and_readable_numbers(app, browser, size):
+    width, height = SIZES[size]
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    open_page(page, app.url)
+    page.wait_for_timeout(1000)  # the charts re-lay their labels for the measured width
+    story = page.locator(".story-line").first
+    expect(story).to_contain_text("China's GDP is 3.0× Russia's (2024), as in 2014")
+    assert story.bounding_box()["y"] + story.bounding_box()["height"] <= height
+    chart = page.locator(".gap-chart").first.bounding_box()
+    assert chart["y"] < height - 200, chart  # a chart on the first screen
+    assert page.evaluate("document.body.scrollWidth") <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate(OVERLAPS_JS) == []
+    labels = page.locator(".gap-chart").first.locator(".annotation")
+    assert labels.count() >= (8 if size == "desktop" else 3)
+    text = page.inner_text("body")
+    assert not re.search(r"\de[+-]\d", text), "scientific notation on the page"
+    assert not re.search(r"[-−]\d[\d.,]*×", text), "a negative ratio on the page"
+    expect(page.locator("#filters-panel")).to_be_hidden()  # one button, not a screenful
+    assert errors == []
+    page.close()
+
+
+def test_page_renders_charts_kpis_timeline_and_sources(app, page, console):
     open_page(page, app.url)
     expect(page.locator("#charts")).to_contain_text("GDP", timeout=TIMEOUT)
-    chart = page.locator(".gap-chart").first
-    expect(chart.locator("text", has_text="Crimea")).to_have_count(1, timeout=TIMEOUT)
+    ticks = page.locator(".gap-chart").first.locator(".ytick").all_text_contents()
+    assert ticks and all(t.startswith("US$ ") and "k" not in t for t in ticks), ticks
     expect(page.locator("#kpis")).to_contain_text("China ÷ Russia")
-    expect(page.locator("#timeline")).to_contain_text("2017-12-18")
-    expect(page.locator("#freshness")).to_contain_text("World Bank WDI: fetched")
+    expect(page.locator("#kpis")).to_contain_text("from 3.0× in 2014 to 3.0× (0%)")
+    expect(page.locator("#timeline-list")).to_contain_text("2017-12-18")
+    expect(page.locator("#freshness")).to_contain_text("World Bank WDI release")
     expect(page.locator(".ag-row").first).to_be_visible(timeout=TIMEOUT)
 
 
@@ -33,6 +81,7 @@ def test_indicator_filter_changes_charts_and_url_and_the_link_restores_it(
     app, page, context, console
 ):
     open_page(page, app.url)
+    open_filters(page)
     page.click("#f-indicators")
     page.click('label.dash-dropdown-option:has(input[value="SP.POP.TOTL"])')
     page.keyboard.press("Escape")
@@ -47,10 +96,16 @@ def test_indicator_filter_changes_charts_and_url_and_the_link_restores_it(
     expect(other.locator(".gap-chart").first).to_be_visible(timeout=TIMEOUT)
     expect(other.locator("#charts")).to_contain_text("Population", timeout=TIMEOUT)
     expect(other.locator("#f-mode input[value='ratio']")).to_be_checked()
-    expect(
-        other.locator(".gap-chart").first.locator("text", has_text="China ÷ Russia (times)")
-    ).to_have_count(1)
+    expect(other.locator(".gap-chart").first).to_contain_text("China ÷ Russia, times")
     assert other.url == link
+
+
+def test_charts_keep_the_order_the_link_gives(app, page, console):
+    open_page(page, app.url + "?ind=SP.POP.TOTL,NY.GDP.MKTP.CD")
+    titles = page.locator(".gap-chart .gtitle")
+    expect(titles.first).to_have_text("Population", timeout=TIMEOUT)
+    expect(titles.nth(1)).to_have_text("GDP")
+    assert "ind=SP.POP.TOTL,NY.GDP.MKTP.CD" in page.url
 
 
 def test_malformed_url_shows_defaults_and_a_note(app, page, console):
@@ -66,15 +121,31 @@ def test_malformed_url_shows_defaults_and_a_note(app, page, console):
 def test_new_data_appears_without_reload(app, page, console):
     open_page(page, app.url + "?ind=NY.GDP.MKTP.CD")
     kpi = page.locator("#kpis")
-    expect(kpi).to_contain_text("3.00×", timeout=TIMEOUT)  # synthetic: China = 3 × Russia
+    expect(kpi).to_contain_text("3.0×", timeout=TIMEOUT)  # synthetic: China = 3 × Russia
     doubled = worldbank_result(app.catalogue, scale=1.0)
     doubled.frame.loc[(doubled.frame.country == "CHN"), "value"] *= 2
     app.store.write_run(app.store.start_run("worldbank"), doubled)
-    expect(kpi).to_contain_text("6.00×", timeout=TIMEOUT)
+    expect(kpi).to_contain_text("6.0×", timeout=TIMEOUT)
+    expect(page.locator(".story-line").first).to_contain_text("China's GDP is 6.0× Russia's")
+
+
+def test_copy_link_and_the_drawn_series_as_csv(app, page, context, console):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    open_page(page, app.url + "?ind=NY.GDP.MKTP.CD&mode=ratio&from=2000&to=2010")
+    page.click("#copy-link")
+    expect(page.locator("#copy-status")).to_have_text("Link copied")
+    assert page.evaluate("navigator.clipboard.readText()") == page.url
+    with page.expect_download(timeout=60_000) as info:
+        page.locator(".chart-buttons button", has_text="Data (CSV)").first.click()
+    lines = Path(info.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0].split(",")[:6] == ["indicator", "title", "series", "mode", "year", "value"]
+    assert len(lines) == 12  # 2000–2010, one ratio series
+    assert all("China ÷ Russia,ratio," in line for line in lines[1:])
+    assert "times (China ÷ Russia)" in lines[1] and "World Bank" in lines[1]
 
 
 def test_empty_store_says_so(tmp_path, page, console):
-    empty = App(tmp_path, seeded=False)
+    empty = App(tmp_path, seeded=False, SNAPSHOT="off")
     try:
         page.goto(empty.url)
         expect(page.locator("#charts")).to_contain_text("No data stored yet", timeout=TIMEOUT)
@@ -98,6 +169,7 @@ def test_downloads_from_the_page(app, page, console):
         page.locator("button", has_text="SVG").first.click()
     svg = Path(info.value.path()).read_text(encoding="utf-8")
     assert svg.startswith("<svg") and "World Bank, World Development Indicators" in svg
+    assert "current US$, market exchange rates" in svg and "US$ 100" in svg
     for button, magic in (("#export-xlsx", b"PK"), ("#export-html", b"<!DOCTYPE"), ("#export-pdf", b"%PDF-"),
                           ("#export-zip", b"PK")):  # fmt: skip
         with page.expect_download(timeout=120_000) as info:
@@ -111,20 +183,22 @@ def test_downloads_from_the_page(app, page, console):
     expect(page.locator("#export-status")).to_contain_text("Downloaded")
 
 
-def test_first_start_without_network_says_the_fetch_failed_and_when_it_retries(
-    tmp_path, page, console
-):
+def test_first_start_without_network_is_one_calm_line_with_details(tmp_path, page, console):
     dead = "http://127.0.0.1:9"  # nothing listens on the discard port: connection refused
     offline = App(
-        tmp_path, seeded=False, SCHEDULER="true", HTTP_RETRIES="0", WORLDBANK_API_URL=f"{dead}/v2",
-        SIPRI_MILEX_URL=f"{dead}/milex.xlsx", TRADE_API_URL=f"{dead}/v1",
+        tmp_path, seeded=False, SCHEDULER="true", HTTP_RETRIES="0", SNAPSHOT="off",
+        WORLDBANK_API_URL=f"{dead}/v2", SIPRI_MILEX_URL=f"{dead}/milex.xlsx",
+        TRADE_API_URL=f"{dead}/v1",
     )  # fmt: skip
     try:
         page.goto(offline.url)
-        banner = page.locator("#banner")
-        expect(banner).to_contain_text("World Bank WDI: the last refresh failed", timeout=TIMEOUT)
-        expect(banner).to_contain_text("connection refused")
-        expect(banner).to_contain_text("Next attempt around")
-        expect(page.locator("#freshness")).to_contain_text("never fetched")
+        header = page.locator("#freshness")
+        expect(header).to_contain_text("connection refused", timeout=TIMEOUT)
+        expect(header).to_contain_text("next try")
+        assert "http://" not in header.inner_text() and "Traceback" not in header.inner_text()
+        expect(page.locator("#banner .alert")).to_have_count(1)  # the empty store's note only
+        page.locator("#freshness summary").click()
+        expect(header.locator("li")).to_have_count(3)
+        expect(header).to_contain_text("World Bank WDI: no data yet; last try")
     finally:
         offline.stop()
