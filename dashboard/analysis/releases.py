@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from fetchers.store import GOOD
+from fetchers.schema import GOOD
 from fetchers.tidy import KEY as TIDY_KEY
 
 WRITING_RUNS = ("ok", "partial")  # runs that store values (and so history)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from fetchers.lease import metadata as lease_metadata
-from fetchers.store import metadata
+from fetchers.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from config.catalogue import Catalogue
 from config.claims import Claim
 from dashboard import analysis
-from fetchers import store as store_module
+from fetchers import schema
 from fetchers.store import Store
 from tests.support.seed import seed, worldbank_result
 
@@ -21,7 +21,7 @@ GDP = "NY.GDP.MKTP.CD"
 def runs_table(store: Store) -> pd.DataFrame:
     """The runs table, as the analysis takes it."""
     with store.engine.connect() as conn:
-        return pd.read_sql(sa.select(store_module.runs), conn)
+        return pd.read_sql(sa.select(schema.runs), conn)
 
 
 def test_a_revised_release_shows_in_the_diff_the_claims_and_the_tables(

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from fetchers.jobs import refresh
 from fetchers.scheduler import LEASE, build_scheduler, keep_lease, run_job, should_run_in_process
-from fetchers.store import runs
+from fetchers.schema import runs
 from tests.conftest import make_settings, open_store
 
 

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from fetchers.errors import SuspiciousRelease
+from fetchers.removals import removals
 from fetchers.status import source_statuses
-from fetchers.store import Store, removals
+from fetchers.store import Store
 from fetchers.tidy import IndicatorMeta, SourceResult, make_frame
 
 
@@ -114,6 +115,38 @@ def test_metadata_carries_provenance(store: Store):
     assert meta["release"].item() == "2099-01-01"
     assert meta["sha256"].item() == "ab" * 32
     assert meta["fetched_at"].item().endswith("Z")
+
+
+def test_runs_is_the_whole_table_with_empty_text_for_missing(store: Store):
+    assert store.runs().empty
+    first = store.start_run("worldbank")
+    store.write_run(first, result({2013: 1.0, 2014: 2.0}))
+    second = store.start_run("worldbank")
+    store.fail_run(second, "worldbank: HTTP 503 after retries")
+    third = store.start_run("sipri")
+    table = store.runs()
+    assert list(table.columns) == [
+        "id", "source", "kind", "status", "release", "started_at", "finished_at",
+        "rows", "added", "changed",
+    ]  # fmt: skip
+    assert table["id"].tolist() == [first, second, third]
+    assert table["status"].tolist() == ["ok", "failed", "running"]
+    assert table["release"].tolist() == ["2099-01-01", "", ""]
+    assert table["finished_at"].iloc[2] == ""  # still running: "" rather than NaN
+    assert table[["rows", "added", "changed"]].iloc[0].tolist() == [2, 2, 0]
+    assert table["rows"].dtype == "int64"
+
+
+def test_observations_with_run_name_the_run_that_last_wrote_each_row(store: Store):
+    first = store.start_run("worldbank")
+    store.write_run(first, result({2013: 1.0, 2014: 2.0}))
+    second = store.start_run("worldbank")
+    store.write_run(second, result({2013: 1.0, 2014: 3.0}))
+    plain = store.observations()
+    with_run = store.observations(with_run=True)
+    assert "run_id" not in plain.columns
+    assert with_run["run_id"].tolist() == [first, second]
+    pd.testing.assert_frame_equal(with_run.drop(columns="run_id"), plain)
 
 
 def many(first: int, last: int, blank: tuple[int, ...] = (), skip: tuple[int, ...] = ()):
