@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -318,6 +319,26 @@ class Model:
                 sentence = wording.headline(indicator_id, title, unit, kpi, self.names, self.pair)
                 out.append(KpiRow(indicator_id, title, unit, kpi, sentence))
         return out
+
+    def story(self, view: state.ViewState) -> list[str]:
+        """The headline sentences of a view."""
+        return [k.sentence for k in self.kpis(view)[:STORY_LINES]]
+
+    def key_figures(self, view: state.ViewState) -> pd.DataFrame:
+        """The KPI cards as a table of text, worded as on the page (for the report)."""
+        a, b = (self.names[c] for c in self.pair)
+        rows = []
+        for row in self.kpis(view):
+            kpi, unit = row.kpi, row.unit
+            shares = numbers.unit_of(unit).percent  # shares compare in points, not as a ratio
+            rows.append({
+                "indicator": row.title, "year": str(kpi.year),
+                a: numbers.amount(kpi.a_value, unit), b: numbers.amount(kpi.b_value, unit),
+                f"{a} ÷ {b}": "" if shares or math.isnan(kpi.ratio) else numbers.times(kpi.ratio),
+                "ratio change": "" if shares else wording.ratio_line(kpi),
+                "each side": wording.growth_line(unit, kpi, a, b),
+            })  # fmt: skip
+        return pd.DataFrame(rows)
 
     def base_years(self, frame: pd.DataFrame) -> list[int]:
         """Years with data for both of the pair in the view's indicators: the base-year choices."""

@@ -134,3 +134,17 @@ def test_derived_indicator_expands_to_its_inputs_once(model):
 def test_filters_round_trip(model):
     view = ViewState(("MS.MIL.XPND.CD",), ("USA",), 2000, 2010, "ratio", "log", 2005, ("economy",))
     assert model.from_filters(model.filter_values(view)) == view
+
+
+def test_key_figures_for_the_report_are_worded_like_the_page(model, store, catalogue):
+    seed(store, catalogue)
+    view = replace(model.default, indicators=("NY.GDP.MKTP.CD", "MS.MIL.XPND.GD.ZS"))
+    table = model.key_figures(view)
+    gdp, share = table.to_dict("records")
+    assert gdp["year"] == "2024" and gdp["China"].startswith("US$ ")
+    assert gdp["China ÷ Russia"] == "3.0×"
+    assert gdp["ratio change"] == "from 3.0× in 2014 to 3.0× (0%)"
+    assert share["China"].endswith("% of GDP") and share["China ÷ Russia"] == ""
+    assert " pp" in share["each side"] and "/yr" not in share["each side"]
+    assert not any("e+" in str(v) for v in table.to_numpy().ravel())
+    assert model.story(view)[0].startswith("China's GDP is 3.0× Russia's (2024)")
