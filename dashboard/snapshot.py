@@ -66,17 +66,8 @@ class Snapshot:
         return exports.events_frame(self.model.events(view))
 
     def kpis(self, view: state.ViewState) -> pd.DataFrame:
-        """The KPI cards as a table."""
-        a, b = (self.model.names[c] for c in self.model.pair)
-        rows = []
-        for row in self.model.kpis(view):
-            kpi = row.kpi
-            rows.append({
-                "indicator": row.title, "unit": row.unit, "year": kpi.year, a: kpi.a_value, b: kpi.b_value,
-                f"{a} ÷ {b}": kpi.ratio, f"ratio {kpi.base_year}": kpi.base_ratio,
-                "ratio change": kpi.ratio_change, f"{a} growth %/yr": kpi.a_growth, f"{b} growth %/yr": kpi.b_growth,
-            })  # fmt: skip
-        return pd.DataFrame(rows)
+        """The KPI cards as a table, worded as on the page."""
+        return self.model.key_figures(view)
 
     def charts(self, view: state.ViewState, exported: datetime) -> list[tuple[str, str, go.Figure]]:
         """The view's charts that have data, each with its source line underneath."""
@@ -183,7 +174,8 @@ class Snapshot:
     def _html(self, view, exported, charts, static_svgs=None) -> str:
         metadata = self.metadata(view)
         sections = [
-            report.table("Key figures", self.kpis(view), charts_here=True),
+            report.table("Key figures", self.kpis(view), " ".join(self.model.story(view)),
+                         charts_here=True),
             report.table("Events", self.events(view)),
             report.table("Sources and licences", metadata.drop(columns=["run_sha256"])),
         ]
