@@ -136,7 +136,8 @@ def ticks(low: float, high: float, log: bool = False, count: int = 5) -> list[fl
         low = low if low > 0 else high / 1000
         first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
         decades = last - first
-        steps = (1, 2, 5) if decades <= 2 else (1, 3) if decades <= 4 else (1,)
+        steps = ((1, 1.5, 2, 3, 4, 5, 7) if decades <= 1 else (1, 2, 5) if decades <= 2
+                 else (1, 3) if decades <= 4 else (1,))  # fmt: skip
         values = [m * 10.0**k for k in range(first, last + 1) for m in steps]
         return [v for v in values if low / 1.5 <= v <= high * 1.5]
     if high <= low:

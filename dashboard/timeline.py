@@ -9,9 +9,9 @@ from dash import Dash, Input, Output, dcc, html
 
 from config.events import Event
 
-KIND_BADGES = {
-    "economic": ("economic event", "success"),
-    "exchange-rate": ("exchange-rate move, not the economy", "warning"),
+KIND_BADGES = {  # text, background, text colour (readable on that background)
+    "economic": ("economic event", "success", "white"),
+    "exchange-rate": ("exchange-rate move, not the economy", "warning", "dark"),
 }
 
 # Filtering runs in the browser: it only shows or hides items already on the page, so it costs
@@ -83,8 +83,8 @@ def _item(event: Event) -> html.Div:
     """One entry: date or period, title, badges, summary and the source with its access date."""
     badges = [dbc.Badge(event.category, color="secondary", className="ms-2 event-category")]
     if event.kind in KIND_BADGES:
-        text, colour = KIND_BADGES[event.kind]
-        badges.append(dbc.Badge(text, color=colour, text_color="dark", className="ms-1 event-kind"))
+        text, colour, ink = KIND_BADGES[event.kind]
+        badges.append(dbc.Badge(text, color=colour, text_color=ink, className="ms-1 event-kind"))
     accessed = event.accessed.isoformat() if event.accessed else "not recorded"
     return html.Div(
         [

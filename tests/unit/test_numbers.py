@@ -80,6 +80,7 @@ def test_ticks_are_round_and_cover_the_range():
     log = numbers.ticks(2e10, 2e13, log=True)
     assert log[0] <= 2e10 * 1.5 and log[-1] >= 2e13 / 1.5
     assert {f"{v:.0e}"[0] for v in log} <= {"1", "3"}  # 1-3-10 over three decades
+    assert numbers.ticks(1.6, 3.6, log=True) == [1.5, 2, 3, 4, 5]  # within a decade: dense
     assert numbers.ticks(float("nan"), 1) == []
 
 
