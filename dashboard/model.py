@@ -334,8 +334,8 @@ class Model:
             rows.append({
                 "indicator": row.title, "year": str(kpi.year),
                 a: numbers.amount(kpi.a_value, unit), b: numbers.amount(kpi.b_value, unit),
-                f"{a} ÷ {b}": "" if shares or math.isnan(kpi.ratio) else numbers.times(kpi.ratio),
-                "ratio change": "" if shares else wording.ratio_line(kpi),
+                f"{a} ÷ {b}": "" if shares or math.isnan(kpi.ratio) else numbers.times(kpi.ratio, True),
+                "ratio change": "" if shares else wording.ratio_line(kpi, precise=True),
                 "each side": wording.growth_line(unit, kpi, a, b),
             })  # fmt: skip
         return pd.DataFrame(rows)

@@ -99,9 +99,9 @@ def sig(value: float, digits: int = 3) -> str:
     return (MINUS if value < 0 else "") + text
 
 
-def times(ratio: float) -> str:
-    """A ratio: '7.6×', '0.45×', '12.3×', '150×'."""
-    if ratio < 1:
+def times(ratio: float, precise: bool = False) -> str:
+    """A ratio: '7.6×' in a sentence, '7.61×' precise (key figures), '0.45×', '12.3×', '150×'."""
+    if ratio < 1 or (precise and ratio < 10):
         return f"{ratio:.2f}×"
     if ratio < 100:
         return f"{ratio:.1f}×"

@@ -150,9 +150,9 @@ def kpi_card(row: KpiRow, names: Mapping[str, str], pair: tuple[str, str]) -> db
         change = ""
     elif math.isnan(kpi.ratio):
         big, caption, change = "no ratio", f"{a} ÷ {b}, {kpi.year}", wording.ratio_line(kpi)
-    else:
-        big, caption = numbers.times(kpi.ratio), f"{a} ÷ {b}, {kpi.year}"
-        change = wording.ratio_line(kpi)
+    else:  # key figures are precise (7.61×); the story's sentences round (7.6×)
+        big, caption = numbers.times(kpi.ratio, precise=True), f"{a} ÷ {b}, {kpi.year}"
+        change = wording.ratio_line(kpi, precise=True)
     return dbc.Card(
         dbc.CardBody(
             [

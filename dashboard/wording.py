@@ -71,7 +71,7 @@ def no_ratio(what: str, unit: str, kpi: Kpi, a: str, b: str) -> str:
             f"({values}), and a ratio of such values means nothing.")  # fmt: skip
 
 
-def ratio_line(kpi: Kpi) -> str:
+def ratio_line(kpi: Kpi, precise: bool = False) -> str:
     """The ratio's change: 'from 5.2× in 2014 to 7.6× (+47%)', or why there is none."""
     if math.isnan(kpi.ratio):
         return "no ratio: a value is zero or negative"
@@ -80,7 +80,8 @@ def ratio_line(kpi: Kpi) -> str:
     if math.isnan(kpi.base_ratio):
         return f"no ratio for {kpi.base_year} (no value for both, or one is not positive)"
     change = percent_change(kpi.ratio_change_pct)
-    return f"from {times(kpi.base_ratio)} in {kpi.base_year} to {times(kpi.ratio)} ({change})"
+    old, now = times(kpi.base_ratio, precise), times(kpi.ratio, precise)
+    return f"from {old} in {kpi.base_year} to {now} ({change})"
 
 
 def growth_line(unit: str, kpi: Kpi, a: str, b: str) -> str:

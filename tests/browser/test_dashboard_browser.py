@@ -71,7 +71,7 @@ def test_page_renders_charts_kpis_timeline_and_sources(app, page, console):
     ticks = page.locator(".gap-chart").first.locator(".ytick").all_text_contents()
     assert ticks and all(t.startswith("US$ ") and "k" not in t for t in ticks), ticks
     expect(page.locator("#kpis")).to_contain_text("China ÷ Russia")
-    expect(page.locator("#kpis")).to_contain_text("from 3.0× in 2014 to 3.0× (0%)")
+    expect(page.locator("#kpis")).to_contain_text("from 3.00× in 2014 to 3.00× (0%)")
     expect(page.locator("#timeline-list")).to_contain_text("2017-12-18")
     expect(page.locator("#freshness")).to_contain_text("World Bank WDI release")
     expect(page.locator(".ag-row").first).to_be_visible(timeout=TIMEOUT)
@@ -121,11 +121,11 @@ def test_malformed_url_shows_defaults_and_a_note(app, page, console):
 def test_new_data_appears_without_reload(app, page, console):
     open_page(page, app.url + "?ind=NY.GDP.MKTP.CD")
     kpi = page.locator("#kpis")
-    expect(kpi).to_contain_text("3.0×", timeout=TIMEOUT)  # synthetic: China = 3 × Russia
+    expect(kpi).to_contain_text("3.00×", timeout=TIMEOUT)  # synthetic: China = 3 × Russia
     doubled = worldbank_result(app.catalogue, scale=1.0)
     doubled.frame.loc[(doubled.frame.country == "CHN"), "value"] *= 2
     app.store.write_run(app.store.start_run("worldbank"), doubled)
-    expect(kpi).to_contain_text("6.0×", timeout=TIMEOUT)
+    expect(kpi).to_contain_text("6.00×", timeout=TIMEOUT)
     expect(page.locator(".story-line").first).to_contain_text("China's GDP is 6.0× Russia's")
 
 

@@ -51,7 +51,7 @@ def test_seeded_render_has_kpis_charts_table_and_sources(model, store, catalogue
     seed(store, catalogue)
     out = page_parts(model, model.default)
     kpis = text_of(out["kpis"])
-    assert "China ÷ Russia" in kpis and "from 3.0× in 2014 to 3.0× (0%)" in kpis
+    assert "China ÷ Russia" in kpis and "from 3.00× in 2014 to 3.00× (0%)" in kpis
     assert text_of(out["story"]).startswith("China's GDP is 3.0× Russia's (2024), as in 2014")
     assert [o["value"] for o in out["base_options"]] == list(range(1990, 2025))
     assert all(r["value_text"] and "e+" not in r["value_text"] for r in out["rows"])
@@ -142,8 +142,8 @@ def test_key_figures_for_the_report_are_worded_like_the_page(model, store, catal
     table = model.key_figures(view)
     gdp, share = table.to_dict("records")
     assert gdp["year"] == "2024" and gdp["China"].startswith("US$ ")
-    assert gdp["China ÷ Russia"] == "3.0×"
-    assert gdp["ratio change"] == "from 3.0× in 2014 to 3.0× (0%)"
+    assert gdp["China ÷ Russia"] == "3.00×"
+    assert gdp["ratio change"] == "from 3.00× in 2014 to 3.00× (0%)"
     assert share["China"].endswith("% of GDP") and share["China ÷ Russia"] == ""
     assert " pp" in share["each side"] and "/yr" not in share["each side"]
     assert not any("e+" in str(v) for v in table.to_numpy().ravel())

@@ -91,3 +91,7 @@ def test_missing_base_year_and_year_range():
 def test_unknown_indicator_is_named_by_its_title():
     assert wording.subject("X", "Military expenditure") == "military expenditure"
     assert wording.subject("X", "GDP") == "GDP"
+
+
+def test_key_figures_are_precise_and_sentences_round():
+    assert wording.ratio_line(kpi(GDP), precise=True) == "from 5.20× in 2014 to 7.60× (+46%)"
