@@ -174,7 +174,7 @@ def gap_figure(
         hovermode="closest",
         height=HEIGHT,
     )  # fmt: skip
-    add_events(fig, events, year_range, width, fx=_fx_sensitive(unit, mode))
+    add_events(fig, events, year_range, width, fx=_fx_sensitive(unit))
     return fig
 
 
@@ -276,9 +276,9 @@ def _fx_note(width: int) -> dict:
             "showarrow": False, "align": "left", "font": {"size": 11, "color": FX_COLOUR}}  # fmt: skip
 
 
-def _fx_sensitive(unit: str, mode: str) -> bool:
-    """Values converted at market exchange rates move with the rouble; PPP and % do not."""
-    return "market exchange rates" in numbers.unit_of(unit).basis and mode != "indexed"
+def _fx_sensitive(unit: str) -> bool:
+    """US$ at market rates move with the rouble (so do their ratio, index and shares); PPP doesn't."""
+    return "market exchange rates" in numbers.unit_of(unit).basis
 
 
 def _flag_key(flag: str) -> go.Scatter:
