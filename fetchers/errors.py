@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from enum import StrEnum
 from urllib.parse import urlsplit
 
@@ -50,8 +51,10 @@ class FetchError(Exception):
 
     @property
     def host(self) -> str:
-        """The host name of the URL, without port, path or credentials."""
-        return (urlsplit(self.url).hostname or "") if "://" in self.url else ""
+        """The public host name of the URL (no port, path or credentials); '' for an internal
+        host (an IP address, localhost, a name without a dot), which visitors must not see."""
+        host = (urlsplit(self.url).hostname or "") if "://" in self.url else ""
+        return "" if _internal(host) else host
 
     @property
     def reason(self) -> str:
@@ -137,3 +140,12 @@ def _one_line(text: str) -> str:
     if text.startswith("<") or "<html" in text.lower():
         return ""
     return text if len(text) <= MESSAGE_MAX else text[: MESSAGE_MAX - 1] + "…"
+
+
+def _internal(host: str) -> bool:
+    """An IP literal, localhost or a single-label name: not a public service's name."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return host == "localhost" or "." not in host

@@ -65,7 +65,7 @@ def test_429_after_retries_keeps_the_gateways_message(tmp_path, httpserver):
         http.get("trade", httpserver.url_for("/x"))
     assert info.value.status == 429
     assert info.value.reason == (
-        "HTTP 429 from localhost: Rate limit is exceeded. Try again in 0 seconds."
+        "HTTP 429 from the source: Rate limit is exceeded. Try again in 0 seconds."
     )
     assert len(httpserver.log) == 2  # HTTP_RETRIES=1 in tests
 
@@ -84,7 +84,7 @@ def test_html_error_pages_never_reach_the_reason(tmp_path, httpserver):
     httpserver.expect_request("/x").respond_with_data(page, status=403, content_type="text/html")
     with pytest.raises(HTTPStatusError) as info:
         Http(make_settings(tmp_path)).get("worldbank", httpserver.url_for("/x"))
-    assert info.value.reason == "HTTP 403 from localhost"
+    assert info.value.reason == "HTTP 403 from the source"
     assert "hunter2" in str(info.value)  # the detail, for the log only
 
 
@@ -106,13 +106,13 @@ def test_error_envelopes_are_api_errors(tmp_path, httpserver):
         Http(make_settings(tmp_path)).get_json(
             "trade", httpserver.url_for("/ct"), None, trade.envelope
         )
-    assert info.value.reason == "localhost refused the request: Bad"
+    assert info.value.reason == "the source refused the request: Bad"
 
 
 @pytest.mark.parametrize(
     ("url", "kind", "reason"),
     [
-        ("http://127.0.0.1:9/x", Kind.REFUSED, "connection refused by 127.0.0.1"),
+        ("http://127.0.0.1:9/x", Kind.REFUSED, "connection refused by the source"),
         ("http://api.nothing.invalid/x", Kind.NETWORK, "cannot reach api.nothing.invalid — no network?"),
     ],
 )  # fmt: skip
@@ -130,4 +130,4 @@ def test_timeout_is_classified(tmp_path, httpserver):
     http = Http(make_settings(tmp_path, HTTP_RETRIES="0", HTTP_TIMEOUT="0.2"))
     with pytest.raises(SourceUnavailable) as info:
         http.get("worldbank", httpserver.url_for("/slow"))
-    assert info.value.reason == "localhost did not answer within 0.2 s"
+    assert info.value.reason == "the source did not answer within 0.2 s"

@@ -63,10 +63,10 @@ def test_no_raw_dir_keeps_nothing(tmp_path, httpserver, catalogue, wb):
 
 # fault → the one line people see (never a body, a port or a path)
 FAULTS = {
-    "http 500": (lambda fake, req: Response("oops", status=500), "HTTP 500 from localhost"),
+    "http 500": (lambda fake, req: Response("oops", status=500), "HTTP 500 from the source"),
     "http 429": (
         lambda fake, req: Response("slow down", status=429, headers={"Retry-After": "0"}),
-        "HTTP 429 from localhost",
+        "HTTP 429 from the source",
     ),
     "html body": (
         lambda fake, req: Response(
@@ -80,20 +80,20 @@ FAULTS = {
     ),
     "timeout": (
         lambda fake, req: (time.sleep(1.5), fake(req))[1],
-        "localhost did not answer within 0.5 s",
+        "the source did not answer within 0.5 s",
     ),
     "second page fails": (
         lambda fake, req: (
             Response("bad gateway", status=502) if req.args.get("page") == "2" else fake(req)
         ),
-        "HTTP 502 from localhost",
+        "HTTP 502 from the source",
     ),
     "envelope error": (
         lambda fake, req: Response(
             '[{"message":[{"id":"175","key":"Service unavailable","value":"Try later"}]}]',
             content_type="application/json",
         ),
-        "localhost refused the request: Service unavailable: Try later",
+        "the source refused the request: Service unavailable: Try later",
     ),
 }
 
@@ -133,7 +133,7 @@ def test_refused_connection_is_a_failed_run(tmp_path, catalogue):
     settings = make_settings(tmp_path, WORLDBANK_API_URL="http://127.0.0.1:9/v2", HTTP_RETRIES="0")
     store = Store.open(settings.database_url)
     summary = refresh("worldbank", settings, catalogue, store)
-    assert summary.error == "connection refused by 127.0.0.1"
+    assert summary.error == "connection refused by the source"  # no internal host shown
     assert store.observations().empty
 
 

@@ -158,7 +158,7 @@ BROKEN = {
         lambda fake, req: Response(
             '{"data": [], "error": "Too many periods"}', content_type="application/json"
         ),
-        "localhost refused the request: Too many periods",
+        "the source refused the request: Too many periods",
     ),
     "html body": (
         lambda fake, req: Response("<html>Maintenance</html>", content_type="text/html"),
@@ -168,7 +168,7 @@ BROKEN = {
         lambda fake, req: Response(fake(req).get_data()[:100], content_type="application/json"),
         "the answer was not in the expected format",
     ),
-    "http 503": (lambda fake, req: Response("busy", status=503), "HTTP 503 from localhost"),
+    "http 503": (lambda fake, req: Response("busy", status=503), "HTTP 503 from the source"),
     "no data key": (
         lambda fake, req: Response('{"count": 0}', content_type="application/json"),
         "the answer was not in the expected format",
@@ -179,7 +179,7 @@ BROKEN = {
             status=401,
             content_type="application/json",
         ),
-        "HTTP 401 from localhost: Access denied due to missing subscription key.",
+        "HTTP 401 from the source: Access denied due to missing subscription key.",
     ),
 }
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -108,9 +107,9 @@ def test_everything_refused_fails_with_the_services_message(settings, catalogue,
     wb.unknown.update(i.id for i in catalogue.for_source("worldbank"))
     summary = refresh("worldbank", settings, catalogue, store)
     assert summary.status == "failed"
-    host = urlsplit(settings.worldbank_api_url).hostname
+    # The emulator is on localhost, an internal host that visitors are not shown.
     assert summary.error == (
-        f"{host} refused the request: Invalid format: The indicator was not found. "
+        "the source refused the request: Invalid format: The indicator was not found. "
         "It may have been deleted or archived."
     )
 
