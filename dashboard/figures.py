@@ -20,10 +20,10 @@ CATEGORY_COLOURS = {
     "Russia–West": "#1f4e9c",
     "China–West": "#c8102e",
     "Russia–China": "#7a3e9d",
-    "China": "#b36200",
+    "China": "#e08a00",
     "economy": "#2a7f62",
 }
-FX_COLOUR = "#a15c00"  # exchange-rate moves: one colour on every chart
+FX_COLOUR = "#6d4c41"  # exchange-rate moves: one colour on every chart
 # Open markers say a value is not a plain observation; each flag has its own symbol and words.
 FLAGS = {
     "estimate": ("circle-open", "SIPRI estimate"),

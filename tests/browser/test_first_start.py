@@ -40,7 +40,7 @@ def test_first_start_without_network_shows_the_snapshot(tmp_path, page, console)
         # in 2014 (WDI, July 2026).
         kpis = page.locator("#kpis")
         expect(kpis).to_contain_text("GDP7.61×China ÷ Russia, 2025", timeout=10_000)
-        expect(kpis).to_contain_text("ratio in 2014: 5.18×")
+        expect(kpis).to_contain_text("from 5.18× in 2014 to 7.61×")
         text = page.inner_text("body")
         for raw in RAW:
             assert raw not in text, raw
