@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -47,6 +48,7 @@ pio.templates["asymmetry"] = go.layout.Template(
     )
 )
 TEMPLATE = "asymmetry"
+TEMPLATE_JSON = pio.templates[TEMPLATE].to_plotly_json()  # plain dict figures carry it
 MODE_AXIS = {
     "ratio": "China ÷ Russia, times",
     "indexed": "index, {base} = 100",
@@ -59,6 +61,7 @@ CHAR_WIDTH = 0.62  # of the font size: wider than Helvetica's average glyph, so 
 LABEL_PAD = 8  # px kept clear between two labels in a row
 ROW_HEIGHT = 15  # px
 LABEL_ROWS = 3
+RIGHT = 16  # px: the plot's right margin
 NARROW = 560  # px: below this a chart is a phone's and gets two rows and a smaller title
 
 
@@ -108,7 +111,12 @@ def place_labels(
     return sorted(placed, key=lambda p: p.event.start)
 
 
-def gap_figure(
+def gap_figure(*args, **kwargs) -> go.Figure:
+    """The gap chart as a plotly figure (for images and reports): `gap_spec` wrapped."""
+    return go.Figure(gap_spec(*args, **kwargs), _validate=False)  # built valid, so not re-checked
+
+
+def gap_spec(
     series: pd.DataFrame,
     title: str,
     unit: str,
@@ -119,63 +127,70 @@ def gap_figure(
     base_year: int,
     year_range: tuple[int, int],
     width: int = 1000,
-) -> go.Figure:
-    """Lines per country (and partner) over time, readable axes, event lines and labels."""
+) -> dict:
+    """Lines per country (and partner) over time, readable axes, event lines and labels.
+
+    A plain dict, as plotly.js takes it: building go.Figure objects validated every shape and
+    property again and was three quarters of a page render.
+    """
     info = numbers.unit_of(unit)
     factor = info.factor if mode == "absolute" else 1.0
     narrow = width < NARROW
-    fig = go.Figure()
+    traces = []
     for n, ((country, partner), rows) in enumerate(
         series.groupby(["country", "partner"], sort=False)
     ):
         rows = rows.sort_values("year")
-        values = rows["value"] * factor
+        values = (rows["value"] * factor).tolist()
+        flags = rows["flag"].tolist()
         label = series_name(country, partner, names)
         colour = COLOURS.get(country, EXTRA_COLOURS[n % len(EXTRA_COLOURS)])
-        fig.add_trace(
-            go.Scatter(
-                x=rows["year"],
-                y=values,
-                name=label,
-                mode="lines+markers",
-                line={"color": colour, "width": 2.5,
-                      "dash": "dot" if partner not in ("", "WLD") else "solid"},
-                marker={
-                    "size": [8 if f in FLAGS else 4 for f in rows["flag"]],
-                    "symbol": [FLAGS[f][0] if f in FLAGS else "circle" for f in rows["flag"]],
-                    "color": colour,
-                },
-                customdata=[[tick_text(v, mode, info), FLAGS[f][1] if f in FLAGS else ""]
-                            for v, f in zip(values, rows["flag"], strict=True)],
-                hovertemplate=f"{_escape(label)} %{{x}}: %{{customdata[0]}}<br>%{{customdata[1]}}<extra></extra>",
-            )
-        )  # fmt: skip
-    for flag in sorted(set(series["flag"]) & set(FLAGS)):
-        fig.add_trace(_flag_key(flag))
+        traces.append({
+            "type": "scatter", "x": rows["year"].astype(int).tolist(), "y": values, "name": label,
+            "mode": "lines+markers",
+            "line": {"color": colour, "width": 2.5,
+                     "dash": "dot" if partner not in ("", "WLD") else "solid"},
+            "marker": {"size": [8 if f in FLAGS else 4 for f in flags],
+                       "symbol": [FLAGS[f][0] if f in FLAGS else "circle" for f in flags],
+                       "color": colour},
+            "customdata": [[tick_text(v, mode, info), FLAGS[f][1] if f in FLAGS else ""]
+                           for v, f in zip(values, flags, strict=True)],
+            "hovertemplate": f"{_escape(label)} %{{x}}: %{{customdata[0]}}<br>%{{customdata[1]}}<extra></extra>",
+        })  # fmt: skip
+    traces += [_flag_key(flag) for flag in sorted(set(series["flag"]) & set(FLAGS))]
     axis = MODE_AXIS.get(mode, "").format(base=base_year)
     ytitle = info.basis if mode == "absolute" else f"{axis} ({info.basis})"
     log = scale == "log" and mode != "share"
     values = series["value"] * factor
     low = float(values.min()) if mode == "indexed" or log else min(0.0, float(values.min()))
     tickvals = numbers.ticks(low, float(values.max()), log)
+    ticktext = [tick_text(v, mode, info) for v in tickvals]
     chars = max(20, int((width - 40) / (16 * 0.55)))
-    fig.update_layout(
-        template=TEMPLATE,
-        title={"text": _wrap(title, chars), "x": 0, "xanchor": "left", "xref": "container",
-               "y": 1, "yanchor": "top", "yref": "container", "pad": {"t": 10, "l": 12},
-               "font": {"size": 14 if narrow else 16},
-               "subtitle": {"text": _wrap(ytitle, int(chars * 1.3)), "font": {"size": 12, "color": "#555"}}},
-        yaxis={"title": {"text": "" if narrow else _wrap(ytitle, 60), "font": {"size": 11}},
-               "type": "log" if log else "linear",
-               "tickvals": tickvals, "ticktext": [tick_text(v, mode, info) for v in tickvals],
-               "rangemode": "tozero" if low == 0 else "normal", "automargin": True},
-        xaxis={"range": [year_range[0] - 0.5, year_range[1] + 0.5],
-               "dtick": 10 if narrow else 5, "fixedrange": narrow},
-        hovermode="closest",
-        height=HEIGHT,
-    )  # fmt: skip
-    add_events(fig, events, year_range, width, fx=_fx_sensitive(unit))
-    return fig
+    title_text, subtitle = _wrap(title, chars), _wrap(ytitle, int(chars * 1.3))
+    layout = {
+        "template": TEMPLATE_JSON,
+        "title": {"text": title_text, "x": 0, "xanchor": "left", "xref": "container",
+                  "y": 1, "yanchor": "top", "yref": "container", "pad": {"t": 10, "l": 12},
+                  "font": {"size": 14 if narrow else 16},
+                  "subtitle": {"text": subtitle, "font": {"size": 12, "color": "#555"}}},
+        "yaxis": {"title": {"text": "" if narrow else _wrap(ytitle, 60), "font": {"size": 11}},
+                  "type": "log" if log else "linear", "tickvals": tickvals, "ticktext": ticktext,
+                  "rangemode": "tozero" if low == 0 else "normal", "automargin": True},
+        "xaxis": {"range": [year_range[0] - 0.5, year_range[1] + 0.5],
+                  "dtick": 10 if narrow else 5, "fixedrange": narrow},
+        "hovermode": "closest",
+        "height": HEIGHT,
+    }  # fmt: skip
+    margin = _margins(width, ticktext, title_text, subtitle)
+    fx = _fx_sensitive(unit)
+    drawn = _events(tuple(events), year_range, width, fx, margin["l"])
+    layout["margin"] = {**margin, "t": margin["t"] + drawn.top, "b": margin["b"] + drawn.bottom}
+    layout["shapes"], layout["annotations"] = drawn.shapes, drawn.labels
+    if drawn.marker:
+        traces.append(drawn.marker)
+        layout["yaxis2"] = {"overlaying": "y", "range": [0, 1.02], "visible": False,
+                            "fixedrange": True}  # fmt: skip
+    return {"data": traces, "layout": layout}
 
 
 def tick_text(value: float, mode: str, info: numbers.Unit) -> str:
@@ -191,19 +206,27 @@ def tick_text(value: float, mode: str, info: numbers.Unit) -> str:
     return numbers.shown(value, info)
 
 
-def add_events(
-    fig: go.Figure,
-    events: Sequence[Event],
-    year_range: tuple[int, int],
-    width: int = 1000,
-    fx: bool = False,
-) -> None:
-    """Event lines and bands, labels in rows above the plot that never overlap, hover markers."""
-    # Shapes and annotations are built as plain dicts and set once: fig.add_vline per event
-    # re-validates the whole figure each time and made a chart ten times slower to build.
+@dataclass(frozen=True)
+class EventLayer:
+    """A chart's event shapes, labels and hover marker, and the room they take (shared: read only)."""
+
+    shapes: list
+    labels: list
+    marker: dict | None
+    top: int  # px added to the top margin for the label rows
+    bottom: int  # px added to the bottom margin for the exchange-rate note
+
+
+@lru_cache(maxsize=256)
+def _events(
+    events: tuple[Event, ...], year_range: tuple[int, int], width: int, fx: bool, left: int
+) -> EventLayer:
+    """Event lines and bands, labels in rows above the plot that never overlap, hover markers.
+
+    Built once per (event set, years, width, margin): many charts and viewers share them.
+    """
     shown = [e for e in events if e.kind != "exchange-rate" or fx]
-    margin = _margins(width, fig)
-    plot_width = (width - margin["l"] - margin["r"]) * 0.92  # room for the y axis growing
+    plot_width = (width - left - RIGHT) * 0.92  # room for the y axis growing
     rows = 2 if width < NARROW else LABEL_ROWS
     placed = place_labels(shown, year_range, plot_width, rows)
     shapes, xs, texts, colours = [], [], [], []
@@ -231,40 +254,26 @@ def add_events(
                "text": _escape(p.event.label), "showarrow": False,
                "font": {"size": LABEL_SIZE, "color": _colour(p.event)}}
               for p in placed]  # fmt: skip
+    bottom = 0
     if fx and any(e.kind == "exchange-rate" for e in shown):
         note = _fx_note(width)
         labels.append(note)
-        margin["b"] += 14 * (note["text"].count("<br>") + 1) + 10
-    margin["t"] += (max((p.row for p in placed), default=-1) + 1) * ROW_HEIGHT + 4
-    fig.update_layout(margin=margin, shapes=list(fig.layout.shapes) + shapes,
-                      annotations=list(fig.layout.annotations) + labels)  # fmt: skip
-    if not xs:
-        return
-    fig.add_trace(
-        go.Scatter(
-            x=xs,
-            y=[1.0] * len(xs),
-            yaxis="y2",
-            mode="markers",
-            marker={"symbol": "triangle-down", "size": 8, "color": colours},
-            hovertext=texts,
-            hoverinfo="text",
-            name="Events",
-            showlegend=False,
-        )
-    )
-    fig.update_layout(
-        yaxis2={"overlaying": "y", "range": [0, 1.02], "visible": False, "fixedrange": True}
-    )
+        bottom = 14 * (note["text"].count("<br>") + 1) + 10
+    top = (max((p.row for p in placed), default=-1) + 1) * ROW_HEIGHT + 4
+    marker = (
+        {"type": "scatter", "x": xs, "y": [1.0] * len(xs), "yaxis": "y2", "mode": "markers",
+         "marker": {"symbol": "triangle-down", "size": 8, "color": colours},
+         "hovertext": texts, "hoverinfo": "text", "name": "Events", "showlegend": False}
+        if xs else None
+    )  # fmt: skip
+    return EventLayer(shapes, labels, marker, top, bottom)
 
 
-def _margins(width: int, fig: go.Figure) -> dict:
+def _margins(width: int, ticktext: Sequence[str], title: str, subtitle: str) -> dict:
     """Margins that fit the y tick labels and the (wrapped) title and subtitle."""
-    ticks = fig.layout.yaxis.ticktext or ()
-    left = max([len(t) for t in ticks] + [3]) * 7 + (12 if width < NARROW else 34)
-    title = str(fig.layout.title.text or "").count("<br>") + 1
-    subtitle = str(fig.layout.title.subtitle.text or "").count("<br>") + 1
-    return {"l": left, "r": 16, "t": 18 + 22 * title + 17 * subtitle, "b": 60}
+    left = max([len(t) for t in ticktext] + [3]) * 7 + (12 if width < NARROW else 34)
+    lines = title.count("<br>") + 1, subtitle.count("<br>") + 1
+    return {"l": left, "r": RIGHT, "t": 18 + 22 * lines[0] + 17 * lines[1], "b": 60}
 
 
 def _fx_note(width: int) -> dict:
@@ -281,11 +290,11 @@ def _fx_sensitive(unit: str) -> bool:
     return "market exchange rates" in numbers.unit_of(unit).basis
 
 
-def _flag_key(flag: str) -> go.Scatter:
+def _flag_key(flag: str) -> dict:
     """A legend entry for an open-marker kind."""
     symbol, text = FLAGS[flag]
-    return go.Scatter(x=[None], y=[None], mode="markers", name=text, hoverinfo="skip",
-                      marker={"symbol": symbol, "size": 8, "color": "#444"})  # fmt: skip
+    return {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": text,
+            "hoverinfo": "skip", "marker": {"symbol": symbol, "size": 8, "color": "#444"}}  # fmt: skip
 
 
 def _colour(event: Event) -> str:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from config.catalogue import Catalogue
 from config.events import Event, Timeline
@@ -52,7 +51,7 @@ class Chart:
     title: str
     unit: str
     theme: str
-    figure: go.Figure | None
+    figure: dict | None  # plotly's figure as plain data (figures.gap_spec)
     missing: tuple[str, ...] = ()
     reason: str = ""  # why there is no figure, in words
 
@@ -213,12 +212,12 @@ class Model:
         view: state.ViewState,
         events: list[Event],
         width: int = figures.EXPORT_WIDTH,
-    ) -> go.Figure | None:
+    ) -> dict | None:
         """The gap chart of one indicator's rows, or None when nothing is in range."""
         series = self.series(rows, view, self.pair)
         if series.empty:
             return None
-        return figures.gap_figure(
+        return figures.gap_spec(
             series, title, unit, view.mode, view.scale, events, self.names, view.base_year,
             (view.year_from, view.year_to), width,
         )  # fmt: skip

@@ -82,7 +82,8 @@ class Snapshot:
                 continue
             names = [citations[s] for s in self.model.sources_of(chart.indicator)]
             footer = exports.footer_text(names, releases, exported)
-            out.append((chart.indicator, chart.title, renderers.with_footer(chart.figure, footer)))
+            figure = go.Figure(chart.figure, _validate=False)  # the page's plain dict, valid
+            out.append((chart.indicator, chart.title, renderers.with_footer(figure, footer)))
         return out
 
     def permalink(self, view: state.ViewState) -> str:
