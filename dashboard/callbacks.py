@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, ctx, html, no_update
 
 from dashboard import figures, layout, panels, state, timeline
+from dashboard.cache import Memo
 from dashboard.model import Model
 
 FILTERS = ("f-indicators", "f-countries", "f-years", "f-mode", "f-scale", "f-base", "f-events")
@@ -61,6 +62,7 @@ TOGGLE_JS = "function (n, open) { return n ? !open : open; }"
 
 def register(app: Dash, model: Model) -> None:
     """Wire the callbacks; each is a few lines over `model`."""
+    renders: Memo[dict] = Memo(64)  # many viewers of one view and data version: one render
 
     @app.callback(
         Output("url", "search"),
@@ -100,7 +102,10 @@ def register(app: Dash, model: Model) -> None:
         view = model.from_saved(view)
         content = content_width if isinstance(content_width, int | float) else None
         width = layout.chart_width(content, len(view.indicators), figures.EXPORT_WIDTH)
-        out = panels.render(model.render(view, width), model.names, model.pair, view.base_year)
+        key = (view, model.store.data_version(), width)  # a new data version misses by key
+        out = renders.get(key, lambda: panels.render(
+            model.render(view, width), model.names, model.pair, view.base_year
+        ))  # fmt: skip
         keys = ("story", "kpis", "charts", "rows", "columns", "sources", "base_options")
         return tuple(out[k] for k in keys)
 

@@ -12,6 +12,7 @@ from config.catalogue import Catalogue
 from config.events import Event, Timeline
 from config.settings import Settings
 from dashboard import figures, metrics, numbers, state, wording
+from dashboard.cache import Memo
 from fetchers.status import SourceStatus, data_origin, header_line, source_statuses
 from fetchers.store import Store
 
@@ -109,6 +110,7 @@ class Model:
         self.titles = {i.id: i.title for i in catalogue.indicators} | {
             k: d.title for k, d in DERIVED.items()
         }
+        self._frames: Memo[pd.DataFrame] = Memo(32)  # per selection and data version; shared
         self.comparators = tuple(c.iso3 for c in catalogue.countries if c.role == "comparator")
         self.last_year = datetime.now(UTC).year
         self.default = state.default_state(
@@ -171,12 +173,16 @@ class Model:
         return out
 
     def data(self, view: state.ViewState) -> pd.DataFrame:
-        """Stored rows for the view's indicators and countries, with derived series added."""
-        countries = list(self.pair) + list(view.comparators)
-        frame = self.store.observations(
-            indicators=sorted(self.stored_ids(view.indicators)), countries=countries
-        )
-        if metrics.TRADE_SHARE in view.indicators:
+        """Stored rows for the view's indicators and countries, with derived series (kept per version)."""
+        countries = (*self.pair, *view.comparators)
+        indicators = tuple(sorted(self.stored_ids(view.indicators)))
+        share = metrics.TRADE_SHARE in view.indicators
+        key = (indicators, countries, share, self.store.data_version())
+        return self._frames.get(key, lambda: self._read(indicators, countries, share))
+
+    def _read(self, indicators: tuple, countries: tuple, share: bool) -> pd.DataFrame:
+        frame = self.store.observations(indicators=list(indicators), countries=list(countries))
+        if share:
             frame = pd.concat([frame, metrics.trade_share(frame, self.pair)], ignore_index=True)
         return frame
 
