@@ -8,7 +8,7 @@ from pathlib import Path
 
 CATALOGUE_FILE = Path(__file__).with_name("indicators.toml")
 THEMES = ("economy", "trade", "investment", "military", "society")
-ROLES = ("focus", "comparator")
+ROLES = ("focus", "comparator", "aggregate")  # aggregate: a world total, not a country
 INDICATOR_FIELDS = ("id", "source", "title", "unit", "basis", "theme", "licence")
 SOURCE_FIELDS = ("id", "title", "organisation", "citation", "licence", "url", "cadence_days")
 

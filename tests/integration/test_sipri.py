@@ -28,7 +28,8 @@ def test_values_units_and_flags(catalogue):
     result = parse(sipri_book.build(), catalogue)
     frame = result.frame
     assert set(frame["indicator"]) == {m.indicator for m in sipri.MEASURES}
-    assert set(frame["country"]) == {"CHN", "RUS", "USA"}  # Japan is not catalogued
+    # Ukraine is not catalogued
+    assert set(frame["country"]) == {"CHN", "RUS", "USA", "IND", "DEU", "JPN"}
     plain = cell(frame, "SIPRI.MILEX.CURRENT_USD", "USA", 2015)
     assert plain["value"] == sipri_book.synthetic("Current US$", "United States of America", 2015)
     assert plain["flag"] == ""

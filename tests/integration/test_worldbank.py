@@ -51,8 +51,8 @@ def test_nulls_stay_missing_never_zero(settings, catalogue, wb):
 def test_full_refresh_is_at_most_four_requests(settings, catalogue, wb):
     result = fetch(settings, catalogue)
     assert len(catalogue.for_source("worldbank")) == 12
-    # sources/2, one data call (one page), one batched metadata call
-    assert len(wb.requests) == 3 <= 4, wb.requests
+    # sources/2, one data call (two pages of 5,000 for seven countries), one metadata call
+    assert len(wb.requests) == 4, wb.requests
     assert sum("/indicator/" in r and "/country/" not in r for r in wb.requests) == 1
     meta = {m.indicator: m for m in result.meta}
     assert set(meta) == {i.id for i in catalogue.for_source("worldbank")}
@@ -78,7 +78,8 @@ def test_unchanged_release_is_one_request_and_stores_nothing(settings, catalogue
     assert (revised.status, revised.changed, revised.release) == ("ok", 1, "2099-02-01")
     wb.requests.clear()
     full = refresh("worldbank", settings, catalogue, store, full=True)
-    assert full.status == "ok" and len(wb.requests) == 3  # --full reads even an unchanged release
+    # --full reads even an unchanged release: sources/2, two data pages, metadata
+    assert full.status == "ok" and len(wb.requests) == 4
 
 
 def test_byte_order_mark_is_read(settings, catalogue, wb):

@@ -19,7 +19,15 @@ SHEETS = {
     "Per capita": (7, False, 0),
     "Share of Govt. spending": (8, False, 1),
 }
-COUNTRIES = {"China": 3.0, "Russia": 1.0, "United States of America": 9.0, "Japan": 2.0}
+COUNTRIES = {
+    "China": 3.0,
+    "Russia": 1.0,
+    "United States of America": 9.0,
+    "India": 1.5,
+    "Germany": 1.2,
+    "Japan": 2.0,
+    "Ukraine": 0.5,  # not catalogued: skipped
+}
 
 
 def synthetic(sheet: str, country: str, year: int) -> float:

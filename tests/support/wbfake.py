@@ -17,6 +17,10 @@ NAMES = {
     "CHN": ("CN", "China"),
     "RUS": ("RU", "Russian Federation"),
     "USA": ("US", "United States"),
+    "IND": ("IN", "India"),
+    "DEU": ("DE", "Germany"),
+    "JPN": ("JP", "Japan"),
+    "WLD": ("1W", "World"),
 }
 MAX_INDICATORS = 60
 MAX_URL = 4000
@@ -33,7 +37,7 @@ def synthetic_value(indicator: str, country: str, year: int) -> float | None:
     """A SYNTHETIC value (not real data): deterministic, with gaps before 1990 for RUS."""
     if country == "RUS" and year < 1990:
         return None
-    base = {"CHN": 3.0, "RUS": 1.0, "USA": 5.0}.get(country, 2.0)
+    base = {"CHN": 3.0, "RUS": 1.0, "USA": 5.0, "WLD": 40.0}.get(country, 2.0)
     return round(base * (year - 1950) * (1 + len(indicator) / 100), 3)
 
 

@@ -70,6 +70,18 @@ def test_catalogue_has_the_required_indicators():
     assert "USA" in catalogue.iso3
 
 
+def test_catalogue_roles_comparators_and_world_aggregate():
+    catalogue = load_catalogue()
+    roles = {c.iso3: c.role for c in catalogue.countries}
+    assert [c for c, r in roles.items() if r == "comparator"] == ["USA", "IND", "DEU", "JPN"]
+    assert roles["WLD"] == "aggregate"
+    world = catalogue.country("WLD")
+    assert (world.m49, world.sipri_name) == (None, "")  # SIPRI and Comtrade skip it
+    codes = {c.iso3: (c.m49, c.sipri_name) for c in catalogue.countries}
+    assert codes["IND"] == (356, "India") and codes["DEU"] == (276, "Germany")
+    assert codes["JPN"] == (392, "Japan")
+
+
 def test_catalogue_reports_every_problem_with_its_entry(tmp_path):
     bad = tmp_path / "indicators.toml"
     bad.write_text(
