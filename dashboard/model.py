@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -13,33 +12,9 @@ from config.events import Event, Timeline
 from config.settings import Settings
 from dashboard import figures, metrics, numbers, state, wording
 from dashboard.cache import Memo
+from dashboard.derived import DERIVED
 from fetchers.status import SourceStatus, data_origin, header_line, source_statuses
 from fetchers.store import Store
-
-
-@dataclass(frozen=True)
-class Derived:
-    """A series computed here from stored ones."""
-
-    title: str
-    theme: str
-    unit: str
-    inputs: tuple[str, ...]
-    organisation: str
-    note: str
-
-
-DERIVED = {
-    metrics.TRADE_SHARE: Derived(
-        "Partner's share of goods trade (Comtrade)",
-        "trade",
-        "% of the country's goods trade",
-        metrics.TRADE_FLOWS,
-        "Derived here from UN Comtrade goods exports and imports",
-        "(exports + imports with the other of the pair) ÷ (exports + imports with the world) × 100.",
-    )
-}
-
 
 STORY_LINES = 3  # headline sentences on the first screen
 
@@ -270,17 +245,7 @@ class Model:
                 if origin == "none":
                     return f"{name}: not fetched yet."
         years = sorted(set(rows.dropna(subset=["value"])["year"]))
-        if not years:
-            return "No observation stored for this indicator."
-        if view.mode == "ratio":
-            return (f"No year in {view.year_from}–{view.year_to} with a positive value for both "
-                    "countries, so no ratio.")  # fmt: skip
-        if view.mode == "indexed":
-            return (
-                f"No value in the base year {view.base_year} to index on; pick another base year."
-            )
-        return (f"No observation in the chosen years {view.year_from}–{view.year_to}; "
-                f"the data cover {years[0]}–{years[-1]}.")  # fmt: skip
+        return wording.no_chart(view.mode, (view.year_from, view.year_to), view.base_year, years)
 
     def drawn(self, view: state.ViewState, indicator_id: str) -> pd.DataFrame:
         """Exactly the series one chart draws, with its names, mode, unit and provenance."""
@@ -332,17 +297,7 @@ class Model:
     def key_figures(self, view: state.ViewState) -> pd.DataFrame:
         """The KPI cards as a table of text, worded as on the page (for the report)."""
         a, b = (self.names[c] for c in self.pair)
-        rows = []
-        for row in self.kpis(view):
-            kpi, unit = row.kpi, row.unit
-            shares = numbers.unit_of(unit).percent  # shares compare in points, not as a ratio
-            rows.append({
-                "indicator": row.title, "year": str(kpi.year),
-                a: numbers.amount(kpi.a_value, unit), b: numbers.amount(kpi.b_value, unit),
-                f"{a} ÷ {b}": "" if shares or math.isnan(kpi.ratio) else numbers.times(kpi.ratio, True),
-                "ratio change": "" if shares else wording.ratio_line(kpi, precise=True),
-                "each side": wording.growth_line(unit, kpi, a, b),
-            })  # fmt: skip
+        rows = [wording.key_figure(row.title, row.unit, row.kpi, a, b) for row in self.kpis(view)]
         return pd.DataFrame(rows)
 
     def base_years(self, frame: pd.DataFrame) -> list[int]:
@@ -361,8 +316,8 @@ class Model:
             value_text=[
                 numbers.shown(v * u.factor, u) for v, u in zip(table["value"], units, strict=True)
             ],
-            yoy_text=_changes(table["yoy_pct"], table["yoy_diff"], units),
-            since_text=_changes(table["since_base_pct"], table["since_base_diff"], units),
+            yoy_text=wording.changes(table["yoy_pct"], table["yoy_diff"], units),
+            since_text=wording.changes(table["since_base_pct"], table["since_base_diff"], units),
         )
 
     def source_rows(self, view: state.ViewState) -> list[dict]:
@@ -426,14 +381,3 @@ class Model:
         empty = runs.empty or not runs["last_ok_id"].notna().any()
         line = header_line(statuses, self.catalogue)
         return Status(self.store.data_version(), statuses, empty, line)
-
-
-def _changes(pct: pd.Series, diff: pd.Series, units: list[numbers.Unit]) -> list[str | None]:
-    """Changes in words: percentage points for a share, percent for an amount, None if unknown."""
-    out: list[str | None] = []
-    for p, d, unit in zip(pct, diff, units, strict=True):
-        if unit.percent:
-            out.append(None if pd.isna(d) else numbers.points(d * unit.factor))
-        else:
-            out.append(None if pd.isna(p) else numbers.percent_change(p))
-    return out

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import pandas as pd
+
 from dashboard.metrics import Kpi
-from dashboard.numbers import amount, percent_change, points, sig, times, unit_of
+from dashboard.numbers import Unit, amount, percent_change, points, sig, times, unit_of
 
 # How a sentence names an indicator; others use their catalogue title.
 SUBJECTS = {
@@ -147,3 +149,39 @@ def _faster(kpi: Kpi, a: str, b: str) -> str:
     fast, slow = ((a, kpi.a_growth), (b, kpi.b_growth))[:: 1 if kpi.ratio > kpi.base_ratio else -1]
     return (f"{fast[0]}'s grew faster ({percent_change(fast[1])}/yr against "
             f"{percent_change(slow[1])}/yr)")  # fmt: skip
+
+
+def changes(pct: pd.Series, diff: pd.Series, units: list[Unit]) -> list[str | None]:
+    """Changes in words: percentage points for a share, percent for an amount, None if unknown."""
+    out: list[str | None] = []
+    for p, d, unit in zip(pct, diff, units, strict=True):
+        if unit.percent:
+            out.append(None if pd.isna(d) else points(d * unit.factor))
+        else:
+            out.append(None if pd.isna(p) else percent_change(p))
+    return out
+
+
+def key_figure(title: str, unit: str, kpi: Kpi, a: str, b: str) -> dict:
+    """One KPI card as a row of text, worded as on the page (for the report)."""
+    shares = unit_of(unit).percent  # shares compare in points, not as a ratio
+    return {
+        "indicator": title, "year": str(kpi.year),
+        a: amount(kpi.a_value, unit), b: amount(kpi.b_value, unit),
+        f"{a} ÷ {b}": "" if shares or math.isnan(kpi.ratio) else times(kpi.ratio, True),
+        "ratio change": "" if shares else ratio_line(kpi, precise=True),
+        "each side": growth_line(unit, kpi, a, b),
+    }  # fmt: skip
+
+
+def no_chart(mode: str, chosen: tuple[int, int], base_year: int, years: list[int]) -> str:
+    """Why a chart with stored values draws nothing: the mode or the chosen years."""
+    if not years:
+        return "No observation stored for this indicator."
+    if mode == "ratio":
+        return (f"No year in {chosen[0]}–{chosen[1]} with a positive value for both "
+                "countries, so no ratio.")  # fmt: skip
+    if mode == "indexed":
+        return f"No value in the base year {base_year} to index on; pick another base year."
+    return (f"No observation in the chosen years {chosen[0]}–{chosen[1]}; "
+            f"the data cover {years[0]}–{years[-1]}.")  # fmt: skip

@@ -95,3 +95,14 @@ def test_unknown_indicator_is_named_by_its_title():
 
 def test_key_figures_are_precise_and_sentences_round():
     assert wording.ratio_line(kpi(GDP), precise=True) == "from 5.20× in 2014 to 7.60× (+46%)"
+
+
+def test_an_empty_chart_says_whether_the_mode_or_the_years_hid_the_data():
+    assert wording.no_chart("absolute", (1990, 2000), 2014, []) == (
+        "No observation stored for this indicator."
+    )
+    assert "so no ratio" in wording.no_chart("ratio", (1990, 2000), 2014, [2010])
+    assert "base year 2014" in wording.no_chart("indexed", (1990, 2000), 2014, [2010])
+    assert wording.no_chart("absolute", (1990, 2000), 2014, [2005, 2010]).endswith(
+        "the data cover 2005–2010."
+    )
