@@ -110,7 +110,11 @@ def test_live_sources_name_release_and_fetch_time(catalogue):
         "World Bank WDI: refused by the source, kept as before: SP.POP.TOTL"
     )
     assert data_origin(shown, "worldbank") == "live"
-    assert shown[1].line().startswith("worldbank: last run partial at 2026-11-29 13:35 UTC (refused by the source")
+    assert (
+        shown[1]
+        .line()
+        .startswith("worldbank: last run partial at 2026-11-29 13:35 UTC (refused by the source")
+    )
     assert "data fetched 2026-11-29 13:35 UTC (0.4 h ago), release 2026-07-01" in shown[1].line()
 
 
