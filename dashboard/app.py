@@ -11,6 +11,7 @@ from config.catalogue import load_catalogue
 from config.events import load_events
 from config.settings import Settings, load_settings
 from dashboard import callbacks, downloads, health, layout, security
+from dashboard.analysis import view as analysis_view
 from dashboard.model import DERIVED, Model
 from dashboard.snapshot import Snapshot
 from fetchers.starter import ensure_loaded
@@ -40,6 +41,7 @@ def create_app(settings: Settings) -> Dash:
         settings.dashboard_poll_seconds,
     )
     callbacks.register(app, model)
+    analysis_view.register(app, model)  # the analysis section, one analysis per data version
     downloads.register(app, Snapshot(model, settings))
     health.register(app.server, store)
     Compress(app.server)  # plotly.js and the callbacks' JSON shrink several-fold on the wire

@@ -47,6 +47,8 @@ def page(
                     export_bar(),
                     html.H2("Key figures", className="h5 mt-3"),
                     html.Div(id="kpis", className="mb-3"),
+                    html.H2("Analysis", className="h5 mt-4"),
+                    html.Div(id="analysis"),
                     html.H2("Data", className="h5 mt-4"),
                     dag.AgGrid(
                         id="table",

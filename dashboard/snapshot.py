@@ -15,6 +15,9 @@ from config.about import APP_NAME, APP_VERSION
 from config.clock import format_time
 from config.settings import Settings
 from dashboard import exports, renderers, report, state
+from dashboard.analysis import analysis_tables
+from dashboard.analysis.reporting import report_sections
+from dashboard.analysis.view import analysis_for
 from dashboard.layout import MODE_LABELS
 from dashboard.model import Model
 
@@ -68,6 +71,10 @@ class Snapshot:
     def kpis(self, view: state.ViewState) -> pd.DataFrame:
         """The KPI cards as a table, worded as on the page."""
         return self.model.key_figures(view)
+
+    def analysis(self, view: state.ViewState) -> dict[str, pd.DataFrame]:
+        """The analysis tables (issue 14) at the store's current data: one per sheet."""
+        return analysis_tables(analysis_for(self.model, view))
 
     def charts(self, view: state.ViewState, exported: datetime) -> list[tuple[str, str, go.Figure]]:
         """The view's charts that have data, each with its source line underneath."""
@@ -169,15 +176,23 @@ class Snapshot:
                 "Data": self._data(view, countries),
                 "Metadata": self.metadata(view),
                 "Events": self.events(view),
+                **self.analysis(view),
             }
         )
 
     def _html(self, view, exported, charts, static_svgs=None) -> str:
         metadata = self.metadata(view)
         sections = [
-            report.table("Key figures", self.kpis(view), " ".join(self.model.story(view)),
-                         charts_here=True),
+            report.table(
+                "Key figures", self.kpis(view), " ".join(self.model.story(view)), charts_here=True
+            ),
             report.table("Events", self.events(view)),
+            *(
+                report.table(heading, table, note)
+                for heading, table, note in report_sections(
+                    analysis_for(self.model, view), self.model.names
+                )
+            ),
             report.table("Sources and licences", metadata.drop(columns=["run_sha256"])),
         ]
         return report.report_html(
@@ -201,6 +216,8 @@ class Snapshot:
                 files[f"{stem}.png"], files[f"{stem}.svg"] = png, svg
             files["data.csv"] = exports.to_csv_bytes(self._data(view, countries))
             files["data.xlsx"] = self._xlsx(view, countries)
+            for sheet, table in self.analysis(view).items():
+                files[f"analysis/{exports.slug(sheet)}.csv"] = exports.to_csv_bytes(table)
             files["report.html"] = self._html(view, exported, charts).encode("utf-8")
             files["report.pdf"] = pdf.result()
         meta = self.metadata(view)

@@ -10,7 +10,11 @@ import sqlalchemy as sa
 
 from config.catalogue import Catalogue
 from config.claims import Claim
+from config.events import load_events
 from dashboard import analysis
+from dashboard.analysis import view as view_module
+from dashboard.app import create_app
+from dashboard.model import Model
 from fetchers import schema
 from fetchers.store import Store
 from tests.support.seed import seed, worldbank_result
@@ -71,3 +75,38 @@ def test_a_revised_release_shows_in_the_diff_the_claims_and_the_tables(
     tables = analysis.analysis_tables(result)
     assert len(tables["Release diff"]) == len(diff) > 0
     assert not tables["Need"].empty  # the seed's synthetic Comtrade flows
+
+
+def test_the_page_bridge_reads_the_store_once_per_data_version(
+    store: Store, catalogue: Catalogue, settings
+):
+    seed(store, catalogue)
+    model = Model(store, settings, catalogue, load_events())
+    view = dataclasses.replace(model.default, comparators=("USA", "IND"))
+    first = view_module.analysis_for(model, view)
+    assert view_module.analysis_for(model, view) is first  # cached: same for every viewer
+    assert {"USA", "IND"} <= set(first.world_share["country"])  # the wider comparison
+    cards = view_module.section(model, view)
+    assert [c.id for c in cards] == [
+        "analysis-need",
+        "analysis-claims",
+        "analysis-windows",
+        "analysis-basis",
+        "analysis-release-diff",
+        "analysis-cross-source",
+        "analysis-world",
+    ]
+    assert view_module.section(model, view) is cards
+    revised = worldbank_result(catalogue, scale=1.1)
+    store.write_run(
+        store.start_run("worldbank"), dataclasses.replace(revised, release="2099-09-09")
+    )
+    again = view_module.analysis_for(model, view)
+    assert again is not first
+    assert set(again.release_diff.query("source == 'worldbank'")["change"]) == {"revised"}
+
+
+def test_the_app_wires_the_analysis_section(settings):
+    app = create_app(settings)
+    assert "analysis.children" in app.callback_map
+    assert "analysis" in str(app.layout)

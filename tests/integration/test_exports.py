@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -152,6 +153,9 @@ def test_snapshot_zip_holds_everything(snapshot):
         "metadata.json",
     } <= names
     assert {"chart_gdp.png", "chart_gdp.svg", "chart_military-expenditure.png"} <= names
+    assert {f"analysis/{exports.slug(sheet)}.csv" for sheet in ANALYSIS_SHEETS} <= names
+    need = pd.read_csv(io.BytesIO(archive.read("analysis/need.csv")))
+    assert len(need) and "need ratio" in need.columns
     manifest = json.loads(archive.read("metadata.json"))
     assert manifest["permalink"].startswith(
         "http://127.0.0.1:8050/?ind=NY.GDP.MKTP.CD,MS.MIL.XPND.CD"
@@ -174,3 +178,71 @@ def test_snapshot_refuses_an_empty_selection(snapshot):
     )
     with pytest.raises(EmptySelection):
         snapshot.build(view, "csv")
+
+
+ANALYSIS_SHEETS = [
+    "Need",
+    "Claims",
+    "Event windows",
+    "Basis",
+    "Release diff",
+    "Cross-source",
+    "World share",
+]
+
+
+def test_xlsx_carries_the_analysis_sheets_recomputed_from_the_store(snapshot, store):
+    view = replace(snapshot.model.default, indicators=("NY.GDP.MKTP.CD",))
+    _, body = snapshot.build(view, "xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+    assert book.sheetnames == ["Data", "Metadata", "Events", *ANALYSIS_SHEETS]
+    need = pd.read_excel(io.BytesIO(body), sheet_name="Need").set_index("year")
+    # Russia's share of China's trade, recomputed from China's own Comtrade rows.
+    trade = store.observations(countries=["CHN"], sources=["trade"])
+    china = trade.groupby(["partner", "year"])["value"].sum()
+    expected = china["RUS"] / china["WLD"] * 100
+    shown = need["RUS share of CHN goods trade (%)"]
+    for year in (2000, 2015):
+        assert shown[year] == pytest.approx(expected[year])
+    # Cross-source: World Bank MS.MIL.XPND.CD against SIPRI current US$ m × 10⁶.
+    cross = pd.read_excel(io.BytesIO(body), sheet_name="Cross-source")
+    row = cross[(cross["country"] == "CHN") & (cross["year"] == 2015)].iloc[0]
+    values = store.observations(
+        indicators=["MS.MIL.XPND.CD", "SIPRI.MILEX.CURRENT_USD"], countries=["CHN"]
+    )
+    values = values[values["year"] == 2015].set_index("indicator")["value"]
+    sipri = values["SIPRI.MILEX.CURRENT_USD"] * 1e6
+    assert row["sipri_usd"] == pytest.approx(sipri)
+    assert row["relative_difference_pct"] == pytest.approx(
+        abs(values["MS.MIL.XPND.CD"] - sipri) / sipri * 100
+    )
+    # The world aggregate gives each country's share of the world total.
+    world = pd.read_excel(io.BytesIO(body), sheet_name="World share")
+    gdp = store.observations(indicators=["NY.GDP.MKTP.CD"], countries=["RUS", "WLD"])
+    gdp = gdp[gdp["year"] == 2010].set_index("country")["value"]
+    share = world[
+        (world["indicator"] == "NY.GDP.MKTP.CD")
+        & (world["country"] == "RUS")
+        & (world["year"] == 2010)
+    ]["share_pct"]
+    assert share.iloc[0] == pytest.approx(gdp["RUS"] / gdp["WLD"] * 100)
+
+
+def test_html_report_has_the_analysis_sections(snapshot):
+    view = replace(snapshot.model.default, indicators=("NY.GDP.MKTP.CD",))
+    _, body = snapshot.build(view, "html")
+    text = body.decode()
+    for heading in (
+        "Claim tracker",
+        "Asymmetry of need",
+        "Event windows",
+        "Basis switch",
+        "Release diff",
+        "Cross-source check",
+        "Share of the world",
+    ):
+        assert f">{heading}<" in text, heading
+    assert "Descriptive, not causal" in text
+    assert "goods trade; Russia" in text  # the need KPI sentence
+    tables = re.sub(r"<script.*?</script>", "", text, flags=re.S)  # plotly.js holds "e+"
+    assert "Share of the world" in tables and "e+" not in tables  # no e-notation in the tables
