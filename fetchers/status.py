@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 
@@ -19,6 +19,9 @@ REASON_MAX = 160  # characters of a failure's one-line reason shown to people
 _URL_IN_PARENS = re.compile(r"\s*\((?:https?|file)://[^)]*\)")
 _URL = re.compile(r"(?:https?|file)://\S+")
 _HOST_PORT = re.compile(r"\b(?:localhost|[\w-]+(?:\.[\w-]+)+):\d{1,5}\b")
+_EDITION = re.compile(r"^(\d{4}) edition\b")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+EDITION_DAY = (4, 30)  # SIPRI publishes each edition in April: its date is the edition's 30 April
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,11 @@ def source_statuses(
     return out
 
 
-def header_line(statuses: Sequence[SourceStatus], catalogue: Catalogue) -> str:
-    """The page's one calm sentence: whose data are shown, which releases, and the live refresh."""
+def header_line(
+    statuses: Sequence[SourceStatus], catalogue: Catalogue, today: date | None = None
+) -> str:
+    """The page's one calm sentence: whose data are shown, which releases, overdue releases and
+    the live refresh."""
     if not statuses:
         return "No data stored yet; the first live fetch starts with the app."
     snapshot = [s for s in statuses if s.snapshot]
@@ -118,8 +124,45 @@ def header_line(statuses: Sequence[SourceStatus], catalogue: Catalogue) -> str:
     parts += [
         f"{_title(catalogue, s.source)}: {s.error}" for s in statuses if s.last_status == "partial"
     ]
+    today = today or datetime.now(UTC).date()
+    parts += [
+        f"{_title(catalogue, s.source)} release overdue (expected every "
+        f"{catalogue.source(s.source).cadence_days} days)"
+        for s in statuses
+        if is_overdue(s, catalogue, today)
+    ]
     refresh = _refresh(statuses, bool(snapshot))
     return " · ".join(parts) + (f"; live refresh: {refresh}" if refresh else "")
+
+
+def release_date(release: str) -> date | None:
+    """A release's date: an ISO date (World Bank, Comtrade) or a SIPRI edition's 30 April."""
+    edition = _EDITION.match(release)
+    if edition:
+        return date(int(edition.group(1)), *EDITION_DAY)
+    if _DATE.match(release):
+        try:
+            return date.fromisoformat(release[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def overdue(last_release: date, cadence_days: int, today: date) -> bool:
+    """True when the newest release is older than twice the source's usual cadence."""
+    return today - last_release > timedelta(days=2 * cadence_days)
+
+
+def is_overdue(status: SourceStatus, catalogue: Catalogue, today: date) -> bool:
+    """A live source whose latest release is overdue (the bundled snapshot's age is no sign)."""
+    released = release_date(status.release)
+    if status.snapshot or not status.last_ok_at or released is None:
+        return False
+    try:
+        cadence = catalogue.source(status.source).cadence_days
+    except KeyError:
+        return False
+    return overdue(released, cadence, today)
 
 
 def data_origin(statuses: Sequence[SourceStatus], source: str) -> str:

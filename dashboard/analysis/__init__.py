@@ -20,7 +20,7 @@ from dashboard.analysis.crosscheck import DEFAULT_WORLD_INDICATORS, cross_source
 from dashboard.analysis.flags import FLAG_ORDER, worst_flag
 from dashboard.analysis.need import need_sentence, need_table
 from dashboard.analysis.ratios import ratio_series
-from dashboard.analysis.releases import overdue, release_diff
+from dashboard.analysis.releases import release_diff
 from dashboard.analysis.verdicts import evaluate
 from dashboard.analysis.windows import (
     DEFAULT_WINDOW_EVENTS,
@@ -30,6 +30,7 @@ from dashboard.analysis.windows import (
     growth,
     window_summary,
 )
+from fetchers.status import overdue  # one owner: the freshness policy
 
 __all__ = [
     "FLAG_ORDER",

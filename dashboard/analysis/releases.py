@@ -1,10 +1,9 @@
-"""Releases: what each source's latest release changed, and when a release is overdue."""
+"""Releases: what each source's latest release changed against the release before it."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -109,8 +108,3 @@ def latest_releases(runs: pd.DataFrame) -> dict[str, str]:
         return {}
     good = runs[runs["status"].isin(GOOD)].sort_values("id")
     return {s: str(g.iloc[-1]["release"] or "") for s, g in good.groupby("source")}
-
-
-def overdue(last_release: date, cadence_days: int, today: date) -> bool:
-    """True when the newest release is older than twice the source's usual cadence."""
-    return today - last_release > timedelta(days=2 * cadence_days)

@@ -90,7 +90,7 @@ NO_HISTORY = hist()
 NO_RUNS = runs()
 
 
-# --- flags, growth, overdue -----------------------------------------------------------------
+# --- flags, growth --------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("flags", "worst"),
     [
@@ -112,11 +112,6 @@ def test_growth_is_cagr_in_percent_or_nan_with_the_reason():
     assert math.isnan(value) and why == "2014 missing"
     value, why = analysis.growth({2011: -5.0, 2014: 10.0}, 2011, 2014)
     assert math.isnan(value) and why == "2011 value ≤ 0"
-
-
-def test_overdue_after_twice_the_cadence():
-    assert not analysis.overdue(date(2026, 1, 1), 120, date(2026, 8, 29))  # 240 days
-    assert analysis.overdue(date(2026, 1, 1), 120, date(2026, 8, 30))  # 241 days
 
 
 # --- 1. need --------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -10,9 +10,18 @@ import pytest
 
 from config.catalogue import load_catalogue
 from config.settings import load_settings
-from fetchers.status import data_origin, header_line, plain_reason, source_statuses
+from fetchers.status import (
+    data_origin,
+    header_line,
+    is_overdue,
+    overdue,
+    plain_reason,
+    release_date,
+    source_statuses,
+)
 
 NOW = datetime(2026, 11, 29, 14, 0, tzinfo=UTC)
+TODAY = NOW.date()
 SECRET = "Traceback (most recent call last): <html>SELECT * FROM runs</html>"
 
 
@@ -57,7 +66,7 @@ def test_snapshot_only_is_one_calm_sentence(catalogue):
         run("sipri", kind="snapshot", **SNAPSHOT_SIPRI),
         run("worldbank", kind="snapshot", **SNAPSHOT_WB),
     )
-    assert header_line(shown, catalogue) == (
+    assert header_line(shown, catalogue, TODAY) == (
         "Showing the bundled snapshot (SIPRI Milex 2025 edition (data to 2024), "
         "World Bank WDI release 2026-07-01); live refresh: not tried yet"
     )  # fmt: skip
@@ -81,7 +90,7 @@ def test_failed_live_refresh_over_the_snapshot_says_why_and_when(catalogue):
             finished_at="2026-11-29T13:30:00Z"),
         run("worldbank", "failed", error=error, detail=SECRET, **SNAPSHOT_WB),
     )  # fmt: skip
-    line = header_line(shown, catalogue)
+    line = header_line(shown, catalogue, TODAY)
     assert line == (
         "Showing the bundled snapshot (SIPRI Milex 2025 edition (data to 2024), "
         "World Bank WDI release 2026-07-01); live refresh: request failed: connection refused, "
@@ -104,7 +113,7 @@ def test_live_sources_name_release_and_fetch_time(catalogue):
         run("sipri", "unchanged", last_ok_release="2025 edition (data to 2024)"),
         run("worldbank", "partial", error="refused by the source, kept as before: SP.POP.TOTL"),
     )
-    assert header_line(shown, catalogue) == (
+    assert header_line(shown, catalogue, TODAY) == (
         "SIPRI Milex 2025 edition (data to 2024) fetched 2026-11-29 13:35 UTC · "
         "World Bank WDI release 2026-07-01 fetched 2026-11-29 13:35 UTC · "
         "World Bank WDI: refused by the source, kept as before: SP.POP.TOTL"
@@ -130,7 +139,7 @@ def test_running_and_interrupted_runs(catalogue):
     )
     assert "(the process stopped during the run); next attempt around" in shown[0].line()
     assert ", STALE)" in shown[0].line()  # 460 h old, past twice SIPRI's 168 h
-    line = header_line(shown, catalogue)
+    line = header_line(shown, catalogue, TODAY)
     assert "SIPRI Milex 2025 edition (data to 2024) fetched 2026-11-10 10:00 UTC (stale)" in line
     assert "World Bank WDI: no data yet" in line
     assert line.endswith("; live refresh: the process stopped during the run, next try 14:05 UTC")
@@ -138,13 +147,13 @@ def test_running_and_interrupted_runs(catalogue):
 
 def test_running_refresh_over_the_snapshot(catalogue):
     shown = statuses(run("worldbank", "running", **SNAPSHOT_WB))
-    assert header_line(shown, catalogue) == (
+    assert header_line(shown, catalogue, TODAY) == (
         "Showing the bundled snapshot (World Bank WDI release 2026-07-01); live refresh: running"
     )
 
 
 def test_an_empty_store_says_so(catalogue):
-    assert header_line([], catalogue) == (
+    assert header_line([], catalogue, TODAY) == (
         "No data stored yet; the first live fetch starts with the app."
     )
 
@@ -184,4 +193,39 @@ def test_a_partial_run_names_the_refused_indicators():
     settings = load_settings(environ={}, env_file=Path("/nonexistent/.env"))
     (status,) = source_statuses(runs, settings)
     assert "NE.TRD.GNFS.ZS" in status.line()
-    assert "NE.TRD.GNFS.ZS" in header_line([status], load_catalogue())
+    assert "NE.TRD.GNFS.ZS" in header_line([status], load_catalogue(), TODAY)
+
+
+def test_release_dates_of_each_source():
+    assert release_date("2026-07-01") == date(2026, 7, 1)  # World Bank lastupdated
+    assert release_date("2026-10-15") == date(2026, 10, 15)  # Comtrade's newest lastUpdated
+    assert release_date("2025 edition (data to 2024)") == date(2025, 4, 30)  # SIPRI, each April
+    assert release_date("") is None and release_date("2026-13-45") is None
+
+
+def test_overdue_after_twice_the_cadence():
+    assert not overdue(date(2026, 1, 1), 120, date(2026, 8, 29))  # 240 days
+    assert overdue(date(2026, 1, 1), 120, date(2026, 8, 30))  # 241 days
+
+
+def test_header_says_which_release_is_overdue(catalogue):
+    shown = statuses(
+        run("sipri", last_ok_release="2024 edition (data to 2023)"),  # 2024-04-30: 943 days
+        run("trade", last_ok_release="2026-10-01"),  # 59 days: within 2 × 31
+        run("worldbank", last_ok_release="2026-03-01"),  # 273 days: past 2 × 120
+    )
+    assert [is_overdue(s, catalogue, TODAY) for s in shown] == [True, False, True]
+    line = header_line(shown, catalogue, TODAY)
+    assert "SIPRI Milex release overdue (expected every 365 days)" in line
+    assert "World Bank WDI release overdue (expected every 120 days)" in line
+    assert "UN Comtrade release overdue" not in line
+    assert not is_overdue(statuses(run("trade", last_ok_release="2026-09-01"))[0], catalogue,
+                          date(2026, 11, 2))  # fmt: skip
+    assert is_overdue(statuses(run("trade", last_ok_release="2026-09-01"))[0], catalogue, TODAY)
+
+
+def test_an_old_bundled_snapshot_is_not_called_overdue(catalogue):
+    old = {**SNAPSHOT_WB, "last_ok_release": "2020-01-01"}
+    shown = statuses(run("worldbank", kind="snapshot", **old))
+    assert not is_overdue(shown[0], catalogue, TODAY)
+    assert "overdue" not in header_line(shown, catalogue, TODAY)
