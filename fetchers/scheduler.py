@@ -17,6 +17,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from apscheduler.util import undefined
 
 from config.catalogue import Catalogue
+from config.clock import parse_time
 from config.settings import Settings
 from fetchers.jobs import refresh
 from fetchers.sources import SOURCES
@@ -72,13 +73,25 @@ def keep_lease(
     held = store.hold_lease(LEASE, settings.scheduler_lease_seconds)
     if held and not state["held"]:
         log.info("this scheduler holds the store's lease and refreshes")
-        now = datetime.now().astimezone()
         for job in scheduler.get_jobs():
             if job.id in SOURCES and not store.has_success(job.id):
-                job.modify(next_run_time=now)
+                job.modify(next_run_time=next_try(store, job.id, settings))
     elif state["held"] and not held:
         log.warning("this scheduler lost the store's lease; another one refreshes")
     state["held"] = held
+
+
+def next_try(store: Store, source: str, settings: Settings) -> datetime:
+    """When a source never stored should be tried: now if never tried (a bundled snapshot does not
+    count), else its last attempt plus RETRY_FAILED_MINUTES — a scheduler taking over must not
+    repeat an attempt that just failed, nor forget the retry its predecessor had planned."""
+    now = datetime.now().astimezone()
+    runs = store.last_runs()
+    row = runs[runs["source"] == source]
+    if row.empty or row.iloc[0]["kind"] == "snapshot":
+        return now
+    last = row.iloc[0]["finished_at"] or row.iloc[0]["started_at"]
+    return max(now, parse_time(last) + timedelta(minutes=settings.retry_failed_minutes))
 
 
 def run_job(

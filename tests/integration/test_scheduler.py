@@ -9,7 +9,14 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from fetchers.jobs import refresh
-from fetchers.scheduler import LEASE, build_scheduler, keep_lease, run_job, should_run_in_process
+from fetchers.scheduler import (
+    LEASE,
+    build_scheduler,
+    keep_lease,
+    next_try,
+    run_job,
+    should_run_in_process,
+)
 from fetchers.schema import runs
 from tests.conftest import make_settings, open_store
 
@@ -144,3 +151,11 @@ def all_runs(store) -> list[tuple[str, str]]:
     """(source, status) of every run in the store, not only the last per source."""
     with store.engine.connect() as conn:
         return [tuple(r) for r in conn.execute(sa.select(runs.c.source, runs.c.status))]
+
+
+def test_a_scheduler_taking_over_does_not_repeat_an_attempt_that_just_failed(settings, store):
+    now = datetime.now().astimezone()
+    assert next_try(store, "worldbank", settings) - now < timedelta(seconds=5)  # never tried
+    store.fail_run(store.start_run("worldbank"), "cannot reach the source")
+    later = next_try(store, "worldbank", settings)
+    assert later - now >= timedelta(minutes=settings.retry_failed_minutes - 1)
