@@ -24,7 +24,8 @@ def test_refresh_stores_the_source_values(settings, catalogue, store, wb):
     summary = refresh("worldbank", settings, catalogue, store)
     assert summary.status == "ok", summary.error
     frame = store.observations()
-    assert summary.rows == len(frame) == len(catalogue.for_source("worldbank")) * 3 * len(wb.years)
+    series = len(catalogue.for_source("worldbank")) * len(catalogue.iso3)
+    assert summary.rows == len(frame) == series * len(wb.years)
     for row in frame.sample(50, random_state=1).to_dict("records"):
         expected = wb.value(row["indicator"], row["country"], row["year"])
         assert (pd.isna(row["value"]) and expected is None) or row["value"] == expected
@@ -47,7 +48,7 @@ def test_raw_bodies_are_kept_by_sha256(settings, catalogue, store, wb):
             conn.execute(sa.text("SELECT bodies FROM runs WHERE id = :id"), {"id": summary.run_id})
             .scalar_one()
         )  # fmt: skip
-    assert len(bodies) == 3
+    assert len(bodies) == 4  # sources/2, two data pages (seven countries), metadata
     for body in bodies:
         content = Path(body["path"]).read_bytes()
         assert hashlib.sha256(content).hexdigest() == body["sha256"] == Path(body["path"]).name
