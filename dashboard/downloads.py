@@ -8,25 +8,35 @@ from datetime import UTC, datetime
 import dash_bootstrap_components as dbc
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
 
-from dashboard import exports
+from dashboard import exports, renderers
 from dashboard.layout import EXPORTS
 from dashboard.model import Model
-from dashboard.snapshot import ExportRefused, Snapshot
+from dashboard.snapshot import FORMATS, ExportRefused, Snapshot
 
 log = logging.getLogger(__name__)
 
 
-def build(snapshot: Snapshot, data: dict | None, fmt: str, indicator: str | None = None):
-    """(download payload, status) for one export; a failure is a message, never a traceback."""
+def build(snapshot: Snapshot, data: dict | None, fmt: object, indicator: object = None):
+    """(download payload, status) for one export; a failure is a message, never a traceback.
+
+    `fmt` and `indicator` come from the browser (a button's id): checked before any work.
+    """
     if not data:
         return no_update, "The view is still loading."
+    view = snapshot.model.from_saved(data)
+    wanted = FORMATS if indicator is None else renderers.IMAGE_FORMATS
+    if fmt not in wanted or (indicator is not None and indicator not in view.indicators):
+        return no_update, dbc.Badge("That export is not available for this view.", color="warning")
     try:
-        name, body = snapshot.build(snapshot.model.from_saved(data), fmt, indicator)
+        name, body = snapshot.build(view, fmt, indicator)
     except ExportRefused as exc:
         return no_update, dbc.Badge(str(exc), color="warning")
-    except RuntimeError as exc:
-        log.exception("export %s failed", fmt)
-        return no_update, dbc.Badge(f"Export failed: {exc}", color="danger")
+    except RuntimeError:
+        log.exception("export %s failed", fmt)  # the detail (paths, renderer output) stays here
+        return no_update, dbc.Badge(
+            "The export could not be built; the server log says why. Try again, or another format.",
+            color="danger",
+        )
     return dcc.send_bytes(body, name), f"Downloaded {name}"
 
 

@@ -76,3 +76,24 @@ def test_every_response_carries_the_security_headers(client):
         assert headers["X-Frame-Options"] == "DENY"
         assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
         assert "Server" not in headers
+
+
+@pytest.mark.parametrize(
+    ("fmt", "indicator"),
+    [("bogus", "NY.GDP.MKTP.CD"), ("zip", "NY.GDP.MKTP.CD"), ("png", "NOT.AN.ID"), ("png", 7)],
+)
+def test_crafted_image_buttons_are_refused_in_words(client, fmt, indicator):
+    (dep,) = [d for d in client.get("/_dash-dependencies").get_json()
+              if d["output"].startswith("..download-image.data")]  # fmt: skip
+    button = {"fmt": fmt, "indicator": indicator, "type": "image"}
+    saved = {"indicators": ["NY.GDP.MKTP.CD"], "year_from": 2000, "year_to": 2010}
+    body = {
+        "output": dep["output"],
+        "outputs": _outputs(dep["output"]),
+        "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
+        "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"],
+        "state": [{"id": "view", "property": "data", "value": saved}],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert "not available for this view" in response.get_data(as_text=True)
