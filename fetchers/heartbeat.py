@@ -42,6 +42,11 @@ class Heartbeat:
         if holder is not None:
             lease.release(conn, name, holder.owner)
 
+    def forget(self, run_id: int) -> None:
+        """Stop keeping run `run_id` alive without touching the database (it could not be)."""
+        with self._guard:
+            self._live.pop(run_id, None)
+
     def stop(self) -> None:
         """Forget every live run: the thread stops at its next beat."""
         with self._guard:
@@ -90,7 +95,10 @@ def alive(run: dict, now: datetime, lease_seconds: int) -> bool:
     return lease.alive(Holder(run.get("owner") or "", run["host"], int(pid), expires), now)
 
 
-def interrupted_text(run) -> str:
-    """The one line an interrupted run carries."""
+INTERRUPTED = "interrupted: the process running it stopped"  # the line people see
+
+
+def interrupted_detail(run) -> str:
+    """Which process it was (host and pid: for the log and `detail`, never for visitors)."""
     who = f"{run['host']}, pid {int(run['pid'])}" if run["host"] else "an older version"
-    return f"interrupted: the process running it stopped ({who})"
+    return f"{INTERRUPTED} ({who})"

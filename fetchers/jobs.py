@@ -76,6 +76,10 @@ def refresh(
         summary = RunSummary(source, "busy", 0)
         log.info(summary.line())
         return summary
+    except StoreError as exc:  # read-only, unreachable: no run can even be recorded
+        summary = RunSummary(source, "failed", 0, error="the store could not record a run")
+        log.warning("%s (detail: %s)", summary.line(), exc)
+        return summary
     http = Http(settings)
     urls: list[str] = []
     try:

@@ -92,9 +92,14 @@ def acquire(engine: sa.Engine, name: str, holder: Holder, seconds: int) -> Holde
     if current.owner == holder.owner:
         values.pop("acquired_at")
     with engine.begin() as conn:
+        # Match the expiry read above too: a holder that renewed in between keeps its lease.
         taken = conn.execute(
             leases.update()
-            .where(leases.c.name == name, leases.c.owner == current.owner)
+            .where(
+                leases.c.name == name,
+                leases.c.owner == current.owner,
+                leases.c.expires_at == current.expires_at,
+            )
             .values(**values)
         ).rowcount
         return None if taken == 1 else (current_holder(conn, name) or current)

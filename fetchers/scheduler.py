@@ -107,7 +107,7 @@ def run_job(
         )
         return
     summary = refresh(source, settings, catalogue, store)
-    if summary.ok:
+    if summary.ok or summary.status == "busy":  # busy: another process is refreshing it now
         return
     retry_at = datetime.now().astimezone() + timedelta(minutes=settings.retry_failed_minutes)
     scheduler.add_job(

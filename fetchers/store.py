@@ -16,7 +16,7 @@ from config.settings import Settings
 from fetchers import lease
 from fetchers.database import connect, reason
 from fetchers.errors import RunLocked, StoreError
-from fetchers.heartbeat import Heartbeat, alive, interrupted_text
+from fetchers.heartbeat import INTERRUPTED, Heartbeat, alive, interrupted_detail
 from fetchers.lease import Holder
 from fetchers.removals import removed_notes
 from fetchers.schema import GOOD, history, indicator_meta, observations, runs
@@ -111,20 +111,30 @@ class Store:
         return run_id
 
     def fail_run(self, run_id: int, error: str, urls: Sequence[str] = (), detail: str = "") -> None:
-        """Mark a run failed with its one-line reason and technical detail; data untouched."""
-        with self.engine.begin() as conn:
-            conn.execute(
-                runs.update()
-                .where(runs.c.id == run_id)
-                .values(
-                    status="failed",
-                    finished_at=utcnow(),
-                    error=error,
-                    detail=detail,
-                    urls=json.dumps(list(urls)),
+        """Mark a run failed with its one-line reason and technical detail; data untouched.
+
+        If the store cannot record it, the run stops being kept alive all the same: its lease
+        expires and the next start marks it interrupted, so the source is never stuck.
+        """
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    runs.update()
+                    .where(runs.c.id == run_id)
+                    .values(
+                        status="failed",
+                        finished_at=utcnow(),
+                        error=error,
+                        detail=detail,
+                        urls=json.dumps(list(urls)),
+                    )
                 )
-            )
-            self._heartbeat.finish(conn, run_id)
+                self._heartbeat.finish(conn, run_id)
+        except sa.exc.SQLAlchemyError as exc:
+            self._heartbeat.forget(run_id)
+            raise StoreError(
+                f"recording the failure of run {run_id} failed: {reason(exc)}"
+            ) from exc
 
     def finish_unchanged(self, run_id: int, result: SourceResult) -> None:
         """Mark a run 'unchanged': the source still publishes the stored release."""
@@ -153,7 +163,8 @@ class Store:
                     .values(
                         status="interrupted",
                         finished_at=utcnow(),
-                        error=interrupted_text(row._asdict()),
+                        error=INTERRUPTED,
+                        detail=interrupted_detail(row._asdict()),
                     )
                 )
                 if row.owner:
@@ -305,7 +316,7 @@ class Store:
         now = datetime.now(UTC)
         for i, row in frame.iterrows():
             if row["status"] == "running" and not alive(row.to_dict(), now, self.lease_seconds):
-                frame.loc[i, ["status", "error"]] = ["interrupted", interrupted_text(row)]
+                frame.loc[i, ["status", "error"]] = ["interrupted", INTERRUPTED]
         return frame
 
     def has_success(self, source: str) -> bool:

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug import Response
 
-from fetchers.errors import RunLocked
+from fetchers.errors import RunLocked, StoreError
 from fetchers.jobs import RunSummary, exit_code, refresh
 from fetchers.store import Store
 from tests.conftest import make_settings
@@ -168,3 +168,12 @@ def test_busy_source_is_skipped(settings, catalogue, store, wb, monkeypatch):
 )
 def test_exit_codes(statuses, code):
     assert exit_code([RunSummary("s", status, 1) for status in statuses]) == code
+
+
+def test_refresh_never_raises_when_the_store_cannot_record_a_run(settings, catalogue, store):
+    def cannot(*_args, **_kwargs):
+        raise StoreError("database is locked")
+
+    store.start_run = cannot
+    summary = refresh("worldbank", settings, catalogue, store)
+    assert (summary.status, summary.error) == ("failed", "the store could not record a run")

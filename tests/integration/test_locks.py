@@ -108,10 +108,8 @@ def test_a_killed_run_shows_interrupted_and_frees_its_source(database_url):
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert after.returncode == 0, after.stderr
-    assert (
-        f"interrupted: the process running it stopped ({os.uname().nodename}, pid {slow.pid})"
-        in after.stdout
-    )
+    assert "interrupted: the process running it stopped" in after.stdout
+    assert os.uname().nodename not in after.stdout  # host and pid go to the run's detail only
     store = Store.open(database_url)
     runs = store.last_runs()
     assert (runs["id"].item(), runs["status"].item()) == (run_id, "interrupted")
