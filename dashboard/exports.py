@@ -26,6 +26,7 @@ EXPORT_COLUMNS = (
     "partner",
     "source_release",
     "fetched_at",
+    "origin",
 )
 METADATA_COLUMNS = (
     "indicator",
@@ -42,15 +43,16 @@ METADATA_COLUMNS = (
 )
 
 
-def tidy_export(observations: pd.DataFrame, last_runs: pd.DataFrame) -> pd.DataFrame:
-    """The export table: observations with their source's release date and fetch time."""
+def tidy_export(observations: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
+    """The export table: each observation with the release, fetch time and origin (fetch,
+    import or the bundled snapshot) of the run that stored it — a value kept from an older run
+    (a year not asked again, an indicator refused) keeps that run's provenance."""
     frame = observations[observations["value"].notna()]  # years with no observation are left out
-    provenance = pd.DataFrame(columns=["source", "source_release", "fetched_at"])
-    if not last_runs.empty and "last_ok_release" in last_runs:
-        provenance = last_runs[["source", "last_ok_release", "last_ok_at"]].rename(
-            columns={"last_ok_release": "source_release", "last_ok_at": "fetched_at"}
-        )
-    merged = frame.merge(provenance, on="source", how="left")
+    provenance = runs.rename(
+        columns={"id": "run_id", "release": "source_release", "finished_at": "fetched_at",
+                 "kind": "origin"}
+    )[["run_id", "source_release", "fetched_at", "origin"]]  # fmt: skip
+    merged = frame.merge(provenance, on="run_id", how="left")
     return merged[list(EXPORT_COLUMNS)].reset_index(drop=True)
 
 

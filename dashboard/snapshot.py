@@ -53,10 +53,10 @@ class Snapshot:
         store = self.model.store
         wanted = countries or [*self.model.pair, *view.comparators]
         frame = store.observations(
-            indicators=self.model.stored_ids(view.indicators), countries=wanted
+            indicators=self.model.stored_ids(view.indicators), countries=wanted, with_run=True
         )
         frame = frame[(frame["year"] >= view.year_from) & (frame["year"] <= view.year_to)]
-        return exports.tidy_export(frame, store.last_runs())
+        return exports.tidy_export(frame, store.runs())
 
     def metadata(self, view: state.ViewState) -> pd.DataFrame:
         """Metadata rows for the view's stored indicators."""

@@ -32,13 +32,16 @@ OBS = pd.DataFrame(
         "value": [10.5, None, 3.25],
         "unit": ["current US$", "current US$", "US$ m, current prices"],
         "flag": ["", "missing", "estimate"],
+        "run_id": [1, 3, 2],
     }
 )
-RUNS = pd.DataFrame(
+RUNS = pd.DataFrame(  # run 3 is newer than run 1: China's value keeps run 1's provenance
     {
-        "source": ["worldbank", "sipri"],
-        "last_ok_release": ["2099-01-01", "2099 edition"],
-        "last_ok_at": ["T1", "T2"],
+        "id": [1, 2, 3],
+        "source": ["worldbank", "sipri", "worldbank"],
+        "kind": ["fetch", "snapshot", "fetch"],
+        "release": ["2099-01-01", "2099 edition", "2099-04-01"],
+        "finished_at": ["T1", "T2", "T3"],
     }
 )
 
@@ -55,7 +58,16 @@ def test_tidy_export_columns_provenance_and_missing_rows():
         "flag",
     ]
     assert len(frame) == 2  # the missing value is left out
-    assert frame.set_index("source").loc["sipri", "source_release"] == "2099 edition"
+    by_source = frame.set_index("source")
+    assert by_source.loc["sipri", "source_release"] == "2099 edition"
+    assert by_source.loc["sipri", "origin"] == "snapshot"
+    assert (
+        by_source.loc["worldbank", "source_release"],
+        by_source.loc["worldbank", "fetched_at"],
+    ) == (
+        "2099-01-01",
+        "T1",
+    )
     text = exports.to_csv_bytes(frame).decode()
     assert 'sipri,SIPRI.MILEX.CURRENT_USD,RUS,2014,3.25,"US$ m, current prices",estimate' in text
 
