@@ -11,6 +11,7 @@ from dash import dcc, html
 from config.catalogue import THEMES, Catalogue
 from config.events import Timeline
 from dashboard.metrics import MODES
+from dashboard.rows import BLOCK as TABLE_PAGE
 from dashboard.state import SCALES, ViewState
 from dashboard.timeline import timeline_panel
 
@@ -31,6 +32,8 @@ def page(
             dcc.Store(id="data-version"),
             dcc.Store(id="view"),
             dcc.Store(id="width"),
+            dcc.Store(id="table-key"),  # the view's fields the table and sources depend on
+            dcc.Store(id="table-reload"),
             header(),
             dbc.Container(
                 [
@@ -52,10 +55,17 @@ def page(
                     html.H2("Data", className="h5 mt-4"),
                     dag.AgGrid(
                         id="table",
-                        rowData=[],
+                        # Rows come from the server a page at a time, sorted and filtered there.
+                        rowModelType="infinite",
                         columnDefs=[],
                         defaultColDef={"sortable": True, "filter": True, "resizable": True},
-                        dashGridOptions={"pagination": True, "paginationPageSize": 50},
+                        dashGridOptions={
+                            "pagination": True,
+                            "paginationPageSize": TABLE_PAGE,
+                            "cacheBlockSize": TABLE_PAGE,
+                            "paginationPageSizeSelector": False,
+                            "maxBlocksInCache": 20,
+                        },
                         style={"height": "420px"},
                         className="ag-theme-alpine",
                     ),

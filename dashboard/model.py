@@ -59,12 +59,9 @@ class Rendered:
 
     kpis: list[KpiRow]
     charts: list[Chart]
-    table: pd.DataFrame
     events: list[Event]
-    sources: list[dict]
     empty_message: str
     story: list[str]  # the headline sentences, one per indicator with a comparison
-    base_years: list[int]  # years with data for both of the pair, for the base-year choice
 
 
 class Model:
@@ -359,19 +356,16 @@ class Model:
         return "The store has no data for the selected indicators; pick others or check the sources' status above."
 
     def render(self, view: state.ViewState, width: int = figures.EXPORT_WIDTH) -> Rendered:
-        """KPIs, charts, table, events and sources for a view, from one store read."""
+        """Story, KPIs, charts and events for a view, from one store read."""
         frame = self.data(view)
         empty = frame.dropna(subset=["value"]).empty
         kpis = self.kpis(view, frame)
         return Rendered(
             kpis=kpis,
             charts=[] if empty else self.charts(view, frame, width),
-            table=self.table(view, frame),
             events=self.events(view),
-            sources=self.source_rows(view),
             empty_message=self.empty_message() if empty else "",
             story=[k.sentence for k in kpis[:STORY_LINES]],
-            base_years=self.base_years(frame),
         )
 
     def status(self) -> Status:

@@ -38,10 +38,8 @@ TABLE_FIELDS = (
 )
 
 
-def render(
-    rendered: Rendered, names: Mapping[str, str], pair: tuple[str, str], base_year: int
-) -> dict:
-    """The components of the render callback's outputs."""
+def render(rendered: Rendered, names: Mapping[str, str], pair: tuple[str, str]) -> dict:
+    """The components of the main render callback: story, key figures, charts."""
     kpis = [dbc.Col(kpi_card(k, names, pair), md=6, xl=3, className="mb-2") for k in rendered.kpis]
     if rendered.empty_message:
         charts: list = [dbc.Alert(rendered.empty_message, color="secondary")]
@@ -53,12 +51,14 @@ def render(
         "story": story(rendered.story),
         "kpis": dbc.Row(kpis) if kpis else html.Div(),
         "charts": charts,
-        "rows": table_records(rendered.table),
-        "columns": table_columns(base_year),
-        "sources": sources_panel(rendered.sources),
-        "base_options": [{"label": str(y), "value": y} for y in rendered.base_years]
-        or [{"label": str(base_year), "value": base_year}],
     }
+
+
+def base_options(years: Sequence[int], base_year: int) -> list[dict]:
+    """The base-year choices: years with data for both of the pair (else the view's own)."""
+    return [{"label": str(y), "value": y} for y in years] or [
+        {"label": str(base_year), "value": base_year}
+    ]
 
 
 def story(sentences: Sequence[str]) -> html.Div:
@@ -92,10 +92,9 @@ def chart_block(chart: Chart) -> html.Div:
     )
 
 
-def table_records(table: pd.DataFrame) -> list[dict]:
-    """Table rows as JSON-ready dicts (missing values as null), numbers with their text."""
-    out = table[[f for f in TABLE_FIELDS if f in table]]
-    return out.astype(object).where(out.notna(), None).to_dict("records")
+def table_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The table's columns the grid shows (numbers with their text)."""
+    return table[[f for f in TABLE_FIELDS if f in table]].reset_index(drop=True)
 
 
 def table_columns(base_year: int) -> list[dict]:

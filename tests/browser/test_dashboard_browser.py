@@ -77,6 +77,26 @@ def test_page_renders_charts_kpis_timeline_and_sources(app, page, console):
     expect(page.locator(".ag-row").first).to_be_visible(timeout=TIMEOUT)
 
 
+def test_table_pages_and_sorts_on_the_server(app, page, console):
+    open_page(page, app.url + "?ind=NY.GDP.MKTP.CD")
+    rows = page.locator("#table .ag-center-cols-container .ag-row")
+    expect(rows.first).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("#table .ag-paging-row-summary-panel")).to_contain_text(
+        re.compile(r"1\s+to\s+50\s+of\s+\d+"), timeout=TIMEOUT
+    )
+    year = page.locator('#table .ag-center-cols-container .ag-row[row-index="0"] [col-id="year"]')
+    expect(year).to_have_text("1990", timeout=TIMEOUT)
+    header = page.locator('#table .ag-header-cell[col-id="year"] .ag-header-cell-label')
+    header.click()  # ascending
+    header.click()  # descending: the server sorts every row, not just this page
+    expect(year).to_have_text("2024", timeout=TIMEOUT)
+    page.locator("#table .ag-paging-button[aria-label='Next Page']").click()
+    expect(page.locator("#table .ag-paging-row-summary-panel")).to_contain_text(
+        re.compile(r"51\s+to"), timeout=TIMEOUT
+    )
+    expect(rows.first).to_be_visible(timeout=TIMEOUT)
+
+
 def test_indicator_filter_changes_charts_and_url_and_the_link_restores_it(
     app, page, context, console
 ):

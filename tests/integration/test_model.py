@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from config.events import load_events
-from dashboard import panels
+from dashboard import panels, rows
 from dashboard.model import Model
 from dashboard.state import ViewState
 from tests.support.seed import seed
@@ -30,7 +30,14 @@ def text_of(component) -> str:
 
 
 def page_parts(model: Model, view: ViewState) -> dict:
-    return panels.render(model.render(view), model.names, model.pair, view.base_year)
+    """The three callbacks' components for a view: render, table (first block), sources."""
+    table = panels.table_frame(model.table(view))
+    return {
+        **panels.render(model.render(view), model.names, model.pair),
+        "rows": rows.block(table, {"startRow": 0, "endRow": 100})["rowData"],
+        "sources": panels.sources_panel(model.source_rows(view)),
+        "base_options": panels.base_options(model.base_years(model.data(view)), view.base_year),
+    }
 
 
 def header_parts(model: Model) -> tuple[int, object, list]:
@@ -56,7 +63,7 @@ def test_seeded_render_has_kpis_charts_table_and_sources(model, store, catalogue
     assert [o["value"] for o in out["base_options"]] == list(range(1990, 2025))
     assert all(r["value_text"] and "e+" not in r["value_text"] for r in out["rows"])
     assert len(model.render(model.default).charts) == len(model.default.indicators)
-    assert out["rows"] and {"yoy_pct", "since_base_pct"} <= set(out["rows"][0])
+    assert len(out["rows"]) == 50 and {"yoy_pct", "since_base_pct"} <= set(out["rows"][0])
     assert "Synthetic note for NY.GDP.MKTP.CD." in text_of(out["sources"])
     assert "2099-01-15" in text_of(out["sources"])
 
