@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import uuid
 from pathlib import Path
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data`; on any failure (a full disk) the old file stays as it was."""
+    """Replace `path` with `data`; on any failure (a full disk) the old file stays as it was.
+
+    The temporary file is opened like any new file, so the result has the usual permissions
+    (the umask's), not a private temporary file's 0600.
+    """
     path = Path(path)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with temp.open("xb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise

@@ -326,10 +326,3 @@ def load_settings(
     if problems:
         raise SettingsError("Bad settings: " + "; ".join(problems))
     return Settings(**parsed)
-
-
-def ensure_sqlite_folder(database_url: str) -> None:
-    """Create the folder of a file-based SQLite database so the first start just works."""
-    prefix = "sqlite:///"
-    if database_url.startswith(prefix) and ":memory:" not in database_url:
-        Path(database_url[len(prefix) :]).expanduser().parent.mkdir(parents=True, exist_ok=True)

@@ -35,11 +35,6 @@ class ViewState:
     categories: tuple[str, ...]
 
 
-def from_dict(data: dict) -> ViewState:
-    """A ViewState back from its JSON form (lists become tuples)."""
-    return ViewState(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
-
-
 def default_state(
     indicators: tuple[str, ...],
     comparators: tuple[str, ...],

@@ -6,9 +6,7 @@ import email.utils
 import hashlib
 import json
 import logging
-import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ from urllib3.exceptions import NameResolutionError, NewConnectionError, TimeoutE
 from urllib3.util.retry import Retry
 
 from config.about import USER_AGENT
+from config.files import write_atomic
 from config.settings import Settings
 from fetchers.errors import APIError, BadResponse, HTTPStatusError, Kind, SourceUnavailable
 from fetchers.tidy import RawBody
@@ -159,9 +158,7 @@ class Http:
         if not path.exists():
             try:
                 folder.mkdir(parents=True, exist_ok=True)
-                with tempfile.NamedTemporaryFile(dir=folder, delete=False) as handle:
-                    handle.write(fetched.content)
-                os.replace(handle.name, path)
+                write_atomic(path, fetched.content)
             except OSError as exc:  # keeping a copy must never fail the fetch itself
                 log.warning("could not keep the raw body of %s: %s", fetched.url, exc)
                 return RawBody(fetched.url, digest)

@@ -8,8 +8,6 @@ import io
 import json
 import logging
 import math
-import os
-import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -18,6 +16,7 @@ import pandas as pd
 from config.about import APP_VERSION
 from config.catalogue import Catalogue
 from config.clock import utcnow
+from config.files import write_atomic
 from config.settings import PROJECT_ROOT, Settings
 from fetchers.errors import FetchError, StoreError
 from fetchers.status import SNAPSHOT
@@ -62,8 +61,8 @@ def write_snapshot(store: Store, catalogue: Catalogue, out: Path) -> list[str]:
     }
     # Save outputs.
     out.mkdir(parents=True, exist_ok=True)
-    _write_atomic(out / DATA_FILE, body)
-    _write_atomic(out / META_FILE, (json.dumps(document, indent=2) + "\n").encode())
+    write_atomic(out / DATA_FILE, body)
+    write_atomic(out / META_FILE, (json.dumps(document, indent=2) + "\n").encode())
     return [_summary(source, entry) for source, entry in sources.items()]
 
 
@@ -265,16 +264,3 @@ def _name(folder: Path, name: str) -> str:
 def _text(value: object) -> str:
     """A frame cell as text: None and NaN become ''."""
     return value if isinstance(value, str) else ""
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.chmod(temporary, 0o644)  # mkstemp's 0600 would keep the files from other readers
-        os.replace(temporary, path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
-        raise

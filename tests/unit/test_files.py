@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from config.files import write_atomic
@@ -27,3 +29,11 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path, monkeypatch):
         write_atomic(target, b"truncated")
     assert target.read_bytes() == b"good data"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_the_written_file_has_ordinary_permissions(tmp_path):
+    target = tmp_path / "export.csv"
+    write_atomic(target, b"x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask
