@@ -12,6 +12,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from config.about import APP_NAME
 from config.catalogue import Indicator
 from config.events import Event
 
@@ -155,7 +156,7 @@ def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
 def footer_text(sources: Sequence[str], releases: Mapping[str, str], exported: datetime) -> str:
     """The line printed under an exported chart: sources, their releases, export date."""
     parts = [f"{name} (release {releases.get(name) or 'n/a'})" for name in sources]
-    return f"Source: {'; '.join(parts)}. Exported {exported:%Y-%m-%d} from Asymmetry Monitor."
+    return f"Source: {'; '.join(parts)}. Exported {exported:%Y-%m-%d} from {APP_NAME}."
 
 
 def citation_text(
@@ -163,7 +164,7 @@ def citation_text(
 ) -> str:
     """How to cite the snapshot and each source it draws on."""
     lines = [
-        f"Asymmetry Monitor snapshot, exported {exported:%Y-%m-%d %H:%M} UTC.",
+        f"{APP_NAME} snapshot, exported {exported:%Y-%m-%d %H:%M} UTC.",
         f"View: {permalink}",
         "",
         "Data sources (cite each):",

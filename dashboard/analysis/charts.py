@@ -9,9 +9,10 @@ import plotly.graph_objects as go
 
 from config.events import Event
 from dashboard.analysis import Analysis
+from dashboard.figures import COLOURS as COUNTRY_COLOURS
 from dashboard.figures import event_x
 
-COLOURS = ("#c8102e", "#1f4e9c")  # the pair: China red, Russia blue
+COLOURS = (COUNTRY_COLOURS["CHN"], COUNTRY_COLOURS["RUS"])  # the pair, as on every chart
 RATIO_COLOUR = "#444"
 EVENT_COLOUR = "#999"
 FLAG_WORDS = {"estimate": "estimate", "uncertain": "highly uncertain", "mirror": "mirror data"}
