@@ -6,6 +6,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from config.entries import check_entry
+
 CATALOGUE_FILE = Path(__file__).with_name("indicators.toml")
 THEMES = ("economy", "trade", "investment", "military", "society")
 ROLES = ("focus", "comparator", "aggregate")  # aggregate: a world total, not a country
@@ -124,16 +126,9 @@ def _sources(entries: object, problems: list[str]) -> tuple[Source, ...]:
         problems.append("[[source]]: at least one entry is required")
         return ()
     for n, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict):
-            problems.append(f"[[source]] #{n}: not a table")
+        where = check_entry("source", n, entry, SOURCE_FIELDS, SOURCE_FIELDS, problems)
+        if where is None:
             continue
-        where = f"[[source]] #{n} ({entry.get('id', '?')})"
-        missing = [k for k in SOURCE_FIELDS if not str(entry.get(k, "")).strip()]
-        if missing:
-            problems.append(f"{where}: missing {', '.join(missing)}")
-        unknown = sorted(set(entry) - set(SOURCE_FIELDS))
-        if unknown:
-            problems.append(f"{where}: unknown field(s) {', '.join(unknown)}")
         cadence = entry.get("cadence_days", 0)
         if not isinstance(cadence, int) or isinstance(cadence, bool) or cadence < 1:
             problems.append(f"{where}: cadence_days {cadence!r} is not a whole number of days")
@@ -186,16 +181,9 @@ def _indicators(entries: object, sources: set[str], problems: list[str]) -> tupl
         problems.append("[[indicator]]: at least one entry is required")
         return ()
     for n, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict):
-            problems.append(f"[[indicator]] #{n}: not a table")
+        where = check_entry("indicator", n, entry, INDICATOR_FIELDS, INDICATOR_FIELDS, problems)
+        if where is None:
             continue
-        where = f"[[indicator]] #{n} ({entry.get('id', '?')})"
-        missing = [k for k in INDICATOR_FIELDS if not str(entry.get(k, "")).strip()]
-        if missing:
-            problems.append(f"{where}: missing {', '.join(missing)}")
-        unknown = sorted(set(entry) - set(INDICATOR_FIELDS))
-        if unknown:
-            problems.append(f"{where}: unknown field(s) {', '.join(unknown)}")
         if entry.get("source") not in sources:
             known = ", ".join(sorted(sources))
             problems.append(f"{where}: source {entry.get('source')!r} is not one of {known}")

@@ -7,6 +7,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from config.entries import check_entry
+
 CLAIMS_FILE = Path(__file__).with_name("claims.toml")
 KINDS = ("gap_widened", "needs_more", "gap_not_closed")
 DIRECTIONS = ("widened", "narrowed")
@@ -61,14 +63,10 @@ def load_claims(path: Path = CLAIMS_FILE) -> tuple[Claim, ...]:
 
 def _claim(n: int, entry: object, problems: list[str]) -> Claim | None:
     """Validate one [[claim]] entry."""
-    if not isinstance(entry, dict):
-        problems.append(f"[[claim]] #{n}: not a table")
-        return None
-    where = f"[[claim]] #{n} ({entry.get('id', '?')})"
     before = len(problems)
-    unknown = sorted(set(entry) - set(FIELDS))
-    if unknown:
-        problems.append(f"{where}: unknown field(s) {', '.join(unknown)}")
+    where = check_entry("claim", n, entry, FIELDS, (), problems)
+    if where is None:
+        return None
     claim_id, text, kind = (entry.get(k) for k in ("id", "text", "kind"))
     if not isinstance(claim_id, str) or not ID_PATTERN.match(claim_id):
         problems.append(f"{where}: id {claim_id!r} is not lower-case letters, digits and dashes")

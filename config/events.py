@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
+from config.entries import check_entry
+
 EVENTS_FILE = Path(__file__).with_name("events.toml")
 FIELDS = (
     "date",
@@ -138,14 +140,10 @@ def _event(
     n: int, entry: object, categories: list[str], today: date, problems: list[str]
 ) -> Event | None:
     """Validate one [[event]] entry."""
-    if not isinstance(entry, dict):
-        problems.append(f"[[event]] #{n}: not a table")
-        return None
-    where = f"[[event]] #{n} ({entry.get('title', '?')})"
     before = len(problems)
-    unknown = sorted(set(entry) - set(FIELDS))
-    if unknown:
-        problems.append(f"{where}: unknown field(s) {', '.join(unknown)}")
+    where = check_entry("event", n, entry, FIELDS, (), problems, name_key="title")
+    if where is None:
+        return None
     for key in ("title", "label", "category", "summary", "source"):
         if not isinstance(entry.get(key), str) or not entry[key].strip():
             problems.append(f"{where}: {key} is missing")

@@ -14,6 +14,7 @@ import pandas as pd
 
 from config.about import APP_NAME
 from config.catalogue import Indicator
+from config.events import FIELDS as EVENT_FIELDS
 from config.events import Event
 
 EXPORT_COLUMNS = (
@@ -105,17 +106,7 @@ def metadata_frame(indicators: Sequence[Indicator], meta: pd.DataFrame) -> pd.Da
     return pd.DataFrame(rows, columns=list(METADATA_COLUMNS))
 
 
-EVENT_COLUMNS = (
-    "start",
-    "end",
-    "title",
-    "category",
-    "kind",
-    "summary",
-    "source",
-    "source_title",
-    "accessed",
-)
+EVENT_COLUMNS = tuple(f for f in EVENT_FIELDS if f not in ("date", "label"))
 
 
 def events_frame(events: Iterable[Event]) -> pd.DataFrame:
