@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from config.entries import check_entry
+from config.entries import check_entry, entries_of
 
 CATALOGUE_FILE = Path(__file__).with_name("indicators.toml")
 THEMES = ("economy", "trade", "investment", "military", "society")
@@ -122,10 +122,7 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
 def _sources(entries: object, problems: list[str]) -> tuple[Source, ...]:
     """Validate [[source]] entries."""
     out: list[Source] = []
-    if not isinstance(entries, list) or not entries:
-        problems.append("[[source]]: at least one entry is required")
-        return ()
-    for n, entry in enumerate(entries, 1):
+    for n, entry in enumerate(entries_of("source", entries, problems), 1):
         where = check_entry("source", n, entry, SOURCE_FIELDS, SOURCE_FIELDS, problems)
         if where is None:
             continue
@@ -177,10 +174,7 @@ def _countries(entries: object, problems: list[str]) -> tuple[Country, ...]:
 def _indicators(entries: object, sources: set[str], problems: list[str]) -> tuple[Indicator, ...]:
     """Validate [[indicator]] entries."""
     out: list[Indicator] = []
-    if not isinstance(entries, list) or not entries:
-        problems.append("[[indicator]]: at least one entry is required")
-        return ()
-    for n, entry in enumerate(entries, 1):
+    for n, entry in enumerate(entries_of("indicator", entries, problems), 1):
         where = check_entry("indicator", n, entry, INDICATOR_FIELDS, INDICATOR_FIELDS, problems)
         if where is None:
             continue

@@ -27,3 +27,11 @@ def check_entry(
     if unknown:
         problems.append(f"{where}: unknown field(s) {', '.join(unknown)}")
     return where
+
+
+def entries_of(table: str, entries: object, problems: list[str]) -> list:
+    """The entries of `[[table]]`, or none (noting it) when the list is missing or empty."""
+    if not isinstance(entries, list) or not entries:
+        problems.append(f"[[{table}]]: at least one entry is required")
+        return []
+    return entries
