@@ -19,9 +19,9 @@ def headline(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def wide(frame: pd.DataFrame) -> pd.DataFrame:
-    """Headline values of one indicator as year × country."""
-    data = headline(frame)
-    return data.pivot_table(index="year", columns="country", values="value", aggfunc="first")
+    """Headline values of one indicator as year × country (the first value of a duplicate)."""
+    data = headline(frame).dropna(subset=["value"]).drop_duplicates(["year", "country"])
+    return data.set_index(["year", "country"])["value"].unstack("country").sort_index()
 
 
 def ratio(frame: pd.DataFrame, a: str, b: str) -> pd.Series:
@@ -103,19 +103,17 @@ def kpi(
     years: tuple[int, int] | None = None,
 ) -> Kpi | None:
     """The latest common year in `years`: values, ratio, its change since the base year, growth."""
-    data = headline(frame[frame["indicator"] == indicator].dropna(subset=["value"]))
-    table = wide(data)
-    if pair[0] not in table or pair[1] not in table:
+    rows = frame[(frame["indicator"] == indicator) & frame["partner"].isin(["", "WLD"])]
+    rows = rows.dropna(subset=["value"])
+    a_by, b_by = (_by_year(rows[rows["country"] == c]) for c in pair)  # plain dicts: no pivot
+    common = [y for y in a_by.keys() & b_by.keys()
+              if years is None or years[0] <= y <= years[1]]  # fmt: skip
+    if not common:
         return None
-    both = table[[pair[0], pair[1]]].dropna()
-    if years is not None:
-        both = both[(both.index >= years[0]) & (both.index <= years[1])]
-    if both.empty:
-        return None
-    year = int(both.index.max())
-    a, b = float(both.loc[year, pair[0]]), float(both.loc[year, pair[1]])
-    a_base, b_base = _at(table, pair[0], base_year), _at(table, pair[1], base_year)
-    flags = data.set_index(["country", "year"])["flag"]
+    year = max(common)
+    (a, a_flag), (b, b_flag) = a_by[year], b_by[year]
+    a_base = a_by.get(base_year, (math.nan, ""))[0]
+    b_base = b_by.get(base_year, (math.nan, ""))[0]
     now_ratio, base_ratio = _ratio(a, b), _ratio(a_base, b_base)
     span = year - base_year
     return Kpi(
@@ -130,8 +128,8 @@ def kpi(
         ratio_change_pct=(now_ratio / base_ratio - 1) * 100,
         a_growth=cagr(a_base, a, span),
         b_growth=cagr(b_base, b, span),
-        a_flag=str(flags.get((pair[0], year), "")),
-        b_flag=str(flags.get((pair[1], year), "")),
+        a_flag=a_flag,
+        b_flag=b_flag,
         a_base=a_base,
         b_base=b_base,
     )
@@ -198,14 +196,14 @@ def trade_share(frame: pd.DataFrame, pair: tuple[str, str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def _by_year(rows: pd.DataFrame) -> dict[int, tuple[float, str]]:
+    """One country's values and flags by year (the first row of a duplicate year)."""
+    out: dict[int, tuple[float, str]] = {}
+    for year, value, flag in zip(rows["year"], rows["value"], rows["flag"], strict=True):
+        out.setdefault(int(year), (float(value), flag if isinstance(flag, str) else ""))
+    return out
+
+
 def _ratio(a: float, b: float) -> float:
     """a ÷ b when both are positive, else NaN."""
     return a / b if a > 0 and b > 0 else math.nan
-
-
-def _at(table: pd.DataFrame, country: str, year: int) -> float:
-    """One cell of a year × country table, NaN if absent."""
-    if country not in table or year not in table.index:
-        return math.nan
-    value = table.loc[year, country]
-    return float(value) if pd.notna(value) else math.nan

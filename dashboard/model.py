@@ -209,7 +209,7 @@ class Model:
         """One chart per selected indicator, in the order the reader picked them."""
         frame = self.data(view) if frame is None else frame
         events = self.events(view)
-        statuses = self.status().sources
+        statuses: list[SourceStatus] | None = None  # read only when a chart is empty
         out = []
         for indicator_id in view.indicators:
             title, unit, theme = self.describe(indicator_id, frame)
@@ -217,7 +217,9 @@ class Model:
             present = set(rows.dropna(subset=["value"])["country"])
             missing = tuple(self.names.get(c, c) for c in self.pair if c not in present)
             fig = self.figure(title, unit, rows, view, events, width)
-            reason = "" if fig else self.why_empty(indicator_id, rows, view, statuses)
+            if fig is None and statuses is None:
+                statuses = self.status().sources
+            reason = "" if fig else self.why_empty(indicator_id, rows, view, statuses or [])
             out.append(Chart(indicator_id, title, unit, theme, fig, missing, reason))
         return out
 
