@@ -96,12 +96,14 @@ def concurrency_rows(database_url: str, clients: int, seconds: float) -> list[Ro
 
 # --- mixed data: every World Bank value in one response must come from one refresh -------------
 def scales_in(response: dict) -> set[float]:
-    """The write scales (×1, ×2) that the response's World Bank table rows and charts show."""
+    """The write scales (×1, ×2) that one callback response's World Bank table rows and charts
+    show (each callback of a view answers from one data version; the view's callbacks may not)."""
     wb = {i.id for i in load_catalogue().for_source("worldbank")}
     iso3 = {c.name: c.iso3 for c in load_catalogue().countries}
     found: set[float] = set()
     body = response.get("response", {})
-    for row in body.get("table", {}).get("rowData") or []:
+    table = body.get("table", {})
+    for row in (table.get("getRowsResponse") or {}).get("rowData") or table.get("rowData") or []:
         if row.get("indicator") in wb and isinstance(row.get("value"), int | float):
             found |= _scale(row["indicator"], iso3.get(row.get("country_name"), ""),
                             row["year"], row["value"])  # fmt: skip

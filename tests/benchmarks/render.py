@@ -10,36 +10,45 @@ from tests.benchmarks.table import Row
 MODES = ("absolute", "ratio", "indexed", "share")
 
 
+# The stores a view change sets: every callback reading or setting one is part of its render.
+VIEW_IDS = ("view", "table-key", "table")
+
+
 @dataclass
 class Requests:
-    """One app's captured render request and how to vary it into other views."""
+    """One app's captured render requests (all a view change fires) and how to vary them."""
 
-    render: dict
+    render: list[dict]
     first_chart_ms: float
     page_bytes: int
 
-    def views(self, app: str, count: int) -> list[dict]:
+    def views(self, app: str, count: int) -> list[list[dict]]:
         """`count` different views: other year ranges and modes (the bare app: start years)."""
         if app == "bare":
-            return [replay.with_input(self.render, "start", lambda _, n=n: 1990 + n % 30)
-                    for n in range(count)]  # fmt: skip
+            return [[replay.with_input(b, "start", lambda _, n=n: 1990 + n % 30)
+                     for b in self.render] for n in range(count)]  # fmt: skip
         out = []
         for n in range(count):
 
             def change(view: dict, n: int = n) -> dict:
                 return {**view, "year_from": 1990 + n % 25, "mode": MODES[n % len(MODES)]}
 
-            out.append(replay.with_input(self.render, "view", change))
+            def key(table_key: dict, n: int = n) -> dict:
+                return {**table_key, "year_from": 1990 + n % 25}
+
+            out.append([replay.with_input(replay.with_input(b, "view", change), "table-key", key)
+                        for b in self.render])  # fmt: skip
         return out
 
 
 def captured(app: str, base: str, charts: int = 1) -> Requests:
-    """Load the app's page in chromium once and keep its render request."""
+    """Load the app's page in chromium once and keep the requests a view change sends."""
     page = replay.capture(base, charts)
-    output = "charts.children" if app == "project" else "g0.figure"
-    return Requests(
-        replay.render_request(page.bodies, output), page.first_chart_ms, page.page_bytes
-    )
+    if app == "project":
+        group = replay.view_requests(page.bodies, VIEW_IDS)
+    else:
+        group = [replay.render_request(page.bodies, "g0.figure")]
+    return Requests(group, page.first_chart_ms, page.page_bytes)
 
 
 def default_charts(database_url: str) -> int:

@@ -65,14 +65,25 @@ def render_request(bodies: Sequence[dict], output: str) -> dict:
                       f"{[b['output'][:80] for b in bodies]}")  # fmt: skip
 
 
+def view_requests(bodies: Sequence[dict], ids: Sequence[str]) -> list[dict]:
+    """Every callback a view change fires: the captured requests that set one of `ids` or take
+    it as an input (the last request per callback, as the page finally sent it)."""
+    found: dict[str, dict] = {}
+    for body in bodies:
+        reads = any(isinstance(v, dict) and v.get("id") in ids for v in body.get("inputs", []))
+        sets = any(f"{i}." in body["output"] for i in ids)
+        if reads or sets:
+            found[body["output"]] = body
+    return list(found.values())
+
+
 def with_input(body: dict, input_id: str, change: Callable[[object], object]) -> dict:
-    """A copy of a callback request with one input's value changed."""
+    """A copy of a callback request with one input's (or state's) value changed, if it has it."""
     out = copy.deepcopy(body)
-    for item in out["inputs"]:
-        if item.get("id") == input_id:
+    for item in [*out["inputs"], *out.get("state", [])]:
+        if isinstance(item, dict) and item.get("id") == input_id and "value" in item:
             item["value"] = change(item["value"])
-            return out
-    raise LookupError(f"the request has no input {input_id!r}")
+    return out
 
 
 @dataclass
@@ -106,45 +117,51 @@ class Timings:
         return int(statistics.median(self.wire_bytes)) if self.wire_bytes else 0
 
 
-def post(session: requests.Session, url: str, body: dict, timings: Timings, keep: bool) -> None:
-    """One callback request, timed; an error is recorded, never raised."""
-    start = time.perf_counter()
+Group = Sequence[dict]  # the requests one view change sends: timed as one render
+
+
+def post(session: requests.Session, url: str, group: Group, timings: Timings, keep: bool) -> None:
+    """One view's callback requests in turn, timed and sized together; an error is recorded."""
+    start, body_bytes, wire_bytes, kept = time.perf_counter(), 0, 0, []
     try:
-        r = session.post(url, json=body, timeout=60, headers={"Accept-Encoding": "gzip, br"})
-        elapsed = time.perf_counter() - start
-        if r.status_code != 200:
-            timings.errors.append(f"HTTP {r.status_code}")
-            return
-        timings.seconds.append(elapsed)
-        timings.body_bytes.append(len(r.content))
-        timings.wire_bytes.append(int(r.headers.get("Content-Length") or len(r.content)))
-        if keep:
-            timings.responses.append(r.json())
+        for body in group:
+            r = session.post(url, json=body, timeout=60, headers={"Accept-Encoding": "gzip, br"})
+            if r.status_code not in (200, 204):  # 204: a callback that had nothing to update
+                timings.errors.append(f"HTTP {r.status_code}")
+                return
+            body_bytes += len(r.content)
+            wire_bytes += int(r.headers.get("Content-Length") or len(r.content))
+            if keep and r.content:
+                kept.append(r.json())
     except (requests.RequestException, ValueError) as exc:
         timings.errors.append(type(exc).__name__)
+        return
+    timings.seconds.append(time.perf_counter() - start)
+    timings.body_bytes.append(body_bytes)
+    timings.wire_bytes.append(wire_bytes)
+    timings.responses += kept
 
 
-def sequential(base: str, bodies: Sequence[dict], repeat: int = 1) -> Timings:
-    """Send each body in turn, `repeat` times over, from one client."""
+def sequential(base: str, groups: Sequence[Group], repeat: int = 1) -> Timings:
+    """Send each view's requests in turn, `repeat` times over, from one client."""
     timings = Timings()
     start = time.perf_counter()
     with requests.Session() as session:
         for _ in range(repeat):
-            for body in bodies:
-                post(session, base + CALLBACK_PATH, body, timings, keep=False)
+            for group in groups:
+                post(session, base + CALLBACK_PATH, group, timings, keep=False)
     timings.wall = time.perf_counter() - start
     return timings
 
 
 def concurrent(
     base: str,
-    bodies: Sequence[dict],
+    groups: Sequence[Group],
     clients: int,
     seconds: float,
     keep: bool = False,
-    pick: Callable[[int, int], dict] | None = None,
 ) -> Timings:
-    """`clients` threads cycle through `bodies` for `seconds` (each finishes its last request)."""
+    """`clients` threads cycle through `groups` for `seconds` (each finishes its last view)."""
     timings = Timings()
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
@@ -154,8 +171,7 @@ def concurrent(
         with requests.Session() as session:
             k = 0
             while time.perf_counter() < deadline:
-                body = pick(n, k) if pick else bodies[(n + k) % len(bodies)]
-                post(session, base + CALLBACK_PATH, body, mine, keep)
+                post(session, base + CALLBACK_PATH, groups[(n + k) % len(groups)], mine, keep)
                 k += 1
         with lock:
             for name in ("seconds", "body_bytes", "wire_bytes", "errors", "responses"):
