@@ -150,8 +150,8 @@ def gap_spec(
             "mode": "lines+markers",
             "line": {"color": colour, "width": 2.5,
                      "dash": "dot" if partner not in ("", "WLD") else "solid"},
-            "marker": {"size": [8 if f in FLAGS else 4 for f in flags],
-                       "symbol": [FLAGS[f][0] if f in FLAGS else "circle" for f in flags],
+            "marker": {"size": _one([8 if f in FLAGS else 4 for f in flags]),
+                       "symbol": _one([FLAGS[f][0] if f in FLAGS else "circle" for f in flags]),
                        "color": colour},
             "customdata": [[tick_text(v, mode, info), FLAGS[f][1] if f in FLAGS else ""]
                            for v, f in zip(values, flags, strict=True)],
@@ -231,7 +231,7 @@ def _events(
     placed = place_labels(shown, year_range, plot_width, rows)
     shapes, xs, texts, colours = [], [], [], []
     for event in shown:
-        start, end = event_x(event.start), event_x(event.end)
+        start, end = round(event_x(event.start), 3), round(event_x(event.end), 3)
         if end < year_range[0] - 0.5 or start > year_range[1] + 0.5:
             continue
         colour = _colour(event)
@@ -249,7 +249,7 @@ def _events(
             f"<b>{_escape(event.title)}</b><br>{event.when()} · {_escape(event.category)}{note}"
         )
         colours.append(colour)
-    labels = [{"x": event_x(p.event.start), "y": 1, "xref": "x", "yref": "paper",
+    labels = [{"x": round(event_x(p.event.start), 3), "y": 1, "xref": "x", "yref": "paper",
                "yanchor": "bottom", "yshift": 4 + p.row * ROW_HEIGHT, "xanchor": p.anchor,
                "text": _escape(p.event.label), "showarrow": False,
                "font": {"size": LABEL_SIZE, "color": _colour(p.event)}}
@@ -318,6 +318,11 @@ def series_name(country: str, partner: str, names: Mapping[str, str]) -> str:
     if partner:
         return f"{name} → {names.get(partner, partner)}"
     return name
+
+
+def _one(values: list) -> object:
+    """A per-point list, or its one value when every point has it (a smaller response)."""
+    return values[0] if values and values.count(values[0]) == len(values) else values
 
 
 def _escape(text: str) -> str:
