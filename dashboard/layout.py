@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import dash_ag_grid as dag
@@ -117,10 +118,14 @@ TWO_COLUMNS = 960  # px of content width from which charts sit two to a row (Boo
 WIDTH_STEP = 40  # px: widths are rounded down to this, so a small resize redraws nothing
 
 
+MAX_CONTENT_WIDTH = 2400  # wider measurements are clamped: one cache entry per plausible width
+
+
 def chart_width(content: float | None, charts: int, fallback: int) -> int:
     """The width one chart gets, from the charts area's width and how many charts there are."""
-    if not content:
-        return fallback
+    if not isinstance(content, int | float) or not math.isfinite(content) or content <= 0:
+        return fallback  # the browser's measurement is checked like any other input
+    content = min(content, MAX_CONTENT_WIDTH)
     width = (content - CHART_GAP) / 2 if charts > 1 and content >= TWO_COLUMNS else content
     return max(280, int(width // WIDTH_STEP * WIDTH_STEP))
 

@@ -104,19 +104,18 @@ class Model:
         return view
 
     def from_filters(self, values: list) -> state.ViewState:
-        """A state from the filter controls' values."""
-        indicators, countries, years, mode, scale, base, events = values
-        years = years or [self.default.year_from, self.default.year_to]
-        return state.ViewState(
-            indicators=tuple(i for i in indicators or [] if i in self.indicator_ids),
-            comparators=tuple(c for c in countries or [] if c in self.comparators),
-            year_from=int(years[0]),
-            year_to=int(years[1]),
-            mode=mode if mode in metrics.MODES else "absolute",
-            scale=scale if scale in state.SCALES else "linear",
-            base_year=int(base or self.default.base_year),
-            categories=tuple(c for c in events or [] if c in self.timeline.categories),
+        """A state from the filter controls' values, checked like a link (values come from the
+        browser and may be anything)."""
+        fields = ("indicators", "comparators", "years", "mode", "scale", "base_year", "categories")
+        raw = dict(zip(fields, list(values or []) + [None] * len(fields), strict=False))
+        years = raw.pop("years")
+        if isinstance(years, list | tuple) and len(years) == 2:
+            raw["year_from"], raw["year_to"] = years
+        raw = {k: v for k, v in raw.items() if v is not None}
+        view, _ = state.from_data(
+            raw, self.default, self.indicator_ids, self.comparators, self.timeline.categories
         )
+        return view
 
     @staticmethod
     def filter_values(view: state.ViewState) -> list:
@@ -266,8 +265,12 @@ class Model:
                 "series": names,
                 "mode": view.mode,
                 "year": series["year"].astype(int),
-                "value": series["value"] * (info.factor if view.mode == "absolute" else 1.0),
-                "unit": numbers.mode_unit(view.mode, info, view.base_year),
+                # Values as the source published them (in its unit); ratios, indices and shares
+                # are computed here and given in their own unit.
+                "value": series["value"],
+                "unit": unit
+                if view.mode == "absolute"
+                else numbers.mode_unit(view.mode, info, view.base_year),
                 "basis": info.basis,
                 "flag": series["flag"],
                 "source": "; ".join(self.catalogue.source(s).citation for s in sources),

@@ -124,7 +124,8 @@ def coerce(
         if key in values:
             chosen, bad = _members(values[key], allowed)
             notes += [f"Unknown {what} {_show(b)} ignored." for b in bad]
-            state = replace(state, **{field: chosen})
+            # Order carries no meaning here: the catalogue's order keeps one cache key per view.
+            state = replace(state, **{field: tuple(a for a in allowed if a in chosen)})
     for key, field, allowed in (("mode", "mode", MODES), ("scale", "scale", SCALES)):
         if key in values:
             if isinstance(values[key], str) and values[key] in allowed:
