@@ -155,3 +155,19 @@ def test_key_figures_for_the_report_are_worded_like_the_page(model, store, catal
     assert " pp" in share["each side"] and "/yr" not in share["each side"]
     assert not any("e+" in str(v) for v in table.to_numpy().ravel())
     assert model.story(view)[0].startswith("China's GDP is 3.0× Russia's (2024)")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [None] * 7,
+        [["NY.GDP.MKTP.CD"] * 500, "USA", ["x", 2000], "pie", 3, "abc", {"a": 1}],
+        [[], [], [2020, 1990], "ratio", "log", "2014", []],
+        "not a list",
+    ],
+)
+def test_filter_values_from_the_browser_are_checked(model, values):
+    view = model.from_filters(values if isinstance(values, list) else [])
+    assert set(view.indicators) <= set(model.indicator_ids) and view.indicators
+    assert view.year_from <= view.year_to
+    assert view.mode in ("absolute", "ratio", "indexed", "share")
