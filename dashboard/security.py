@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dash import Dash
-from flask import Response
+from flask import Response, jsonify, request
 from flask_talisman import Talisman
 from werkzeug.serving import WSGIRequestHandler
 
@@ -40,6 +40,23 @@ def harden(app: Dash) -> None:
             "frame-ancestors": "'none'",
         },
     )
+
+    @server.before_request
+    def _callback_requests_match_a_callback() -> tuple[Response, int] | None:
+        # Dash answers a malformed or unknown callback request with a 500 and a traceback in the
+        # log; a request that cannot be a callback of this page is refused as the client's error.
+        if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
+            return None
+        body = request.get_json(silent=True)
+        output = body.get("output") if isinstance(body, dict) else None
+        if (
+            isinstance(output, str)
+            and "callback" in app.callback_map.get(output, {})
+            and isinstance(body.get("inputs", []), list)
+            and isinstance(body.get("state", []), list)
+        ):
+            return None
+        return jsonify(error="This request does not match a callback of this page."), 400
 
     @server.after_request
     def _no_banner(response: Response) -> Response:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
+from dashboard import state
 from dashboard.app import create_app
 from tests.support.seed import seed
 
@@ -18,9 +18,14 @@ def client(settings, store, catalogue):
 
 
 def callbacks_reading(client, component: str) -> list[dict]:
-    """The app's callbacks that take `component` (e.g. 'view.data') as an input."""
+    """The app's server callbacks that take `component` (e.g. 'view.data') as an input."""
     deps = client.get("/_dash-dependencies").get_json()
-    return [d for d in deps if any(f"{i['id']}.{i['property']}" == component for i in d["inputs"])]
+    return [
+        d
+        for d in deps
+        if not d.get("clientside_function")
+        and any(f"{i['id']}.{i['property']}" == component for i in d["inputs"])
+    ]
 
 
 def payload(dep: dict, view: object) -> dict:
@@ -52,13 +57,13 @@ HOSTILE_VIEWS = [
 
 @pytest.mark.parametrize("view", HOSTILE_VIEWS)
 def test_hostile_saved_views_get_a_quick_answer_never_a_500(client, view):
+    # Bounded work is asserted through what is built (no timed assertions in the suite: the
+    # benchmark measures time): a valid view of at most MAX_INDICATORS charts, a bounded answer.
     for dep in callbacks_reading(client, "view.data"):
-        began = time.monotonic()
         response = client.post("/_dash-update-component", json=payload(dep, view))
-        elapsed = time.monotonic() - began
         assert response.status_code < 500, response.get_data(as_text=True)[:300]
-        assert elapsed < 2.0
         assert len(response.get_data()) < 600_000
+        assert response.get_data(as_text=True).count('"gap-chart"') <= state.MAX_INDICATORS
 
 
 def test_an_oversized_body_is_refused_with_413(client):
@@ -97,3 +102,19 @@ def test_crafted_image_buttons_are_refused_in_words(client, fmt, indicator):
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     assert "not available for this view" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"output": "nope.children", "outputs": {"id": "nope", "property": "children"}},
+        {"x": 1},
+        [],
+        "text",
+        {"output": "table-reload.data", "inputs": "not a list"},
+    ],
+)
+def test_requests_that_match_no_callback_are_the_clients_error(client, body):
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 400
+    assert "does not match a callback" in response.get_json()["error"]
