@@ -34,6 +34,7 @@ def page(
             dcc.Store(id="view"),
             dcc.Store(id="width"),
             dcc.Store(id="table-key"),  # the view's fields the table and sources depend on
+            dcc.Store(id="analysis-key"),  # the view's fields the analysis depends on
             dcc.Store(id="table-reload"),
             header(),
             dbc.Container(

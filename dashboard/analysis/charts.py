@@ -1,138 +1,182 @@
-"""The analysis panels' Plotly charts: need shares, event windows and basis ratios."""
+"""The analysis panels' charts as plain plotly dicts: need shares, event windows, basis ratios.
+
+Plain dicts, as plotly.js takes them (go.Figure validates every property again), with compact
+traces: x to a thousandth of a year and drawn values to six significant digits; the tables beside
+the charts keep the exact numbers.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
-import plotly.graph_objects as go
 
 from config.events import Event
 from dashboard.analysis import Analysis
 from dashboard.figures import COLOURS as COUNTRY_COLOURS
-from dashboard.figures import event_x
+from dashboard.figures import TEMPLATE_JSON, event_x
 
 COLOURS = (COUNTRY_COLOURS["CHN"], COUNTRY_COLOURS["RUS"])  # the pair, as on every chart
 RATIO_COLOUR = "#444"
 EVENT_COLOUR = "#999"
 FLAG_WORDS = {"estimate": "estimate", "uncertain": "highly uncertain", "mirror": "mirror data"}
+DIGITS = 6  # significant digits of a drawn value
 
 
-def need_figure(analysis: Analysis, events: Sequence[Event], names: Mapping[str, str]) -> go.Figure:
+def need_figure(analysis: Analysis, events: Sequence[Event], names: Mapping[str, str]) -> dict:
     """Both trade shares (left axis) and the need ratio (right axis), mirror years marked."""
     a, b = (names.get(c, c) for c in analysis.pair)
     need = analysis.need
-    fig = go.Figure()
-    for column, flags, label, colour in (
-        ("a_share_of_b", need["flag_b"], f"{a}'s share of {b}'s trade", COLOURS[0]),
-        ("b_share_of_a", need["flag_a"], f"{b}'s share of {a}'s trade", COLOURS[1]),
-    ):
-        fig.add_trace(_line(need["year"], need[column], flags, label, colour, "%{y:.1f}%"))
-    fig.add_trace(
-        _line(
-            need["year"], need["need_ratio"], need["flag"], "need ratio", RATIO_COLOUR, "%{y:.2f}×"
+    traces = [
+        _line(need["year"], need[column], flags, label, colour, "%{y:.1f}%")
+        for column, flags, label, colour in (
+            ("a_share_of_b", need["flag_b"], f"{a}'s share of {b}'s trade", COLOURS[0]),
+            ("b_share_of_a", need["flag_a"], f"{b}'s share of {a}'s trade", COLOURS[1]),
         )
-    )
-    fig.data[-1].update(yaxis="y2", line={"dash": "dot", "color": RATIO_COLOUR})
-    _add_events(fig, events, _years(need["year"]))
-    fig.update_layout(
+    ]
+    ratio = _line(need["year"], need["need_ratio"], need["flag"], "need ratio", RATIO_COLOUR,
+                  "%{y:.2f}×")  # fmt: skip
+    traces.append({**ratio, "yaxis": "y2", "line": {"dash": "dot", "color": RATIO_COLOUR}})
+    layout = {
         **_layout(),
-        yaxis={"title": "% of the country's goods trade", "rangemode": "tozero"},
-        yaxis2={
-            "title": "need ratio, times",
-            "overlaying": "y",
-            "side": "right",
-            "rangemode": "tozero",
-        },
-    )
-    return fig
+        "yaxis": {"title": {"text": "% of the country's goods trade"}, "rangemode": "tozero"},
+        "yaxis2": {"title": {"text": "need ratio, times"}, "overlaying": "y", "side": "right",
+                   "rangemode": "tozero"},
+    }  # fmt: skip
+    shapes, marks = _events(events, _years(need["year"]))
+    if marks:
+        traces += marks
+        layout["yaxis3"] = {"overlaying": "y", "range": [0, 1.02], "visible": False}
+    return {"data": traces, "layout": {**layout, "shapes": shapes}}
 
 
-def window_figure(analysis: Analysis, event: Event, names: Mapping[str, str]) -> go.Figure:
+def window_figure(analysis: Analysis, event: Event, names: Mapping[str, str]) -> dict:
     """Each indicator's A÷B ratio around one event, indexed to the event year, windows shaded."""
     a, b = (names.get(c, c) for c in analysis.pair)
     e = event.start.year
     n = span(analysis.windows.iloc[0]) if not analysis.windows.empty else 0
     near = analysis.gaps[analysis.gaps["year"].between(e - n - 2, e + n + 2)]
-    fig = go.Figure()
+    traces = []
     for indicator, rows in near.groupby("indicator", sort=False):
         base = rows.loc[rows["year"] == e, "ratio"]
         if base.empty:
             continue
         indexed = rows["ratio"] / float(base.iloc[0]) * 100
-        fig.add_trace(_line(rows["year"], indexed, rows["flag"], indicator, None, "%{y:.1f}"))
-    fig.add_vrect(x0=e - n, x1=e, fillcolor=COLOURS[1], opacity=0.08, line_width=0)
-    fig.add_vrect(x0=e, x1=e + n, fillcolor=COLOURS[0], opacity=0.08, line_width=0)
-    fig.add_vline(x=e, line={"color": EVENT_COLOUR, "width": 1})
-    fig.add_annotation(x=e, y=1, yref="paper", text=event.label, showarrow=False, yanchor="bottom")
-    fig.update_layout(**_layout(), yaxis={"title": f"{a} ÷ {b}, {e} = 100", "tickformat": ".1f"})
-    fig.update_xaxes(dtick=1)
-    return fig
+        traces.append(_line(rows["year"], indexed, rows["flag"], indicator, None, "%{y:.1f}"))
+    shapes = [
+        _band(e - n, e, COLOURS[1], 0.08),
+        _band(e, e + n, COLOURS[0], 0.08),
+        _vline(e, {"color": EVENT_COLOUR, "width": 1}),
+    ]
+    label = {"x": e, "y": 1, "yref": "paper", "text": event.label, "showarrow": False,
+             "yanchor": "bottom"}  # fmt: skip
+    layout = {
+        **_layout(),
+        "yaxis": {"title": {"text": f"{a} ÷ {b}, {e} = 100"}, "tickformat": ".1f"},
+        "xaxis": {"dtick": 1},
+        "shapes": shapes,
+        "annotations": [label],
+    }
+    return {"data": traces, "layout": layout}
 
 
-def basis_figure(analysis: Analysis, names: Mapping[str, str]) -> go.Figure:
+def basis_figure(analysis: Analysis, names: Mapping[str, str]) -> dict:
     """Each comparison's two ratios over time."""
     a, b = (names.get(c, c) for c in analysis.pair)
-    fig = go.Figure()
-    styles = ("solid", "dash")
+    traces = []
     for comparison, rows in analysis.basis.groupby("comparison", sort=False):
-        for n, side in enumerate(("first", "second")):
+        for dash, side in zip(("solid", "dash"), ("first", "second"), strict=True):
             trace = _line(
                 rows["year"], rows[f"{side}_ratio"], rows["flag"],
                 f"{comparison}, {rows[f'{side}_basis'].iloc[0]}", None, "%{y:.2f}×",
             )  # fmt: skip
-            trace.update(line={"dash": styles[n]})
-            fig.add_trace(trace)
-    fig.update_layout(**_layout(), yaxis={"title": f"{a} ÷ {b}, times", "rangemode": "tozero"})
-    return fig
+            traces.append({**trace, "line": {"dash": dash}})
+    layout = {**_layout(), "yaxis": {"title": {"text": f"{a} ÷ {b}, times"}, "rangemode": "tozero"}}
+    return {"data": traces, "layout": layout}
 
 
 # --- helpers --------------------------------------------------------------------------------
-def _line(x, y, flags, name: str, colour: str | None, number: str) -> go.Scatter:
+def _line(x, y, flags, name: str, colour: str | None, number: str) -> dict:
     """A line whose flagged points are open markers, the flag named in the hover."""
     words = [FLAG_WORDS.get(f, "") for f in flags]
-    return go.Scatter(
-        x=list(x),
-        y=list(y),
-        name=name,
-        mode="lines+markers",
-        line={"color": colour} if colour else None,
-        marker={"symbol": ["square-open" if w else "circle" for w in words], "size": 7},
-        customdata=[f" ({w})" if w else "" for w in words],
-        hovertemplate=f"%{{x}}: {number}%{{customdata}}<extra>{name}</extra>",
-    )
+    trace = {
+        "type": "scatter",
+        "x": [_x(v) for v in x],
+        "y": [_drawn(v) for v in y],
+        "name": name,
+        "mode": "lines+markers",
+        "marker": {"symbol": _one(["square-open" if w else "circle" for w in words]), "size": 7},
+        "hovertemplate": f"%{{x}}: {number}%{{customdata}}<extra>{name}</extra>",
+        "customdata": [f" ({w})" if w else "" for w in words],
+    }
+    if not any(words):  # nothing to name: the hover needs no per-point text
+        trace["hovertemplate"] = f"%{{x}}: {number}<extra>{name}</extra>"
+        del trace["customdata"]
+    if colour:
+        trace["line"] = {"color": colour}
+    return trace
 
 
-def _add_events(fig: go.Figure, events: Sequence[Event], years: tuple[int, int] | None) -> None:
-    """Events in the plotted years: thin lines, their labels on hover along the top."""
+def _events(events: Sequence[Event], years: tuple[int, int] | None) -> tuple[list, list]:
+    """Events in the plotted years: periods as bands, days as dotted lines (one trace for all),
+    and a marker per event along the top whose hover names it."""
     if years is None:
-        return
+        return [], []
     low, high = years
     shown = [e for e in events if e.end.year >= low and e.start.year <= high]
+    if not shown:
+        return [], []
     # A period that began before the plotted years is drawn, and marked, from their start.
-    starts = [max(event_x(e.start), low) for e in shown]
-    for event, start in zip(shown, starts, strict=True):
-        line = {"color": EVENT_COLOUR, "width": 1, "dash": "dot"}
-        if event.is_period:
-            end = min(event_x(event.end), high)
-            fig.add_vrect(x0=start, x1=end, fillcolor=EVENT_COLOUR, opacity=0.1, line_width=0)
-        else:
-            fig.add_vline(x=start, line=line)
-    if shown:
-        fig.add_trace(
-            go.Scatter(
-                x=starts,
-                y=[1.0] * len(shown),
-                yaxis="y3",
-                mode="markers",
-                marker={"symbol": "triangle-down", "color": EVENT_COLOUR, "size": 8},
-                text=[f"{e.when()}: {e.title}" for e in shown],
-                hovertemplate="%{text}<extra></extra>",
-                name="events",
-                showlegend=False,
-            )
-        )
-        fig.update_layout(yaxis3={"overlaying": "y", "range": [0, 1.02], "visible": False})
+    starts = [_x(max(event_x(e.start), low)) for e in shown]
+    bands = [
+        _band(start, _x(min(event_x(e.end), high)), EVENT_COLOUR, 0.1)
+        for e, start in zip(shown, starts, strict=True)
+        if e.is_period
+    ]
+    days = [start for e, start in zip(shown, starts, strict=True) if not e.is_period]
+    lines = {
+        "type": "scatter", "x": [x for d in days for x in (d, d, None)],
+        "y": [y for _ in days for y in (0, 1, None)], "yaxis": "y3", "mode": "lines",
+        "line": {"color": EVENT_COLOUR, "width": 1, "dash": "dot"}, "hoverinfo": "skip",
+        "name": "event lines", "showlegend": False,
+    }  # fmt: skip
+    marker = {
+        "type": "scatter", "x": starts, "y": [1] * len(shown), "yaxis": "y3", "mode": "markers",
+        "marker": {"symbol": "triangle-down", "color": EVENT_COLOUR, "size": 8},
+        "text": [f"{e.when()}: {e.title}" for e in shown],
+        "hovertemplate": "%{text}<extra></extra>", "name": "events", "showlegend": False,
+    }  # fmt: skip
+    return bands, [lines, marker] if days else [marker]
+
+
+def _band(x0: float, x1: float, colour: str, opacity: float) -> dict:
+    """A shaded band over the plot's height."""
+    return {"type": "rect", "yref": "paper", "x0": x0, "x1": x1, "y0": 0, "y1": 1,
+            "fillcolor": colour, "opacity": opacity, "line": {"width": 0}, "layer": "below"}  # fmt: skip
+
+
+def _vline(x: float, line: dict) -> dict:
+    """A vertical line over the plot's height."""
+    return {"type": "line", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
+            "line": line}  # fmt: skip
+
+
+def _x(value: float) -> float | int:
+    """A position on the year axis, to a thousandth of a year."""
+    rounded = round(float(value), 3)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def _drawn(value: float) -> float | None:
+    """A drawn value to six significant digits; blank where it is missing or infinite."""
+    value = float(value)
+    return float(f"{value:.{DIGITS}g}") if math.isfinite(value) else None
+
+
+def _one(values: list) -> object:
+    """A per-point list, or its one value when every point has it (a smaller response)."""
+    return values[0] if values and values.count(values[0]) == len(values) else values
 
 
 def _years(years: pd.Series) -> tuple[int, int] | None:
@@ -141,13 +185,13 @@ def _years(years: pd.Series) -> tuple[int, int] | None:
 
 
 def _layout() -> dict:
-    """The analysis charts' shared layout."""
+    """The analysis charts' shared layout (the site's template, not plotly's 7 KB one)."""
     return {
-        "template": "plotly_white",
+        "template": TEMPLATE_JSON,
         "height": 380,
         "margin": {"l": 60, "r": 60, "t": 30, "b": 40},
         "legend": {"orientation": "h", "y": -0.15},
-        "xaxis": {"title": None, "dtick": 5},
+        "xaxis": {"dtick": 5},
         "hovermode": "closest",
     }
 

@@ -8,7 +8,6 @@ from collections.abc import Mapping, Sequence
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from config.events import Event
@@ -22,14 +21,24 @@ STATUS_COLOURS = {
     "no data": "secondary",
 }
 NUMBER = {"type": "numericColumn", "filter": "agNumberColumnFilter"}
+ROWS = 30  # rows a grid sends to the page, the most telling first; the XLSX export has them all
 
 
-def panels(analysis: Analysis, events: Sequence[Event], names: Mapping[str, str]) -> list:
-    """Every analysis panel, in the issue's order, each a card with a stable id."""
+def panels(
+    analysis: Analysis,
+    events: Sequence[Event],
+    names: Mapping[str, str],
+    windows: Sequence[Event] = (),
+) -> list:
+    """Every analysis panel, in the issue's order, each a card with a stable id.
+
+    `events` are drawn on the need chart (the view's categories); `windows` are the events whose
+    windows the analysis measured (defaults to those among `events`).
+    """
     return [
         need_panel(analysis, events, names),
         claims_panel(analysis),
-        windows_panel(analysis, events, names),
+        windows_panel(analysis, windows or events, names),
         basis_panel(analysis, names),
         release_panel(analysis),
         cross_source_panel(analysis),
@@ -131,7 +140,7 @@ def windows_panel(
         f"{NOT_CAUSAL}"
     )
     body = [
-        _grid(summary, columns, "windows-table"),
+        *_grid(summary, columns, "windows-table", "Event windows"),
         html.P(text, className="small text-muted mt-2"),
         dcc.Tabs(tabs) if tabs else html.Div(),
     ]
@@ -162,10 +171,11 @@ def basis_panel(analysis: Analysis, names: Mapping[str, str]) -> dbc.Card:
     body = [
         _graph(basis_figure(analysis, names), "basis"),
         html.P(text, className="small text-muted"),
-        _grid(
-            analysis.basis.sort_values(["comparison", "year"], ascending=[True, False]),
+        *_grid(
+            analysis.basis.sort_values(["year", "comparison"], ascending=[False, True]),
             columns,
             "basis-table",
+            "Basis",
         ),
     ]
     return _card("analysis-basis", "Basis switch", body)
@@ -201,7 +211,14 @@ def release_panel(analysis: Analysis) -> dbc.Card:
         html.Ul(lines, className="small") if lines else _empty("No release changed a stored value.")
     ]
     if not diff.empty:
-        body.append(_grid(diff, columns, "release-diff-table"))
+        body.extend(
+            _grid(
+                _largest_first(diff, "difference_pct"),
+                columns,
+                "release-diff-table",
+                "Release diff",
+            )
+        )
     body.extend(html.P(note, className="small text-muted") for note in analysis.notes)
     return _card("analysis-release-diff", "Release diff", body)
 
@@ -229,7 +246,8 @@ def cross_source_panel(analysis: Analysis) -> dbc.Card:
     ]  # fmt: skip
     body: list = [html.P(text, className="small")]
     if not over.empty:
-        body.append(_grid(over, columns, "cross-source-table"))
+        over = _largest_first(over, "relative_difference_pct")
+        body.extend(_grid(over, columns, "cross-source-table", "Cross-source"))
     return _card("analysis-cross-source", "Cross-source check", body)
 
 
@@ -247,8 +265,10 @@ def world_panel(analysis: Analysis, names: Mapping[str, str]) -> dbc.Card:
         {"field": "flag", "headerName": "Flag"},
     ]  # fmt: skip
     shown = table.assign(country_name=[names.get(c, c) for c in table["country"]])
-    shown = shown.sort_values(["indicator", "year", "country"], ascending=[True, False, True])
-    return _card("analysis-world", "Share of the world", [_grid(shown, columns, "world-table")])
+    shown = shown.sort_values(["year", "indicator", "country"], ascending=[False, True, True])
+    return _card(
+        "analysis-world", "Share of the world", _grid(shown, columns, "world-table", "World share")
+    )
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -268,12 +288,21 @@ def _claim_footer(claim: Mapping) -> str:
     return f"{years} Verdict unchanged over the stored releases."
 
 
-def _grid(frame: pd.DataFrame, columns: list[dict], grid_id: str) -> dag.AgGrid:
-    """A sortable, filterable table of the given columns."""
+def _largest_first(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Rows by the size of `column`, largest first, then the latest years (blanks last)."""
+    size = frame[column].abs().replace([math.inf, -math.inf], math.nan)
+    order = frame.assign(_size=size).sort_values(
+        ["_size", "year"], ascending=[False, False], na_position="last", kind="stable"
+    )
+    return order.drop(columns="_size")
+
+
+def _grid(frame: pd.DataFrame, columns: list[dict], grid_id: str, sheet: str) -> list:
+    """A sortable, filterable table of the first ROWS rows, and how many more the export has."""
     fields = [c["field"] for c in columns]
-    data = frame[fields].astype(object)
+    data = frame.head(ROWS)[fields].astype(object)
     data = data.where(data.notna() & ~data.isin([math.inf, -math.inf]), None)
-    return dag.AgGrid(
+    grid = dag.AgGrid(
         id=grid_id,
         rowData=data.to_dict("records"),
         columnDefs=columns,
@@ -281,6 +310,11 @@ def _grid(frame: pd.DataFrame, columns: list[dict], grid_id: str) -> dag.AgGrid:
         dashGridOptions={"pagination": True, "paginationPageSize": 10, "domLayout": "autoHeight"},
         className="ag-theme-alpine",
     )
+    more = len(frame) - ROWS
+    if more <= 0:
+        return [grid]
+    note = f"{more:,} more rows in the XLSX export (Data (XLSX), sheet “{sheet}”)."
+    return [grid, html.P(note, className="small text-muted grid-more")]
 
 
 def _format(spec: str) -> dict:
@@ -288,7 +322,7 @@ def _format(spec: str) -> dict:
     return {"function": f"params.value == null ? '' : d3.format('{spec}')(params.value)"}
 
 
-def _graph(figure: go.Figure, name: str) -> dcc.Graph:
+def _graph(figure: dict, name: str) -> dcc.Graph:
     """A chart with the page's graph settings."""
     return dcc.Graph(figure=figure, id=f"analysis-{name}-chart", config={"displaylogo": False})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from dash import Dash, Input, Output, no_update
+from dash import Dash, Input, Output, State, no_update
 
 from config.claims import load_claims
 from config.events import Event
@@ -15,31 +15,48 @@ from dashboard.state import ViewState
 
 CACHE_SIZE = 8  # analyses kept: one per data version and comparator choice in use
 
+# The view's fields the analysis depends on (with the data version), and nothing when they did not
+# change: a new mode, scale, year range or indicator sends no analysis request.
+KEY_JS = """
+function (view, known) {
+    const noUpdate = window.dash_clientside.no_update;
+    if (!view) { return noUpdate; }
+    const key = {comparators: view.comparators, categories: view.categories};
+    return JSON.stringify(key) === JSON.stringify(known) ? noUpdate : key;
+}
+"""
+
 
 def analysis_for(model: Model, view: ViewState) -> Analysis:
     """The analysis of the focus pair and the view's comparators at the store's current data."""
     return _analysis(model, model.store.data_version(), tuple(view.comparators))
 
 
-def events_for(model: Model, categories: tuple[str, ...], analysis: Analysis) -> list[Event]:
-    """The events of the view's categories plus the events whose windows the analysis measured."""
+def window_events(model: Model, analysis: Analysis) -> list[Event]:
+    """The events whose windows the analysis measured, whatever the view's categories."""
     windows = set(analysis.windows["event"]) if not analysis.windows.empty else set()
-    return [e for e in model.timeline.events if e.category in categories or e.title in windows]
+    return [e for e in model.timeline.events if e.title in windows]
 
 
 def register(app: Dash, model: Model) -> None:
-    """The analysis section's callback: the view and the data version in, the panels out."""
+    """The analysis section's callbacks: the view's key (comparators, categories) in the
+    browser, then the key and the data version in, the panels out."""
+    app.clientside_callback(
+        KEY_JS,
+        Output("analysis-key", "data"),
+        Input("view", "data"),
+        State("analysis-key", "data"),
+    )
 
     @app.callback(
         Output("analysis", "children"),
-        Input("view", "data"),
+        Input("analysis-key", "data"),
         Input("data-version", "data"),
     )
-    def show(data, _version):
-        if data is None:
+    def show(key, _version):
+        if key is None:
             return no_update
-        view = model.from_saved(data)
-        return section(model, view)
+        return section(model, model.from_saved(key))  # checked like a link: the key is the client's
 
 
 def section(model: Model, view: ViewState) -> list:
@@ -75,4 +92,5 @@ def _section(
 ) -> list:
     """The panels at one data version (components are plain data: safe to hand out again)."""
     result = _analysis(model, version, comparators)
-    return panels(result, events_for(model, categories, result), model.names)
+    shown = [e for e in model.timeline.events if e.category in categories]
+    return panels(result, shown, model.names, window_events(model, result))

@@ -11,7 +11,7 @@ MODES = ("absolute", "ratio", "indexed", "share")
 
 
 # The stores a view change sets: every callback reading or setting one is part of its render.
-VIEW_IDS = ("view", "table-key", "table")
+VIEW_IDS = ("view", "table-key", "analysis-key", "table")
 
 
 @dataclass

@@ -106,7 +106,20 @@ def test_the_page_bridge_reads_the_store_once_per_data_version(
     assert set(again.release_diff.query("source == 'worldbank'")["change"]) == {"revised"}
 
 
-def test_the_app_wires_the_analysis_section(settings):
+def test_the_app_wires_the_analysis_section_to_its_key_not_the_whole_view(settings):
     app = create_app(settings)
-    assert "analysis.children" in app.callback_map
-    assert "analysis" in str(app.layout)
+    inputs = [i["id"] for i in app.callback_map["analysis.children"]["inputs"]]
+    assert inputs == ["analysis-key", "data-version"]  # a new mode or scale fires nothing here
+    key = app.callback_map["analysis-key.data"]
+    assert [i["id"] for i in key["inputs"]] == ["view"]
+    assert "comparators" in view_module.KEY_JS and "categories" in view_module.KEY_JS
+    assert "analysis-key" in str(app.layout)
+
+
+def test_the_clients_key_is_checked_like_a_link(store: Store, catalogue: Catalogue, settings):
+    seed(store, catalogue)
+    model = Model(store, settings, catalogue, load_events())
+    view = model.from_saved({"comparators": ["<script>", "USA"], "categories": ["economy"]})
+    assert (view.comparators, view.categories) == (("USA",), ("economy",))
+    assert view.mode == model.default.mode  # the rest of the view from the default
+    assert "USA" in set(view_module.analysis_for(model, view).world_share["country"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 
@@ -79,15 +80,27 @@ def test_every_panel_has_a_stable_id_and_serialises():
 
 def test_need_chart_marks_mirror_years_and_draws_only_events_in_range():
     fig = analysis_panels.need_figure(result(FULL), [OUTSIDE, PERIOD, CRIMEA], NAMES)
-    chinas_share = fig.data[0]
-    assert chinas_share.name == "China's share of Russia's trade"
-    assert list(chinas_share.marker.symbol) == ["circle", "square-open"]  # 2015 is mirror data
-    assert list(chinas_share.customdata) == ["", " (mirror data)"]
-    assert fig.data[2].name == "need ratio" and fig.data[2].yaxis == "y2"
-    kinds = sorted(s.type for s in fig.layout.shapes)
-    assert kinds == ["line", "rect"]  # Crimea a line, the 2012–17 term a band; 1991 not drawn
-    markers = fig.data[-1]
-    assert [t.split(":")[0] for t in markers.text] == ["2012-11-15 – 2017-10-24", "2014-03-18"]
+    plotly.io.from_json(json.dumps(fig))  # a valid plotly figure, sent as a plain dict
+    chinas_share = fig["data"][0]
+    assert chinas_share["name"] == "China's share of Russia's trade"
+    assert chinas_share["marker"]["symbol"] == ["circle", "square-open"]  # 2015 is mirror data
+    assert chinas_share["customdata"] == ["", " (mirror data)"]
+    assert fig["data"][2]["name"] == "need ratio" and fig["data"][2]["yaxis"] == "y2"
+    # The 2012–17 term a band; Crimea a dotted line (all day events in one trace); 1991 not drawn.
+    (band,) = fig["layout"]["shapes"]
+    assert (band["type"], band["x0"], band["x1"]) == ("rect", 2014, 2015)  # the plotted years
+    lines, markers = fig["data"][-2:]
+    assert lines["x"] == [2014.208, 2014.208, None] and lines["y"] == [0, 1, None]
+    assert [t.split(":")[0] for t in markers["text"]] == ["2012-11-15 – 2017-10-24", "2014-03-18"]
+
+
+def test_a_line_of_plain_observations_carries_one_marker_and_no_per_point_text():
+    fig = analysis_panels.need_figure(result(FULL), [], NAMES)
+    russias_share = fig["data"][1]  # China's report: no mirror years
+    assert russias_share["marker"] == {"symbol": "circle", "size": 7}
+    assert "customdata" not in russias_share
+    assert "%{customdata}" not in russias_share["hovertemplate"]
+    assert len(json.dumps(fig["layout"]["template"])) < 1000  # the site's template, not plotly's
 
 
 def test_claims_panel_shows_verdict_numbers_and_says_it_is_not_causal():
@@ -111,12 +124,13 @@ def test_windows_panel_table_and_shaded_chart():
     assert row["a_before_pct"] == pytest.approx(10.0)
     assert row["did_pp"] == pytest.approx(data.windows["did_pp"][0])
     fig = analysis_panels.window_figure(data, CRIMEA, NAMES)
-    rects = [(s.x0, s.x1) for s in fig.layout.shapes if s.type == "rect"]
+    rects = [(s["x0"], s["x1"]) for s in fig["layout"]["shapes"] if s["type"] == "rect"]
     assert rects == [(2011, 2014), (2014, 2017)]
-    (gdp,) = fig.data  # the only window indicator with a ratio in 2014
-    # China ÷ Russia: 1.0 (2011), 1.331 (2014), 1.21 (2017), indexed to 2014 = 100.
-    assert list(gdp.x) == [2011, 2014, 2017]
-    assert list(gdp.y) == pytest.approx([100 / 1.331, 100.0, 121 / 1.331])
+    (gdp,) = fig["data"]  # the only window indicator with a ratio in 2014
+    # China ÷ Russia: 1.0 (2011), 1.331 (2014), 1.21 (2017), indexed to 2014 = 100, drawn to six
+    # significant digits.
+    assert gdp["x"] == [2011, 2014, 2017]
+    assert gdp["y"] == [75.1315, 100.0, 90.9091]
 
 
 def test_cross_source_panel_lists_only_differences_over_the_tolerance():
@@ -142,3 +156,25 @@ def test_panels_say_why_they_are_empty():
         "do not say which run added them",
     ):
         assert message in text
+
+
+def test_grids_send_the_largest_changes_first_and_say_how_many_more_the_export_has():
+    rows = [
+        {"source": "worldbank", "indicator": "NY.GDP.MKTP.CD", "country": "CHN", "partner": "",
+         "year": 1980 + n, "change": "revised", "old_value": 100.0, "new_value": 100.0 + n,
+         "difference_pct": float(n if n % 2 else -n), "old_flag": "", "new_flag": "",
+         "release": "2099-09-09", "previous_release": "2098-08-08"}
+        for n in range(40)
+    ]  # fmt: skip
+    rows.append({**rows[0], "year": 2030, "change": "new", "old_value": None,
+                 "difference_pct": None})  # fmt: skip
+    data = dataclasses.replace(result(FULL), release_diff=pd.DataFrame(rows))
+    panel = analysis_panels.release_panel(data)
+    grid = find(panel, "release-diff-table")
+    assert len(grid.rowData) == analysis_panels.ROWS == 30
+    sizes = [abs(r["difference_pct"]) for r in grid.rowData]
+    assert sizes == list(range(39, 9, -1))  # largest revisions first, whatever their sign
+    assert "11 more rows in the XLSX export" in text_of(panel)
+    assert "worldbank: release 2099-09-09 against 2098-08-08: 40 revised, 1 new" in text_of(panel)
+    small = analysis_panels.cross_source_panel(result(FULL))
+    assert "more rows in the XLSX export" not in text_of(small)
