@@ -40,10 +40,12 @@ class Removal:
 def removals(old: pd.DataFrame, new: pd.DataFrame, refused: Sequence[str] = ()) -> list[Removal]:
     """Per series, stored values that `new` blanks or leaves out, within the span of years it covers.
 
-    Years outside the release (a routine refresh asks only for recent years) and indicators the
-    source refused are not removals: their stored values simply stand.
+    Years outside the release (a routine refresh asks only for recent years), indicators the
+    source refused and indicators the release does not hold at all (an import of one
+    indicator's file) are not removals: their stored values simply stand.
     """
-    stored = old[pd.to_numeric(old["value"]).notna() & ~old["indicator"].isin(list(refused))]
+    spoken = set(new["indicator"]) - set(refused)
+    stored = old[pd.to_numeric(old["value"]).notna() & old["indicator"].isin(spoken)]
     if stored.empty or new.empty:
         return []
     merged = stored[list(KEY)].merge(new[[*KEY, "value"]], on=list(KEY), how="left", indicator=True)

@@ -220,3 +220,19 @@ def test_a_live_release_replaces_the_bundled_snapshot_freely(store: Store):
     store.write_run(store.start_run("worldbank"), many(1985, 2024, blank=tuple(range(1985, 2000))))
     assert store.last_runs()["notes"].item() == ""
     assert store.observations()["value"].notna().sum() == 25
+
+
+def test_a_release_of_other_indicators_removes_nothing():
+    from fetchers.removals import removals
+
+    old = make_frame(
+        [{"source": "worldbank", "indicator": "A", "country": "CHN", "partner": "", "year": y,
+          "value": 1.0, "unit": "u", "flag": ""} for y in range(2000, 2010)]
+    )  # fmt: skip
+    new = make_frame(
+        [{"source": "worldbank", "indicator": "B", "country": "CHN", "partner": "", "year": y,
+          "value": 2.0, "unit": "u", "flag": ""} for y in range(2000, 2010)]
+    )  # fmt: skip
+    assert removals(old, new) == []
+    blanked = new.assign(indicator="A", value=None, flag="missing")
+    assert [r.indicator for r in removals(old, blanked)] == ["A"]
