@@ -307,7 +307,12 @@ def _grid(frame: pd.DataFrame, columns: list[dict], grid_id: str, sheet: str) ->
         rowData=data.to_dict("records"),
         columnDefs=columns,
         defaultColDef={"sortable": True, "filter": True, "resizable": True},
-        dashGridOptions={"pagination": True, "paginationPageSize": 10, "domLayout": "autoHeight"},
+        dashGridOptions={
+            "pagination": True,
+            "paginationPageSize": 10,
+            "paginationPageSizeSelector": False,  # 10 is not among its sizes: it showed blank
+            "domLayout": "autoHeight",
+        },
         className="ag-theme-alpine",
     )
     more = len(frame) - ROWS
