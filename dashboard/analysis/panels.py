@@ -192,7 +192,7 @@ def release_panel(analysis: Analysis) -> dbc.Card:
         )
         for source, own in diff.groupby("source")
     ]
-    value = {**NUMBER, "valueFormatter": _format(",.6~g")}
+    value = {**NUMBER, "valueFormatter": _format(",.6~r")}
     columns = [
         {"field": "source", "headerName": "Source"},
         {"field": "indicator", "headerName": "Indicator"},
