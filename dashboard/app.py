@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from functools import cache
 
 from dash import Dash
@@ -10,12 +12,14 @@ from flask_compress import Compress
 from config.catalogue import load_catalogue
 from config.events import load_events
 from config.settings import Settings, load_settings
-from dashboard import callbacks, downloads, health, layout, security
+from dashboard import callbacks, downloads, figures, health, layout, security
 from dashboard.analysis import view as analysis_view
 from dashboard.model import DERIVED, Model
 from dashboard.snapshot import Snapshot
 from fetchers.starter import ensure_loaded
 from fetchers.store import Store
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings) -> Dash:
@@ -46,7 +50,18 @@ def create_app(settings: Settings) -> Dash:
     health.register(app.server, store)
     Compress(app.server)  # plotly.js and the callbacks' JSON shrink several-fold on the wire
     security.harden(app)  # last: its script hashes cover every callback registered above
+    threading.Thread(target=_warm, args=(model,), name="warm-caches", daemon=True).start()
     return app
+
+
+def _warm(model: Model) -> None:
+    """Build the default view and its analysis once in the background, so the first visitors'
+    requests find the store read, the figures' event layers and the analysis cached."""
+    try:
+        model.render(model.default, figures.EXPORT_WIDTH)
+        analysis_view.section(model, model.default)
+    except Exception:  # warming is an optimisation: a failure here must not stop the server
+        log.exception("warming the caches failed")
 
 
 @cache
