@@ -121,7 +121,9 @@ def coerce(
         ("c", "comparators", comparators, "comparator country"),
         ("ev", "categories", categories, "event category"),
     ):
-        if key in values:
+        if key in values and not isinstance(values[key], str | list | tuple):
+            notes.append(f"{key}={_show(values[key])} is not a list; using the default.")
+        elif key in values:
             chosen, bad = _members(values[key], allowed)
             notes += [f"Unknown {what} {_show(b)} ignored." for b in bad]
             # Order carries no meaning here: the catalogue's order keeps one cache key per view.

@@ -100,3 +100,9 @@ def test_duplicates_are_dropped_and_the_count_capped():
     view, notes = state.from_data({"indicators": many}, DEFAULT, tuple(many), (), CATEGORIES)
     assert view.indicators == tuple(many[: state.MAX_INDICATORS])
     assert any("At most" in n for n in notes)
+
+
+def test_a_field_of_the_wrong_type_keeps_its_default():
+    view, notes = from_data({"categories": 7, "comparators": {"x": 1}})
+    assert (view.categories, view.comparators) == (DEFAULT.categories, DEFAULT.comparators)
+    assert len(notes) == 2
