@@ -1,7 +1,14 @@
-"""Pure figures: tidy frame → go.Figure, with readable axes and event labels that never collide."""
+"""Pure figures: tidy frame → plotly dict, with readable axes and event labels that never collide.
+
+Compact, as the page sends five at once: drawn values to six significant digits and x to a
+thousandth of a year (hovers and tables keep the words and exact numbers), one marker spec when every
+point shares it, the event labels' common properties in the template, and each colour's event
+lines and bands as one path shape instead of a shape per event.
+"""
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -49,6 +56,7 @@ pio.templates["asymmetry"] = go.layout.Template(
 )
 TEMPLATE = "asymmetry"
 TEMPLATE_JSON = pio.templates[TEMPLATE].to_plotly_json()  # plain dict figures carry it
+DIGITS = 6  # significant digits of a drawn value
 MODE_AXIS = {
     "ratio": "China ÷ Russia, times",
     "indexed": "index, {base} = 100",
@@ -63,6 +71,11 @@ ROW_HEIGHT = 15  # px
 LABEL_ROWS = 3
 RIGHT = 16  # px: the plot's right margin
 NARROW = 560  # px: below this a chart is a phone's and gets two rows and a smaller title
+# What every event label shares, said once in the gap charts' template rather than per label.
+LABEL_DEFAULTS = {"yref": "paper", "y": 1, "yanchor": "bottom", "xanchor": "left",
+                  "showarrow": False, "font": {"size": LABEL_SIZE}}  # fmt: skip
+GAP_TEMPLATE = {**TEMPLATE_JSON, "layout": {**TEMPLATE_JSON["layout"],
+                                            "annotationdefaults": LABEL_DEFAULTS}}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -145,18 +158,24 @@ def gap_spec(
         flags = rows["flag"].tolist()
         label = series_name(country, partner, names)
         colour = COLOURS.get(country, EXTRA_COLOURS[n % len(EXTRA_COLOURS)])
-        traces.append({
-            "type": "scatter", "x": rows["year"].astype(int).tolist(), "y": values, "name": label,
-            "mode": "lines+markers",
+        words = [tick_text(v, mode, info) for v in values]
+        trace = {
+            "type": "scatter", "x": rows["year"].astype(int).tolist(),
+            "y": [_drawn(v) for v in values], "name": label, "mode": "lines+markers",
             "line": {"color": colour, "width": 2.5,
-                     "dash": "dot" if partner not in ("", "WLD") else "solid"},
+                     **({"dash": "dot"} if partner not in ("", "WLD") else {})},
             "marker": {"size": _one([8 if f in FLAGS else 4 for f in flags]),
                        "symbol": _one([FLAGS[f][0] if f in FLAGS else "circle" for f in flags]),
                        "color": colour},
-            "customdata": [[tick_text(v, mode, info), FLAGS[f][1] if f in FLAGS else ""]
-                           for v, f in zip(values, flags, strict=True)],
-            "hovertemplate": f"{_escape(label)} %{{x}}: %{{customdata[0]}}<br>%{{customdata[1]}}<extra></extra>",
-        })  # fmt: skip
+            "customdata": words, "hovertemplate": f"{_escape(label)} %{{x}}: %{{customdata}}<extra></extra>",
+        }  # fmt: skip
+        if any(f in FLAGS for f in flags):  # a second hover line names each point's flag
+            trace["customdata"] = [[w, FLAGS[f][1] if f in FLAGS else ""]
+                                   for w, f in zip(words, flags, strict=True)]  # fmt: skip
+            trace["hovertemplate"] = (
+                f"{_escape(label)} %{{x}}: %{{customdata[0]}}<br>%{{customdata[1]}}<extra></extra>"
+            )
+        traces.append(trace)
     traces += [_flag_key(flag) for flag in sorted(set(series["flag"]) & set(FLAGS))]
     axis = MODE_AXIS.get(mode, "").format(base=base_year)
     ytitle = info.basis if mode == "absolute" else f"{axis} ({info.basis})"
@@ -168,7 +187,7 @@ def gap_spec(
     chars = max(20, int((width - 40) / (16 * 0.55)))
     title_text, subtitle = _wrap(title, chars), _wrap(ytitle, int(chars * 1.3))
     layout = {
-        "template": TEMPLATE_JSON,
+        "template": GAP_TEMPLATE,
         "title": {"text": title_text, "x": 0, "xanchor": "left", "xref": "container",
                   "y": 1, "yanchor": "top", "yref": "container", "pad": {"t": 10, "l": 12},
                   "font": {"size": 14 if narrow else 16},
@@ -208,7 +227,7 @@ def tick_text(value: float, mode: str, info: numbers.Unit) -> str:
 
 @dataclass(frozen=True)
 class EventLayer:
-    """A chart's event shapes, labels and hover marker, and the room they take (shared: read only)."""
+    """A chart's event paths, labels and hover marker, and the room they take (shared: read only)."""
 
     shapes: list
     labels: list
@@ -229,30 +248,32 @@ def _events(
     plot_width = (width - left - RIGHT) * 0.92  # room for the y axis growing
     rows = 2 if width < NARROW else LABEL_ROWS
     placed = place_labels(shown, year_range, plot_width, rows)
-    shapes, xs, texts, colours = [], [], [], []
+    lines: dict[str, list[str]] = {}  # colour → path segments, one per event
+    bands: dict[str, list[str]] = {}
+    xs, titles, notes, colours = [], [], [], []
     for event in shown:
-        start, end = round(event_x(event.start), 3), round(event_x(event.end), 3)
+        start, end = _x(event_x(event.start)), _x(event_x(event.end))
         if end < year_range[0] - 0.5 or start > year_range[1] + 0.5:
             continue
         colour = _colour(event)
         if event.is_period:
-            shapes.append({"type": "rect", "x0": start, "x1": end, "y0": 0, "y1": 1, "xref": "x",
-                           "yref": "paper", "fillcolor": colour, "opacity": 0.06, "line": {"width": 0},
-                           "layer": "below"})  # fmt: skip
+            bands.setdefault(colour, []).append(f"M{start},0H{end}V1H{start}Z")
         else:
-            shapes.append({"type": "line", "x0": start, "x1": start, "y0": 0, "y1": 1, "xref": "x",
-                           "yref": "paper", "opacity": 0.45, "layer": "below",
-                           "line": {"color": colour, "width": 1, "dash": "dot"}})  # fmt: skip
+            lines.setdefault(colour, []).append(f"M{start},0V1")
         xs.append(start)
         note = " · exchange-rate move, not the economy" if event.kind == "exchange-rate" else ""
-        texts.append(
-            f"<b>{_escape(event.title)}</b><br>{event.when()} · {_escape(event.category)}{note}"
-        )
+        titles.append(_escape(event.title))
+        notes.append(f"{event.when()} · {_escape(event.category)}{note}")
         colours.append(colour)
-    labels = [{"x": round(event_x(p.event.start), 3), "y": 1, "xref": "x", "yref": "paper",
-               "yanchor": "bottom", "yshift": 4 + p.row * ROW_HEIGHT, "xanchor": p.anchor,
-               "text": _escape(p.event.label), "showarrow": False,
-               "font": {"size": LABEL_SIZE, "color": _colour(p.event)}}
+    shapes = [{"type": "path", "path": "".join(path), "yref": "paper", "fillcolor": colour,
+               "fillrule": "nonzero", "opacity": 0.06, "line": {"width": 0}, "layer": "below"}
+              for colour, path in bands.items()]  # fmt: skip
+    shapes += [{"type": "path", "path": "".join(path), "yref": "paper", "opacity": 0.45,
+                "layer": "below", "line": {"color": colour, "width": 1, "dash": "dot"}}
+               for colour, path in lines.items()]  # fmt: skip
+    labels = [{"x": _x(event_x(p.event.start)), "yshift": 4 + p.row * ROW_HEIGHT,
+               **({"xanchor": "right"} if p.anchor == "right" else {}),
+               "text": _escape(p.event.label), "font": {"color": _colour(p.event)}}
               for p in placed]  # fmt: skip
     bottom = 0
     if fx and any(e.kind == "exchange-rate" for e in shown):
@@ -261,9 +282,11 @@ def _events(
         bottom = 14 * (note["text"].count("<br>") + 1) + 10
     top = (max((p.row for p in placed), default=-1) + 1) * ROW_HEIGHT + 4
     marker = (
-        {"type": "scatter", "x": xs, "y": [1.0] * len(xs), "yaxis": "y2", "mode": "markers",
-         "marker": {"symbol": "triangle-down", "size": 8, "color": colours},
-         "hovertext": texts, "hoverinfo": "text", "name": "Events", "showlegend": False}
+        {"type": "scatter", "x": xs, "y": [1] * len(xs), "yaxis": "y2", "mode": "markers",
+         "marker": {"symbol": "triangle-down", "size": 8, "color": _one(colours)},
+         "text": titles, "customdata": notes,
+         "hovertemplate": "<b>%{text}</b><br>%{customdata}<extra></extra>", "name": "Events",
+         "showlegend": False}
         if xs else None
     )  # fmt: skip
     return EventLayer(shapes, labels, marker, top, bottom)
@@ -318,6 +341,18 @@ def series_name(country: str, partner: str, names: Mapping[str, str]) -> str:
     if partner:
         return f"{name} → {names.get(partner, partner)}"
     return name
+
+
+def _x(value: float) -> float | int:
+    """A position on the year axis, to a thousandth of a year."""
+    rounded = round(float(value), 3)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def _drawn(value: float) -> float | None:
+    """A drawn value to six significant digits; blank where it is missing or infinite."""
+    value = float(value)
+    return float(f"{value:.{DIGITS}g}") if math.isfinite(value) else None
 
 
 def _one(values: list) -> object:

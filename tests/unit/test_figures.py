@@ -89,11 +89,40 @@ def test_events_lines_bands_labels_and_hover():
     fig = figure(events=events)
     labels = sorted(a.text for a in fig.layout.annotations)
     assert labels == ["Crimea", "Xi"]
-    assert sorted(s.type for s in fig.layout.shapes) == ["line", "rect"]
+    band, line = fig.layout.shapes  # one path per colour and kind, drawn below the data
+    assert band.path == "M2012.872,0H2017.814V1H2012.872Z" and band.fillcolor == "#e08a00"
+    assert line.path == "M2014.208,0V1" and line.line.dash == "dot"  # 2014 + 76/365, to 0.001
+    assert {band.layer, line.layer, band.yref, line.yref} == {"below", "paper"}
     marker = next(t for t in fig.data if t.name == "Events")
-    assert any("Title Crimea" in text and "2014-03-18" in text for text in marker.hovertext)
-    crimea = next(s for s in fig.layout.shapes if s.type == "line")
-    assert abs(crimea.x0 - (2014 + 76 / 365)) <= 5e-4  # rounded to a thousandth of a year
+    hovers = [f"{t} {w}" for t, w in zip(marker.text, marker.customdata, strict=True)]
+    assert hovers == ["Title Crimea 2014-03-18 · Russia–West",
+                      "Title Xi 2012-11-15 – 2017-10-25 · China"]  # fmt: skip
+    assert "%{text}" in marker.hovertemplate and "%{customdata}" in marker.hovertemplate
+
+
+def test_many_events_share_one_path_per_colour_and_a_compact_marker():
+    days = [event(date(2000 + n, 6, 1), label=f"E{n}") for n in range(10)]
+    plain = SERIES.assign(flag="")  # no flags: one hover line, flat per-point words
+    fig = figures.gap_spec(plain, "GDP", "current US$", "absolute", "linear", days, NAMES, 2014,
+                           (1999, 2011))  # fmt: skip
+    (line,) = fig["layout"]["shapes"]
+    assert line["path"].count("M") == 10
+    marker = next(t for t in fig["data"] if t["name"] == "Events")
+    assert marker["marker"]["color"] == "#1f4e9c"  # one colour, said once
+    labels = [a for a in fig["layout"]["annotations"] if a["text"].startswith("E")]
+    assert labels and all("yref" not in a and "showarrow" not in a for a in labels)
+    assert fig["layout"]["template"]["layout"]["annotationdefaults"]["yref"] == "paper"
+    china = fig["data"][0]
+    assert china["customdata"] == ["US$ 1 tn", "US$ 2 tn"]
+    assert "customdata[1]" not in china["hovertemplate"]
+
+
+def test_drawn_values_are_rounded_to_six_significant_digits():
+    series = SERIES.assign(value=[1 / 3, 2 / 3, 0.1, float("nan")])
+    fig = figures.gap_spec(series, "GDP", "current US$", "ratio", "linear", [], NAMES, 2014,
+                           (2010, 2020))  # fmt: skip
+    assert fig["data"][0]["y"] == [0.333333, 0.666667]
+    assert fig["data"][1]["y"] == [0.1, None]
 
 
 def test_exchange_rate_moves_only_on_charts_at_market_rates_with_a_note():
@@ -109,7 +138,7 @@ def test_exchange_rate_moves_only_on_charts_at_market_rates_with_a_note():
 def test_event_text_is_escaped():
     fig = figure(events=[event(date(2014, 1, 1), label="<b>x</b>")])
     marker = next(t for t in fig.data if t.name == "Events")
-    assert "&lt;b&gt;x&lt;/b&gt;" in marker.hovertext[0]
+    assert marker.text[0] == "Title &lt;b&gt;x&lt;/b&gt;"
 
 
 def label_boxes(fig, width, squeeze=1.0):
@@ -117,13 +146,14 @@ def label_boxes(fig, width, squeeze=1.0):
     margin = fig.layout.margin
     x0, x1 = fig.layout.xaxis.range
     plot = (width - margin.l - margin.r) * squeeze
+    defaults = fig.layout.template.layout.annotationdefaults  # what each label leaves unsaid
     boxes = []
     for note in fig.layout.annotations:
-        if note.yref != "paper" or note.y != 1:
+        if (note.yref or defaults.yref) != "paper" or (note.y or defaults.y) != 1:
             continue
         px = (note.x - x0) / (x1 - x0) * plot
         size = figures.label_width(note.text)
-        left = px if note.xanchor == "left" else px - size
+        left = px if (note.xanchor or defaults.xanchor) == "left" else px - size
         boxes.append((note.text, note.yshift, left, left + size))
     return boxes
 
