@@ -194,9 +194,14 @@ class Model:
         series = self.series(rows, view, self.pair)
         if series.empty:
             return None
+        # The axis spans the chosen years that hold data: a view of 1900–2100 is not drawn so.
+        years = (
+            max(view.year_from, int(series["year"].min())),
+            min(view.year_to, int(series["year"].max())),
+        )
         return figures.gap_spec(
             series, title, unit, view.mode, view.scale, events, self.names, view.base_year,
-            (view.year_from, view.year_to), width,
+            years, width,
         )  # fmt: skip
 
     def charts(

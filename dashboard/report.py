@@ -31,7 +31,11 @@ def table(heading: str, frame: pd.DataFrame, note: str = "", charts_here: bool =
     """A report section: a frame's columns and cells as text (numbers without e-notation)."""
     rows = [
         [
-            {"text": plain(v), "num": isinstance(v, int | float) and not isinstance(v, bool)}
+            {
+                "text": plain(v),
+                "num": isinstance(v, int | float) and not isinstance(v, bool),
+                "url": isinstance(v, str) and v.startswith(("http://", "https://")),
+            }
             for v in record
         ]
         for record in frame.astype(object).where(frame.notna(), None).itertuples(index=False)
