@@ -161,11 +161,11 @@ def gap_spec(
         words = [tick_text(v, mode, info) for v in values]
         trace = {
             "type": "scatter", "x": rows["year"].astype(int).tolist(),
-            "y": [_drawn(v) for v in values], "name": label, "mode": "lines+markers",
+            "y": [drawn_value(v) for v in values], "name": label, "mode": "lines+markers",
             "line": {"color": colour, "width": 2.5,
                      **({"dash": "dot"} if partner not in ("", "WLD") else {})},
-            "marker": {"size": _one([8 if f in FLAGS else 4 for f in flags]),
-                       "symbol": _one([FLAGS[f][0] if f in FLAGS else "circle" for f in flags]),
+            "marker": {"size": one_or_all([8 if f in FLAGS else 4 for f in flags]),
+                       "symbol": one_or_all([FLAGS[f][0] if f in FLAGS else "circle" for f in flags]),
                        "color": colour},
             "customdata": words, "hovertemplate": f"{_escape(label)} %{{x}}: %{{customdata}}<extra></extra>",
         }  # fmt: skip
@@ -252,7 +252,7 @@ def _events(
     bands: dict[str, list[str]] = {}
     xs, titles, notes, colours = [], [], [], []
     for event in shown:
-        start, end = _x(event_x(event.start)), _x(event_x(event.end))
+        start, end = axis_x(event_x(event.start)), axis_x(event_x(event.end))
         if end < year_range[0] - 0.5 or start > year_range[1] + 0.5:
             continue
         colour = _colour(event)
@@ -271,7 +271,7 @@ def _events(
     shapes += [{"type": "path", "path": "".join(path), "yref": "paper", "opacity": 0.45,
                 "layer": "below", "line": {"color": colour, "width": 1, "dash": "dot"}}
                for colour, path in lines.items()]  # fmt: skip
-    labels = [{"x": _x(event_x(p.event.start)), "yshift": 4 + p.row * ROW_HEIGHT,
+    labels = [{"x": axis_x(event_x(p.event.start)), "yshift": 4 + p.row * ROW_HEIGHT,
                **({"xanchor": "right"} if p.anchor == "right" else {}),
                "text": _escape(p.event.label), "font": {"color": _colour(p.event)}}
               for p in placed]  # fmt: skip
@@ -283,7 +283,7 @@ def _events(
     top = (max((p.row for p in placed), default=-1) + 1) * ROW_HEIGHT + 4
     marker = (
         {"type": "scatter", "x": xs, "y": [1] * len(xs), "yaxis": "y2", "mode": "markers",
-         "marker": {"symbol": "triangle-down", "size": 8, "color": _one(colours)},
+         "marker": {"symbol": "triangle-down", "size": 8, "color": one_or_all(colours)},
          "text": titles, "customdata": notes,
          "hovertemplate": "<b>%{text}</b><br>%{customdata}<extra></extra>", "name": "Events",
          "showlegend": False}
@@ -343,19 +343,19 @@ def series_name(country: str, partner: str, names: Mapping[str, str]) -> str:
     return name
 
 
-def _x(value: float) -> float | int:
+def axis_x(value: float) -> float | int:
     """A position on the year axis, to a thousandth of a year."""
     rounded = round(float(value), 3)
     return int(rounded) if rounded.is_integer() else rounded
 
 
-def _drawn(value: float) -> float | None:
+def drawn_value(value: float) -> float | None:
     """A drawn value to six significant digits; blank where it is missing or infinite."""
     value = float(value)
     return float(f"{value:.{DIGITS}g}") if math.isfinite(value) else None
 
 
-def _one(values: list) -> object:
+def one_or_all(values: list) -> object:
     """A per-point list, or its one value when every point has it (a smaller response)."""
     return values[0] if values and values.count(values[0]) == len(values) else values
 

@@ -7,7 +7,6 @@ the charts keep the exact numbers.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -15,13 +14,12 @@ import pandas as pd
 from config.events import Event
 from dashboard.analysis import Analysis
 from dashboard.figures import COLOURS as COUNTRY_COLOURS
-from dashboard.figures import TEMPLATE_JSON, event_x
+from dashboard.figures import TEMPLATE_JSON, axis_x, drawn_value, event_x, one_or_all
 
 COLOURS = (COUNTRY_COLOURS["CHN"], COUNTRY_COLOURS["RUS"])  # the pair, as on every chart
 RATIO_COLOUR = "#444"
 EVENT_COLOUR = "#999"
 FLAG_WORDS = {"estimate": "estimate", "uncertain": "highly uncertain", "mirror": "mirror data"}
-DIGITS = 6  # significant digits of a drawn value
 
 
 def need_figure(analysis: Analysis, events: Sequence[Event], names: Mapping[str, str]) -> dict:
@@ -102,11 +100,14 @@ def _line(x, y, flags, name: str, colour: str | None, number: str) -> dict:
     words = [FLAG_WORDS.get(f, "") for f in flags]
     trace = {
         "type": "scatter",
-        "x": [_x(v) for v in x],
-        "y": [_drawn(v) for v in y],
+        "x": [axis_x(v) for v in x],
+        "y": [drawn_value(v) for v in y],
         "name": name,
         "mode": "lines+markers",
-        "marker": {"symbol": _one(["square-open" if w else "circle" for w in words]), "size": 7},
+        "marker": {
+            "symbol": one_or_all(["square-open" if w else "circle" for w in words]),
+            "size": 7,
+        },
         "hovertemplate": f"%{{x}}: {number}%{{customdata}}<extra>{name}</extra>",
         "customdata": [f" ({w})" if w else "" for w in words],
     }
@@ -128,9 +129,9 @@ def _events(events: Sequence[Event], years: tuple[int, int] | None) -> tuple[lis
     if not shown:
         return [], []
     # A period that began before the plotted years is drawn, and marked, from their start.
-    starts = [_x(max(event_x(e.start), low)) for e in shown]
+    starts = [axis_x(max(event_x(e.start), low)) for e in shown]
     bands = [
-        _band(start, _x(min(event_x(e.end), high)), EVENT_COLOUR, 0.1)
+        _band(start, axis_x(min(event_x(e.end), high)), EVENT_COLOUR, 0.1)
         for e, start in zip(shown, starts, strict=True)
         if e.is_period
     ]
@@ -160,23 +161,6 @@ def _vline(x: float, line: dict) -> dict:
     """A vertical line over the plot's height."""
     return {"type": "line", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
             "line": line}  # fmt: skip
-
-
-def _x(value: float) -> float | int:
-    """A position on the year axis, to a thousandth of a year."""
-    rounded = round(float(value), 3)
-    return int(rounded) if rounded.is_integer() else rounded
-
-
-def _drawn(value: float) -> float | None:
-    """A drawn value to six significant digits; blank where it is missing or infinite."""
-    value = float(value)
-    return float(f"{value:.{DIGITS}g}") if math.isfinite(value) else None
-
-
-def _one(values: list) -> object:
-    """A per-point list, or its one value when every point has it (a smaller response)."""
-    return values[0] if values and values.count(values[0]) == len(values) else values
 
 
 def _years(years: pd.Series) -> tuple[int, int] | None:
