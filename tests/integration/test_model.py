@@ -10,23 +10,13 @@ from config.events import load_events
 from dashboard import panels, rows
 from dashboard.model import Model
 from dashboard.state import ViewState
+from tests.support.components import text_of
 from tests.support.seed import seed
 
 
 @pytest.fixture
 def model(store, settings, catalogue) -> Model:
     return Model(store, settings, catalogue, load_events())
-
-
-def text_of(component) -> str:
-    """All text inside a Dash component tree."""
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return " ".join(text_of(c) for c in component)
-    return text_of(getattr(component, "children", None))
 
 
 def page_parts(model: Model, view: ViewState) -> dict:

@@ -9,19 +9,10 @@ from dashboard import layout, panels
 from dashboard.metrics import Kpi
 from dashboard.model import Chart, KpiRow, Status
 from fetchers.status import SourceStatus
+from tests.support.components import text_of
 
 NAMES = {"CHN": "China", "RUS": "Russia"}
 PAIR = ("CHN", "RUS")
-
-
-def text_of(component) -> str:
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return " ".join(text_of(c) for c in component)
-    return text_of(getattr(component, "children", None))
 
 
 def walk(component):
