@@ -9,6 +9,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from config.about import APP_NAME
 from config.catalogue import THEMES, Catalogue
 from config.events import Timeline
 from dashboard.metrics import MODES
@@ -87,8 +88,9 @@ def page(
                         ]
                     ),
                     html.Footer(
-                        "Asymmetry Monitor · data: World Bank WDI (CC BY 4.0), SIPRI Military "
-                        "Expenditure Database, UN Comtrade · every figure shows its source and release.",
+                        f"{APP_NAME} · data: "
+                        + ", ".join(s.citation for s in catalogue.sources)
+                        + " · every figure shows its source and release.",
                         className="text-muted small my-4",
                     ),
                 ],

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from config.catalogue import Catalogue
+from config.clock import short
 from config.events import Event, Timeline
 from config.settings import Settings
 from dashboard import figures, metrics, numbers, state, wording
@@ -241,8 +242,8 @@ class Model:
             origin = data_origin(statuses, source)
             if rows.dropna(subset=["value"]).empty:
                 if status and status.last_status in ("failed", "interrupted"):
-                    since = status.last_at[:16].replace("T", " ")
-                    return f"{name} is down since {since} UTC ({status.error}); nothing is stored from it yet."
+                    since = short(status.last_at)
+                    return f"{name} is down since {since} ({status.error}); nothing is stored from it yet."
                 if origin == "snapshot" or any(s.snapshot for s in statuses):
                     return f"{name}: not in the bundled snapshot; it appears after the first live fetch."
                 if origin == "none":
