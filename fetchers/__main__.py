@@ -1,5 +1,7 @@
 """Command line: `python -m fetchers run|status|schedule|import`."""
 
+# Each command imports what it uses (the store: pandas, SQLAlchemy; the sources: requests,
+# openpyxl; the scheduler: APScheduler) in its own function, so `--help` and `status` start fast.
 from __future__ import annotations
 
 import argparse
@@ -7,18 +9,16 @@ import contextlib
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from config.catalogue import Catalogue, CatalogueError, load_catalogue
 from config.clock import short
 from config.settings import Settings, SettingsError, load_settings
 from fetchers.errors import FetchError, StoreError
-from fetchers.jobs import exit_code, refresh, store_result
-from fetchers.offline import read_file
-from fetchers.scheduler import LEASE, build_scheduler
 from fetchers.sources import SOURCES
-from fetchers.starter import SNAPSHOT_DIR, ensure_loaded, write_snapshot
-from fetchers.status import header_line, source_statuses
-from fetchers.store import Store
+
+if TYPE_CHECKING:
+    from fetchers.store import Store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,8 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     imp.add_argument("path", type=Path)
     snap = commands.add_parser("snapshot", help="write the bundled starter snapshot from the store")
-    snap.add_argument("--out", type=Path, default=SNAPSHOT_DIR, help="folder (data/snapshot)")
+    snap.add_argument("--out", type=Path, help="folder (data/snapshot)")
     args = parser.parse_args(argv)
+    # Every command opens the store. Imported before logging is set up, as before, or Alembic's
+    # import-time INFO lines ("setup plugin …") would be printed on every start.
+    from fetchers.starter import SNAPSHOT_DIR, ensure_loaded
+    from fetchers.store import Store
+
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -50,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.command == "snapshot":
-        return _snapshot(args.out, catalogue, store)
+        return _snapshot(args.out or SNAPSHOT_DIR, catalogue, store)
     ensure_loaded(store, settings, catalogue)  # an empty store starts from the bundled snapshot
     if args.command == "run":
         return _run(
@@ -64,6 +69,13 @@ def main(argv: list[str] | None = None) -> int:
         return _import(args.path, catalogue, store)
     if args.command == "status":
         return _status(settings, catalogue, store)
+    return _schedule(settings, catalogue, store)
+
+
+def _schedule(settings: Settings, catalogue: Catalogue, store: Store) -> int:
+    """Run the scheduler in the foreground until Ctrl+C; then hand the lease over at once."""
+    from fetchers.scheduler import LEASE, build_scheduler
+
     scheduler = build_scheduler(settings, catalogue, store, blocking=True)
     print(f"scheduler: {', '.join(j.name for j in scheduler.get_jobs())}; Ctrl+C stops")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
@@ -76,6 +88,8 @@ def _run(
     sources: list[str], settings: Settings, catalogue, store: Store, full: bool = False
 ) -> int:
     """Refresh each source once; the exit code says ok (0), failed (1), partial (3), busy (4)."""
+    from fetchers.jobs import exit_code, refresh
+
     summaries = []
     for source in sources:
         summaries.append(refresh(source, settings, catalogue, store, full=full))
@@ -85,6 +99,9 @@ def _run(
 
 def _import(path: Path, catalogue: Catalogue, store: Store) -> int:
     """Read one file offline and store it as a run of its source."""
+    from fetchers.jobs import store_result
+    from fetchers.offline import read_file
+
     try:
         result = read_file(path, catalogue)
     except FetchError as exc:
@@ -97,6 +114,9 @@ def _import(path: Path, catalogue: Catalogue, store: Store) -> int:
 
 def _status(settings: Settings, catalogue: Catalogue, store: Store) -> int:
     """Print the last run per source and its freshness."""
+    from fetchers.scheduler import LEASE
+    from fetchers.status import header_line, source_statuses
+
     statuses = source_statuses(store.last_runs(), settings)
     if not statuses:
         print("no runs yet: run `python -m fetchers run`")
@@ -115,6 +135,8 @@ def _status(settings: Settings, catalogue: Catalogue, store: Store) -> int:
 
 def _snapshot(out: Path, catalogue: Catalogue, store: Store) -> int:
     """Write the starter snapshot from the store; exit 1 if it holds no values."""
+    from fetchers.starter import write_snapshot
+
     try:
         lines = write_snapshot(store, catalogue, out)
     except (OSError, StoreError) as exc:

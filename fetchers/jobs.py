@@ -6,14 +6,17 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from config.catalogue import Catalogue
-from config.settings import Settings
 from fetchers.errors import FetchError, RunLocked, StoreError, SuspiciousRelease
-from fetchers.http import Http
-from fetchers.sources import SOURCES, Fetch
-from fetchers.store import Store
-from fetchers.tidy import SourceResult, validate
+from fetchers.sources import SOURCES
+
+if TYPE_CHECKING:  # the store and the sources import pandas, requests…: only a refresh needs them
+    from config.catalogue import Catalogue
+    from config.settings import Settings
+    from fetchers.sources import Fetch
+    from fetchers.store import Store
+    from fetchers.tidy import SourceResult
 
 log = logging.getLogger(__name__)
 # Run outcomes: the store's statuses, plus "busy" when another process holds the source.
@@ -68,6 +71,8 @@ def refresh(
     full: bool = False,
 ) -> RunSummary:
     """Refresh one source; never raises (a failure is recorded as a failed run and returned)."""
+    from fetchers.http import Http
+
     fetcher = fetch or SOURCES[source]
     started = time.monotonic()
     try:
@@ -127,6 +132,8 @@ def exit_code(summaries: Sequence[RunSummary]) -> int:
 
 def _save(result: SourceResult, run_id: int, store: Store, started: float) -> RunSummary:
     """Record an unchanged release, or validate and write the result in one transaction."""
+    from fetchers.tidy import validate
+
     if result.unchanged:
         store.finish_unchanged(run_id, result)
         summary = RunSummary(

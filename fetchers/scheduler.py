@@ -9,19 +9,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.interval import IntervalTrigger
-from apscheduler.util import undefined
-
-from config.catalogue import Catalogue
 from config.clock import parse_time
-from config.settings import Settings
 from fetchers.jobs import refresh
 from fetchers.sources import SOURCES
-from fetchers.store import Store
+
+if TYPE_CHECKING:  # APScheduler is imported by build_scheduler: `fetchers status` needs LEASE only
+    from apscheduler.schedulers.base import BaseScheduler
+
+    from config.catalogue import Catalogue
+    from config.settings import Settings
+    from fetchers.store import Store
 
 log = logging.getLogger(__name__)
 LEASE = "scheduler"
@@ -31,6 +30,11 @@ def build_scheduler(
     settings: Settings, catalogue: Catalogue, store: Store, blocking: bool = False
 ) -> BaseScheduler:
     """A scheduler with one refresh job per source; sources never stored run at once."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.interval import IntervalTrigger
+    from apscheduler.util import undefined
+
     cls = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = cls(
         job_defaults={

@@ -6,12 +6,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from config.catalogue import Catalogue
 from config.clock import format_time, parse_time, short
-from config.settings import Settings
+
+if TYPE_CHECKING:  # the frame arrives from the store; reading it needs no pandas import here
+    import pandas as pd
+
+    from config.catalogue import Catalogue
+    from config.settings import Settings
 
 SNAPSHOT = "snapshot"  # the kind of a run that loaded the bundled starter snapshot
 FAILING = ("failed", "interrupted")  # a last run whose data did not land
