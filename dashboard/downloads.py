@@ -15,6 +15,17 @@ from dashboard.snapshot import FORMATS, ExportRefused, Snapshot
 
 log = logging.getLogger(__name__)
 
+# What the status line says while an export builds (its buttons are disabled meanwhile); the
+# callback's own answer ("Downloaded …" or why not) replaces it when the file is ready.
+PREPARING = {
+    "csv": "Preparing the data (CSV)…",
+    "xlsx": "Preparing the data, sources and analysis (XLSX)…",
+    "zip": "Preparing the report pack (charts, PDF, data)…",
+    "pdf": "Preparing the report (charts, PDF)…",
+    "html": "Preparing the report (charts, HTML)…",
+}
+DRAWING_IMAGE = "Drawing the chart image…"
+
 
 def build(snapshot: Snapshot, data: dict | None, fmt: object, indicator: object = None):
     """(download payload, status) for one export; a failure is a message, never a traceback.
@@ -55,22 +66,31 @@ def drawn_csv(model: Model, data: dict | None, indicator: str):
     return dcc.send_bytes(exports.to_csv_bytes(frame), name), f"Downloaded {name}"
 
 
+def preparing(fmt: str) -> str:
+    """The status sentence while `fmt` builds."""
+    return PREPARING.get(fmt, "Preparing the export…")
+
+
 def register(app: Dash, snapshot: Snapshot) -> None:
     """Wire the export buttons; each shows progress while its file builds."""
     buttons = [f"export-{fmt}" for fmt, _ in EXPORTS]
+    disabled = [(Output(b, "disabled"), True, False) for b in buttons]
 
-    @app.callback(
-        Output("download", "data"),
-        Output("export-status", "children"),
-        *[Input(b, "n_clicks") for b in buttons],
-        State("view", "data"),
-        prevent_initial_call=True,
-        running=[(Output(b, "disabled"), True, False) for b in buttons]
-        + [(Output("export-status", "children"), "Building export…", "")],
-    )
-    def export(*args):
-        fmt = str(ctx.triggered_id).removeprefix("export-")
-        return build(snapshot, args[-1], fmt)
+    def export_button(fmt: str) -> None:
+        # One callback per button: Dash's `running` values are fixed, so each says its own sentence.
+        @app.callback(
+            Output("download", "data", allow_duplicate=True),
+            Output("export-status", "children", allow_duplicate=True),
+            Input(f"export-{fmt}", "n_clicks"),
+            State("view", "data"),
+            prevent_initial_call=True,
+            running=[*disabled, (Output("export-status", "children"), preparing(fmt), "")],
+        )
+        def export(_clicks, data):
+            return build(snapshot, data, fmt)
+
+    for fmt, _ in EXPORTS:
+        export_button(fmt)
 
     @app.callback(
         Output("download-image", "data"),
@@ -78,7 +98,7 @@ def register(app: Dash, snapshot: Snapshot) -> None:
         Input({"type": "image", "indicator": ALL, "fmt": ALL}, "n_clicks"),
         State("view", "data"),
         prevent_initial_call=True,
-        running=[(Output("export-status", "children"), "Building image…", "")],
+        running=[(Output("export-status", "children"), DRAWING_IMAGE, "")],
     )
     def image(clicks, data):
         if not ctx.triggered_id or not any(clicks):

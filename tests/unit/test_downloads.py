@@ -1,0 +1,44 @@
+"""The export callbacks' progress: each report button says its own sentence and disables them all."""
+
+from __future__ import annotations
+
+from dash import Dash
+
+from dashboard import downloads
+from dashboard.layout import EXPORTS
+
+FORMATS = [fmt for fmt, _ in EXPORTS]
+
+
+def registered() -> list[dict]:
+    app = Dash(__name__)
+    downloads.register(app, snapshot=None)  # the snapshot is only used when a callback runs
+    return app._callback_list
+
+
+def test_every_export_button_has_a_sentence_that_names_what_is_made():
+    assert set(downloads.PREPARING) == set(FORMATS)
+    assert downloads.preparing("pdf") == "Preparing the report (charts, PDF)…"
+    assert all(downloads.preparing(fmt).endswith("…") for fmt in FORMATS)
+    assert downloads.preparing("tar") == "Preparing the export…"  # a format added later
+
+
+def test_while_an_export_builds_its_sentence_shows_and_every_report_button_is_off():
+    by_button = {c["inputs"][0]["id"]: c for c in registered() if c["inputs"][0]["id"] in
+                 {f"export-{fmt}" for fmt in FORMATS}}  # fmt: skip
+    assert sorted(by_button) == sorted(f"export-{fmt}" for fmt in FORMATS)
+    for fmt in FORMATS:
+        running = by_button[f"export-{fmt}"]["running"]
+        assert running["running"] == {
+            **{f"export-{other}.disabled": True for other in FORMATS},
+            "export-status.children": downloads.preparing(fmt),
+        }
+        assert running["runningOff"] == {
+            **{f"export-{other}.disabled": False for other in FORMATS},
+            "export-status.children": "",
+        }
+
+
+def test_a_chart_image_says_it_is_being_drawn():
+    (image,) = [c for c in registered() if c["output"].startswith("..download-image.")]
+    assert image["running"]["running"] == {"export-status.children": downloads.DRAWING_IMAGE}
