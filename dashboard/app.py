@@ -34,6 +34,9 @@ def create_app(settings: Settings) -> Dash:
         title="Asymmetry Monitor",
         # Bootstrap's CSS is served from assets/ (no CDN): the page works offline.
         serve_locally=True,
+        # The data table joins the page when it nears the screen (dashboard.lazy): callbacks may
+        # name components the first layout does not hold yet.
+        suppress_callback_exceptions=True,
     )
     options = layout.indicator_options(catalogue, DERIVED)
     app.layout = layout.page(

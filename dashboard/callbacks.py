@@ -6,9 +6,9 @@ from dataclasses import asdict
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Dash, Input, Output, State, ctx, html, no_update
+from dash import Dash, Input, Output, State, html, no_update
 
-from dashboard import figures, layout, panels, rows, state, timeline
+from dashboard import figures, layout, lazy, panels, rows, state, timeline
 from dashboard.cache import Memo
 from dashboard.model import Model
 from dashboard.state import ViewState
@@ -64,7 +64,7 @@ TOGGLE_JS = "function (n, open) { return n ? !open : open; }"
 
 # A new table selection or new data: the grid drops its rows and asks for its first block again.
 PURGE_JS = """
-function (_key, _version) {
+function (_key) {
     try {
         dash_ag_grid.getApi("table").purgeInfiniteCache();
     } catch (e) {
@@ -73,12 +73,7 @@ function (_key, _version) {
     return window.dash_clientside.no_update;
 }
 """
-TABLE_FIELDS = ("indicators", "comparators", "year_from", "year_to", "base_year")
-
-
-def table_key(view: dict) -> dict:
-    """The part of a view that the table and the sources depend on (not mode, scale, events)."""
-    return {k: list(view[k]) if isinstance(view[k], tuple) else view[k] for k in TABLE_FIELDS}
+TABLE_FIELDS = lazy.SECTIONS["table"]
 
 
 def register(app: Dash, model: Model) -> None:
@@ -86,50 +81,67 @@ def register(app: Dash, model: Model) -> None:
     renders: Memo[dict] = Memo(64)  # many viewers of one view and data version: one render
     tables: Memo[pd.DataFrame] = Memo(32)  # the table's rows per selection and data version
 
+    # Link → filters and view: on load and on back/forward. Only what differs is set, so the
+    # filters' own callback below is not woken for a link the page already shows.
     @app.callback(
-        Output("url", "search"),
         *[Output(f, "value") for f in FILTERS],
         Output("view", "data"),
-        Output("table-key", "data"),
         Output("note", "children"),
         Input("url", "search"),
-        *[Input(f, "value") for f in FILTERS],
-        State("table-key", "data"),
+        *[State(f, "value") for f in FILTERS],
+        State("view", "data"),
     )
-    def sync(search, *values):
-        *values, known = values
-        if ctx.triggered_id in (None, "url"):
-            view, notes = model.from_url(search)
-            note = (
-                dbc.Alert([html.Div(n) for n in notes], color="warning", className="url-note")
-                if notes
-                else None
-            )
-            data = asdict(view)
-            return no_update, *model.filter_values(view), data, _changed(data, known), note
+    def from_link(search, *known):
+        *values, saved = known
+        view, notes = model.from_url(search)
+        note = (
+            dbc.Alert([html.Div(n) for n in notes], color="warning", className="url-note")
+            if notes
+            else None
+        )
+        wanted = [*model.filter_values(view), _stored(view)]
+        return *[_changed(w, k) for w, k in zip(wanted, [*values, saved], strict=True)], note
+
+    # Filters → link and view. Not on load: the first render is asked for beside from_link,
+    # not after it, since no callback that runs on load sets the link.
+    @app.callback(
+        Output("url", "search"),
+        Output("view", "data", allow_duplicate=True),
+        Output("note", "children", allow_duplicate=True),
+        *[Input(f, "value") for f in FILTERS],
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def from_filters(*values):
+        *values, search = values
         view = model.from_filters(list(values))
-        data = asdict(view)
         link = state.serialise(view, model.default)
-        return link, *[no_update] * len(FILTERS), data, _changed(data, known), None
+        if link.lstrip("?") == (search or "").lstrip("?"):
+            return no_update, no_update, no_update  # the page shows this view already
+        return link, _stored(view), None
 
     @app.callback(
         Output("story", "children"),
         Output("kpis", "children"),
         Output("charts", "children"),
-        Input("view", "data"),
+        Output("f-base", "options"),
+        Output("drawn-version", "data"),  # the data version the charts show: see poll
+        Input("url", "search"),  # the link holds the whole view (state.serialise)
         Input("data-version", "data"),
         Input("width", "data"),
     )
-    def render(view, _version, content_width):
-        if view is None:
-            return (no_update,) * 3
-        view = model.from_saved(view)
+    def render(search, _version, content_width):
+        view, _ = model.from_url(search)
         content = content_width if isinstance(content_width, int | float) else None
         width = layout.chart_width(content, len(view.indicators), figures.EXPORT_WIDTH)
-        key = (view, model.store.data_version(), width)  # a new data version misses by key
-        out = renders.get(key, lambda: panels.render(model.render(view, width), model.names,
-                                                     model.pair))  # fmt: skip
-        return out["story"], out["kpis"], out["charts"]
+        version = model.store.data_version()
+        out = renders.get((view, version, width), lambda: draw(view, width))
+        return out["story"], out["kpis"], out["charts"], out["base_options"], version
+
+    def draw(view: ViewState, width: int) -> dict:
+        out = panels.render(model.render(view, width), model.names, model.pair)
+        years = model.base_years(model.data(view))
+        return {**out, "base_options": panels.base_options(years, view.base_year)}
 
     def table_view(key: object) -> ViewState:
         saved = {**asdict(model.default), **key} if isinstance(key, dict) else None
@@ -140,18 +152,16 @@ def register(app: Dash, model: Model) -> None:
         return tables.get((fields, model.store.data_version()),
                           lambda: panels.table_frame(model.table(view)))  # fmt: skip
 
+    # The grid is put on the page when the table first nears the screen (its script loads then,
+    # not before the charts) and given the selection's columns whenever the key changes; React
+    # keeps the same grid, and PURGE_JS has it ask for its rows again.
     @app.callback(
-        Output("table", "columnDefs"),
-        Output("f-base", "options"),
+        Output("table-section", "children"),
         Input("table-key", "data"),
-        Input("data-version", "data"),
+        prevent_initial_call=True,
     )
-    def table(key, _version):
-        if key is None:
-            return no_update, no_update
-        view = table_view(key)
-        years = model.base_years(model.data(view))
-        return panels.table_columns(view.base_year), panels.base_options(years, view.base_year)
+    def table(key):
+        return layout.data_table(panels.table_columns(table_view(key).base_year))
 
     @app.callback(
         Output("table", "getRowsResponse"),
@@ -165,33 +175,44 @@ def register(app: Dash, model: Model) -> None:
 
     @app.callback(
         Output("sources", "children"),
-        Input("table-key", "data"),
-        Input("data-version", "data"),
+        Input("sources-key", "data"),
+        prevent_initial_call=True,
     )
-    def sources(key, _version):
-        if key is None:
-            return no_update
+    def sources(key):
         return panels.sources_panel(model.source_rows(table_view(key)))
 
     app.clientside_callback(
         PURGE_JS,
         Output("table-reload", "data"),  # never set: the callback only tells the grid to reload
         Input("table-key", "data"),
-        Input("data-version", "data"),
         prevent_initial_call=True,
     )
 
+    # The header's status when the page loads, beside the first render (not before it: the
+    # poll, which can set data-version and so redraw everything, first runs one interval later).
     @app.callback(
-        Output("data-version", "data"),
         Output("freshness", "children"),
         Output("banner", "children"),
-        Input("poll", "n_intervals"),
-        State("data-version", "data"),
+        Input("url", "pathname"),
     )
-    def poll(_n, known):
-        status = model.status()
-        version = no_update if status.version == known else status.version
-        return version, panels.status_line(status, model.catalogue), panels.banner(status)
+    def status(_path):
+        now = model.status()
+        return panels.status_line(now, model.catalogue), panels.banner(now)
+
+    # Each interval: the status again, and data-version when the store holds newer data than the
+    # charts were drawn from, which redraws the charts and the sections that are in view.
+    @app.callback(
+        Output("data-version", "data"),
+        Output("freshness", "children", allow_duplicate=True),
+        Output("banner", "children", allow_duplicate=True),
+        Input("poll", "n_intervals"),
+        State("drawn-version", "data"),
+        prevent_initial_call=True,
+    )
+    def poll(_n, drawn):
+        now = model.status()
+        version = no_update if drawn is None or now.version == drawn else now.version
+        return version, panels.status_line(now, model.catalogue), panels.banner(now)
 
     app.clientside_callback(WIDTH_JS, Output("width", "data"), Input("url", "pathname"))
     app.clientside_callback(
@@ -207,10 +228,15 @@ def register(app: Dash, model: Model) -> None:
         Output("copy-status", "children"),
         Input("copy-link", "n_clicks"),
     )
+    lazy.register(app)
     timeline.register(app, model.timeline.events)
 
 
-def _changed(key: dict, known: object) -> object:
-    """The table key of a view, or no_update when it is the one the page has (no table reload)."""
-    new = table_key(key)
-    return no_update if new == known else new
+def _changed(wanted: object, known: object) -> object:
+    """`wanted`, or no_update when the page has it already (setting it would wake its callbacks)."""
+    return no_update if wanted == known else wanted
+
+
+def _stored(view: ViewState) -> dict:
+    """A view as the page's store holds it (JSON: lists, not tuples), so it compares equal."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(view).items()}

@@ -12,6 +12,7 @@ from dash import dcc, html
 from config.about import APP_NAME
 from config.catalogue import THEMES, Catalogue
 from config.events import Timeline
+from dashboard import lazy
 from dashboard.metrics import MODES
 from dashboard.rows import BLOCK as TABLE_PAGE
 from dashboard.state import SCALES, ViewState
@@ -31,11 +32,12 @@ def page(
         [
             dcc.Location(id="url", refresh=False),
             dcc.Interval(id="poll", interval=poll_seconds * 1000),
-            dcc.Store(id="data-version"),
+            dcc.Store(id="data-version"),  # set by the poll when newer data is in the store
+            dcc.Store(id="drawn-version"),  # the data version the charts were drawn from
             dcc.Store(id="view"),
             dcc.Store(id="width"),
-            dcc.Store(id="table-key"),  # the view's fields the table and sources depend on
-            dcc.Store(id="analysis-key"),  # the view's fields the analysis depends on
+            dcc.Store(id="seen"),  # the sections below the fold that have neared the screen
+            *[dcc.Store(id=lazy.key_id(s)) for s in lazy.SECTIONS],  # what each section shows
             dcc.Store(id="table-reload"),
             header(),
             dbc.Container(
@@ -50,27 +52,23 @@ def page(
                         is_open=False,
                     ),
                     dcc.Loading(html.Div(id="charts"), type="dot", delay_show=400),
+                    # A graph on the first layout makes the browser fetch plotly.js while the
+                    # first callbacks run, not after the charts arrive (Dash loads it lazily).
+                    dcc.Graph(id="plotly-preload", style={"display": "none"}),
                     export_bar(),
                     html.H2("Key figures", className="h5 mt-3"),
                     html.Div(id="kpis", className="mb-3"),
                     html.H2("Analysis", className="h5 mt-4"),
-                    html.Div(id="analysis"),
+                    html.Div(
+                        html.P("The analysis loads as you scroll to it.", className="text-muted"),
+                        id="analysis",
+                        **lazy.marker("analysis"),
+                    ),
                     html.H2("Data", className="h5 mt-4"),
-                    dag.AgGrid(
-                        id="table",
-                        # Rows come from the server a page at a time, sorted and filtered there.
-                        rowModelType="infinite",
-                        columnDefs=[],
-                        defaultColDef={"sortable": True, "filter": True, "resizable": True},
-                        dashGridOptions={
-                            "pagination": True,
-                            "paginationPageSize": TABLE_PAGE,
-                            "cacheBlockSize": TABLE_PAGE,
-                            "paginationPageSizeSelector": False,
-                            "maxBlocksInCache": 20,
-                        },
-                        style={"height": "420px"},
-                        className="ag-theme-alpine",
+                    html.Div(
+                        html.P("The data table loads as you scroll to it.", className="text-muted"),
+                        id="table-section",
+                        **lazy.marker("table"),
                     ),
                     dbc.Row(
                         [
@@ -82,7 +80,10 @@ def page(
                                 lg=7,
                             ),
                             dbc.Col(
-                                [html.H2("Sources", className="h5 mt-4"), html.Div(id="sources")],
+                                [
+                                    html.H2("Sources", className="h5 mt-4"),
+                                    html.Div(id="sources", **lazy.marker("sources")),
+                                ],
                                 lg=5,
                             ),
                         ]
@@ -97,6 +98,25 @@ def page(
                 fluid=True,
             ),
         ]
+    )
+
+
+def data_table(columns: list[dict]) -> dag.AgGrid:
+    """The data table; rows come from the server a block at a time, sorted and filtered there."""
+    return dag.AgGrid(
+        id="table",
+        rowModelType="infinite",
+        columnDefs=columns,
+        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        dashGridOptions={
+            "pagination": True,
+            "paginationPageSize": TABLE_PAGE,
+            "cacheBlockSize": TABLE_PAGE,
+            "paginationPageSizeSelector": False,
+            "maxBlocksInCache": 20,
+        },
+        style={"height": "420px"},
+        className="ag-theme-alpine",
     )
 
 

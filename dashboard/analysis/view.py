@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from dash import Dash, Input, Output, State, no_update
+from dash import Dash, Input, Output
 
 from config.claims import load_claims
 from config.events import Event
@@ -14,17 +14,6 @@ from dashboard.model import Model
 from dashboard.state import ViewState
 
 CACHE_SIZE = 8  # analyses kept: one per data version and comparator choice in use
-
-# The view's fields the analysis depends on (with the data version), and nothing when they did not
-# change: a new mode, scale, year range or indicator sends no analysis request.
-KEY_JS = """
-function (view, known) {
-    const noUpdate = window.dash_clientside.no_update;
-    if (!view) { return noUpdate; }
-    const key = {comparators: view.comparators, categories: view.categories};
-    return JSON.stringify(key) === JSON.stringify(known) ? noUpdate : key;
-}
-"""
 
 
 def analysis_for(model: Model, view: ViewState) -> Analysis:
@@ -39,23 +28,15 @@ def window_events(model: Model, analysis: Analysis) -> list[Event]:
 
 
 def register(app: Dash, model: Model) -> None:
-    """The analysis section's callbacks: the view's key (comparators, categories) in the
-    browser, then the key and the data version in, the panels out."""
-    app.clientside_callback(
-        KEY_JS,
-        Output("analysis-key", "data"),
-        Input("view", "data"),
-        State("analysis-key", "data"),
-    )
+    """The analysis section's callback: its key (comparators, categories and the data version,
+    set in the browser once the section nears the screen: `dashboard.lazy`) in, the panels out."""
 
     @app.callback(
         Output("analysis", "children"),
         Input("analysis-key", "data"),
-        Input("data-version", "data"),
+        prevent_initial_call=True,
     )
-    def show(key, _version):
-        if key is None:
-            return no_update
+    def show(key):
         return section(model, model.from_saved(key))  # checked like a link: the key is the client's
 
 

@@ -77,11 +77,16 @@ def view_requests(bodies: Sequence[dict], ids: Sequence[str]) -> list[dict]:
     return list(found.values())
 
 
-def with_input(body: dict, input_id: str, change: Callable[[object], object]) -> dict:
-    """A copy of a callback request with one input's (or state's) value changed, if it has it."""
+def with_input(
+    body: dict, input_id: str, change: Callable[[object], object], prop: str | None = None
+) -> dict:
+    """A copy of a callback request with one input's (or state's) value changed, if it has it
+    (only its `prop` property, when given)."""
     out = copy.deepcopy(body)
     for item in [*out["inputs"], *out.get("state", [])]:
-        if isinstance(item, dict) and item.get("id") == input_id and "value" in item:
+        if not isinstance(item, dict) or item.get("id") != input_id or "value" not in item:
+            continue
+        if prop is None or item.get("property") == prop:
             item["value"] = change(item["value"])
     return out
 

@@ -22,6 +22,7 @@ def test_the_analysis_section_shows_every_panel(app, page, console):
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(app.url)
     section = page.locator("#analysis")
+    section.scroll_into_view_if_needed()  # below the fold, it loads as it nears the screen
     expect(section.locator("#analysis-world")).to_be_visible(timeout=TIMEOUT)
     for heading in HEADINGS:
         expect(section.get_by_role("heading", name=heading)).to_be_visible()
@@ -36,7 +37,7 @@ def test_the_analysis_section_shows_every_panel(app, page, console):
     assert not re.search(r"\d[eE][+-]?\d", text), "e-notation on the page"
     # Headings come in the page's order: after the charts, before the data table.
     order = page.evaluate(
-        "() => ['charts', 'analysis', 'table'].map(id => document.getElementById(id)"
+        "() => ['charts', 'analysis', 'table-section'].map(id => document.getElementById(id)"
         ".getBoundingClientRect().top)"
     )
     assert order == sorted(order), order

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -74,11 +75,40 @@ def test_page_renders_charts_kpis_timeline_and_sources(app, page, console):
     expect(page.locator("#kpis")).to_contain_text("from 3.00× in 2014 to 3.00× (0%)")
     expect(page.locator("#timeline-list")).to_contain_text("2017-12-18")
     expect(page.locator("#freshness")).to_contain_text("World Bank WDI release")
+    page.locator("#table-section").scroll_into_view_if_needed()  # below the fold: loads near
     expect(page.locator(".ag-row").first).to_be_visible(timeout=TIMEOUT)
+    page.locator("#sources").scroll_into_view_if_needed()
+    expect(page.locator("#sources")).to_contain_text("Release: 2099-01-15", timeout=TIMEOUT)
+
+
+def test_sections_below_the_fold_load_as_they_near_the_screen(app, page, console):
+    asked: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            asked.append(json.loads(r.post_data)["output"])
+            if "_dash-update-component" in r.url
+            else None
+        ),
+    )
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(app.url)
+    expect(page.locator(".gap-chart .main-svg").first).to_be_visible(timeout=TIMEOUT)
+    page.wait_for_load_state("networkidle")
+    lazy = ("analysis.children", "table-section.children", "sources.children")
+    assert not [a for a in asked if a in lazy], asked  # the page load asked for the charts only
+    expect(page.locator("#analysis")).to_contain_text("loads as you scroll")
+    page.locator("#analysis").scroll_into_view_if_needed()
+    expect(page.locator("#analysis-world")).to_be_visible(timeout=TIMEOUT)
+    assert "analysis.children" in asked
+    page.locator("#sources").scroll_into_view_if_needed()
+    expect(page.locator("#sources")).to_contain_text("Release: 2099-01-15", timeout=TIMEOUT)
+    expect(page.locator("#table .ag-row").first).to_be_visible(timeout=TIMEOUT)
 
 
 def test_table_pages_and_sorts_on_the_server(app, page, console):
     open_page(page, app.url + "?ind=NY.GDP.MKTP.CD")
+    page.locator("#table-section").scroll_into_view_if_needed()
     rows = page.locator("#table .ag-center-cols-container .ag-row")
     expect(rows.first).to_be_visible(timeout=TIMEOUT)
     expect(page.locator("#table .ag-paging-row-summary-panel")).to_contain_text(

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from config.catalogue import Catalogue
 from config.claims import Claim
 from config.events import load_events
-from dashboard import analysis
+from dashboard import analysis, lazy
 from dashboard.analysis import view as view_module
 from dashboard.app import create_app
 from dashboard.model import Model
@@ -106,14 +106,22 @@ def test_the_page_bridge_reads_the_store_once_per_data_version(
     assert set(again.release_diff.query("source == 'worldbank'")["change"]) == {"revised"}
 
 
-def test_the_app_wires_the_analysis_section_to_its_key_not_the_whole_view(settings):
+def test_sections_below_the_fold_are_asked_for_by_their_key_alone(settings):
     app = create_app(settings)
-    inputs = [i["id"] for i in app.callback_map["analysis.children"]["inputs"]]
-    assert inputs == ["analysis-key", "data-version"]  # a new mode or scale fires nothing here
-    key = app.callback_map["analysis-key.data"]
-    assert [i["id"] for i in key["inputs"]] == ["view"]
-    assert "comparators" in view_module.KEY_JS and "categories" in view_module.KEY_JS
-    assert "analysis-key" in str(app.layout)
+    marked = {getattr(c, "data-lazy", None) for c in app.layout._traverse()}
+    for output, section in (
+        ("analysis.children", "analysis"),
+        ("table-section.children", "table"),
+        ("sources.children", "sources"),
+    ):
+        wiring = app.callback_map[output]
+        # Only the section's key: a new mode or scale, or the page load itself, asks nothing.
+        assert [i["id"] for i in wiring["inputs"]] == [f"{section}-key"], output
+        key = app.callback_map[f"{section}-key.data"]
+        assert [i["id"] for i in key["inputs"]] == ["view", "data-version", "seen"]
+        assert section in marked, f"no place on the page is marked data-lazy={section}"
+    assert lazy.SECTIONS["analysis"] == ("comparators", "categories")
+    assert {"comparators", "categories"} <= set(lazy.key_js("analysis").split('"'))
 
 
 def test_the_clients_key_is_checked_like_a_link(store: Store, catalogue: Catalogue, settings):
