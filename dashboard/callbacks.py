@@ -140,7 +140,7 @@ def register(app: Dash, model: Model) -> None:
 
     def draw(view: ViewState, width: int) -> dict:
         out = panels.render(model.render(view, width), model.names, model.pair)
-        years = model.base_years(model.data(view))
+        years = model.view_base_years(view)
         return {**out, "base_options": panels.base_options(years, view.base_year)}
 
     def table_view(key: object) -> ViewState:

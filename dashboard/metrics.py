@@ -103,9 +103,28 @@ def kpi(
     years: tuple[int, int] | None = None,
 ) -> Kpi | None:
     """The latest common year in `years`: values, ratio, its change since the base year, growth."""
+    return kpi_of(by_year(frame, indicator, pair), indicator, base_year, years)
+
+
+ByYear = dict[int, tuple[float, str]]  # one country's value and flag by year
+
+
+def by_year(frame: pd.DataFrame, indicator: str, pair: tuple[str, str]) -> tuple[ByYear, ByYear]:
+    """Each of the pair's headline values and flags of one indicator by year (plain dicts)."""
     rows = frame[(frame["indicator"] == indicator) & frame["partner"].isin(["", "WLD"])]
     rows = rows.dropna(subset=["value"])
-    a_by, b_by = (_by_year(rows[rows["country"] == c]) for c in pair)  # plain dicts: no pivot
+    a_by, b_by = (_by_year(rows[rows["country"] == c]) for c in pair)
+    return a_by, b_by
+
+
+def kpi_of(
+    values: tuple[ByYear, ByYear],
+    indicator: str,
+    base_year: int,
+    years: tuple[int, int] | None = None,
+) -> Kpi | None:
+    """`kpi` from the pair's values by year (see `by_year`): no frame work, so cheap per view."""
+    a_by, b_by = values
     common = [y for y in a_by.keys() & b_by.keys()
               if years is None or years[0] <= y <= years[1]]  # fmt: skip
     if not common:

@@ -45,6 +45,18 @@ class KpiRow:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One indicator's rows in a view's data, with what every view of them reuses."""
+
+    title: str
+    unit: str
+    theme: str
+    rows: pd.DataFrame
+    present: frozenset[str]  # countries with a value
+    values: tuple[metrics.ByYear, metrics.ByYear]  # the pair's values by year, for the KPIs
+
+
+@dataclass(frozen=True)
 class Status:
     """The store's state for the header: data version, per-source status, and whether empty."""
 
@@ -83,7 +95,13 @@ class Model:
         self.titles = {i.id: i.title for i in catalogue.indicators} | {
             k: d.title for k, d in DERIVED.items()
         }
-        self._frames: Memo[pd.DataFrame] = Memo(32)  # per selection and data version; shared
+        # Kept per selection and data version (the key), shared by every viewer: the store read,
+        # each indicator's part of it, and its series per mode and base year. A new year range,
+        # the usual change, then only slices them.
+        self._frames: Memo[pd.DataFrame] = Memo(32)
+        self._parts: Memo[Part] = Memo(256)
+        self._series: Memo[pd.DataFrame] = Memo(256)
+        self._years: Memo[list[int]] = Memo(32)
         self.comparators = tuple(c.iso3 for c in catalogue.countries if c.role == "comparator")
         self.last_year = datetime.now(UTC).year
         self.default = state.default_state(
@@ -146,11 +164,38 @@ class Model:
 
     def data(self, view: state.ViewState) -> pd.DataFrame:
         """Stored rows for the view's indicators and countries, with derived series (kept per version)."""
+        indicators, countries, share, _ = key = self.data_key(view)
+        return self._frames.get(key, lambda: self._read(indicators, countries, share))
+
+    def data_key(self, view: state.ViewState) -> tuple:
+        """What a view's store read depends on: stored indicators, countries, data version."""
         countries = (*self.pair, *view.comparators)
         indicators = tuple(sorted(self.stored_ids(view.indicators)))
         share = metrics.TRADE_SHARE in view.indicators
-        key = (indicators, countries, share, self.store.data_version())
-        return self._frames.get(key, lambda: self._read(indicators, countries, share))
+        return indicators, countries, share, self.store.data_version()
+
+    def part(
+        self,
+        view: state.ViewState,
+        indicator_id: str,
+        frame: pd.DataFrame | None = None,
+        key: tuple | None = None,
+    ) -> Part:
+        """One indicator's part of the view's data (kept per data key when `frame` is the
+        view's own; `key`: the view's data key, when the caller has it)."""
+        if frame is not None:
+            return self._part(indicator_id, frame)
+        return self._parts.get(
+            (key or self.data_key(view), indicator_id),
+            lambda: self._part(indicator_id, self.data(view)),
+        )
+
+    def _part(self, indicator_id: str, frame: pd.DataFrame) -> Part:
+        title, unit, theme = self.describe(indicator_id, frame)
+        rows = frame[frame["indicator"] == indicator_id]
+        present = frozenset(rows.dropna(subset=["value"])["country"])
+        values = metrics.by_year(rows, indicator_id, self.pair)
+        return Part(title, unit, theme, rows, present, values)
 
     def _read(self, indicators: tuple, countries: tuple, share: bool) -> pd.DataFrame:
         frame = self.store.observations(indicators=list(indicators), countries=list(countries))
@@ -177,10 +222,27 @@ class Model:
 
     # --- what the page shows -------------------------------------------------------------------
     @staticmethod
-    def series(rows: pd.DataFrame, view: state.ViewState, pair: tuple[str, str]) -> pd.DataFrame:
-        """The drawn series of one indicator's rows: the view's mode, in the view's years."""
-        series = metrics.transform(rows, view.mode, pair, view.base_year)
-        return series[(series["year"] >= view.year_from) & (series["year"] <= view.year_to)]
+    def series(
+        rows: pd.DataFrame,
+        view: state.ViewState,
+        pair: tuple[str, str],
+        transformed: pd.DataFrame | None = None,
+    ) -> pd.DataFrame:
+        """The drawn series of one indicator's rows: the view's mode, in the view's years
+        (`transformed`: the rows in the view's mode already)."""
+        if transformed is None:
+            transformed = metrics.transform(rows, view.mode, pair, view.base_year)
+        years = transformed["year"]
+        return transformed[(years >= view.year_from) & (years <= view.year_to)]
+
+    def _transformed(
+        self, view: state.ViewState, indicator_id: str, part: Part, key: tuple
+    ) -> pd.DataFrame:
+        """An indicator's rows in the view's mode, all years (kept per data key, mode, base)."""
+        return self._series.get(
+            (key, indicator_id, view.mode, view.base_year),
+            lambda: metrics.transform(part.rows, view.mode, self.pair, view.base_year),
+        )
 
     def figure(
         self,
@@ -190,9 +252,10 @@ class Model:
         view: state.ViewState,
         events: list[Event],
         width: int = figures.EXPORT_WIDTH,
+        transformed: pd.DataFrame | None = None,
     ) -> dict | None:
         """The gap chart of one indicator's rows, or None when nothing is in range."""
-        series = self.series(rows, view, self.pair)
+        series = self.series(rows, view, self.pair, transformed)
         if series.empty:
             return None
         # The axis spans the chosen years that hold data: a view of 1900–2100 is not drawn so.
@@ -212,20 +275,20 @@ class Model:
         width: int = figures.EXPORT_WIDTH,
     ) -> list[Chart]:
         """One chart per selected indicator, in the order the reader picked them."""
-        frame = self.data(view) if frame is None else frame
         events = self.events(view)
+        key = self.data_key(view) if frame is None else None  # one version read per view
         statuses: list[SourceStatus] | None = None  # read only when a chart is empty
         out = []
         for indicator_id in view.indicators:
-            title, unit, theme = self.describe(indicator_id, frame)
-            rows = frame[frame["indicator"] == indicator_id]
-            present = set(rows.dropna(subset=["value"])["country"])
-            missing = tuple(self.names.get(c, c) for c in self.pair if c not in present)
-            fig = self.figure(title, unit, rows, view, events, width)
+            part = self.part(view, indicator_id, frame, key)
+            title, unit, rows = part.title, part.unit, part.rows
+            missing = tuple(self.names.get(c, c) for c in self.pair if c not in part.present)
+            kept = None if key is None else self._transformed(view, indicator_id, part, key)
+            fig = self.figure(title, unit, rows, view, events, width, kept)
             if fig is None and statuses is None:
                 statuses = self.status().sources
             reason = "" if fig else self.why_empty(indicator_id, rows, view, statuses or [])
-            out.append(Chart(indicator_id, title, unit, theme, fig, missing, reason))
+            out.append(Chart(indicator_id, title, part.unit, part.theme, fig, missing, reason))
         return out
 
     def why_empty(
@@ -286,14 +349,14 @@ class Model:
 
     def kpis(self, view: state.ViewState, frame: pd.DataFrame | None = None) -> list[KpiRow]:
         """The headline comparison of every selected indicator that has a common year."""
-        frame = self.data(view) if frame is None else frame
         out = []
+        years = (view.year_from, view.year_to)
+        key = self.data_key(view) if frame is None else None
         for indicator_id in view.indicators:
-            title, unit, _ = self.describe(indicator_id, frame)
-            rows = frame[frame["indicator"] == indicator_id]
-            years = (view.year_from, view.year_to)
-            kpi = metrics.kpi(rows, indicator_id, self.pair, view.base_year, years)
+            part = self.part(view, indicator_id, frame, key)
+            kpi = metrics.kpi_of(part.values, indicator_id, view.base_year, years)
             if kpi is not None:
+                title, unit = part.title, part.unit
                 sentence = wording.headline(indicator_id, title, unit, kpi, self.names, self.pair)
                 out.append(KpiRow(indicator_id, title, unit, kpi, sentence))
         return out
@@ -311,6 +374,10 @@ class Model:
     def base_years(self, frame: pd.DataFrame) -> list[int]:
         """Years with data for both of the pair in the view's indicators: the base-year choices."""
         return metrics.common_years(frame, self.pair)
+
+    def view_base_years(self, view: state.ViewState) -> list[int]:
+        """`base_years` of the view's data, kept per data key."""
+        return self._years.get(self.data_key(view), lambda: self.base_years(self.data(view)))
 
     def table(self, view: state.ViewState, frame: pd.DataFrame | None = None) -> pd.DataFrame:
         """The data table's rows in the view's years, with readable names."""
@@ -368,12 +435,12 @@ class Model:
 
     def render(self, view: state.ViewState, width: int = figures.EXPORT_WIDTH) -> Rendered:
         """Story, KPIs, charts and events for a view, from one store read."""
-        frame = self.data(view)
-        empty = frame.dropna(subset=["value"]).empty
-        kpis = self.kpis(view, frame)
+        key = self.data_key(view)
+        empty = not any(self.part(view, i, key=key).present for i in view.indicators)
+        kpis = self.kpis(view)
         return Rendered(
             kpis=kpis,
-            charts=[] if empty else self.charts(view, frame, width),
+            charts=[] if empty else self.charts(view, width=width),
             events=self.events(view),
             empty_message=self.empty_message() if empty else "",
             story=[k.sentence for k in kpis[:STORY_LINES]],

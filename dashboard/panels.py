@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -122,6 +123,7 @@ def table_columns(base_year: int) -> list[dict]:
     ]  # fmt: skip
 
 
+@lru_cache(maxsize=256)  # components are plain data, built once per indicator and shared
 def chart_buttons(indicator_id: str) -> html.Div:
     """The drawn series as CSV, and PNG, SVG and PDF images of one chart."""
     link = {"size": "sm", "color": "link", "className": "p-0 me-2 small"}

@@ -11,7 +11,7 @@ from dashboard import panels, rows
 from dashboard.model import Model
 from dashboard.state import ViewState
 from tests.support.components import text_of
-from tests.support.seed import seed
+from tests.support.seed import seed, worldbank_result
 
 
 @pytest.fixture
@@ -161,3 +161,20 @@ def test_filter_values_from_the_browser_are_checked(model, values):
     assert set(view.indicators) <= set(model.indicator_ids) and view.indicators
     assert view.year_from <= view.year_to
     assert view.mode in ("absolute", "ratio", "indexed", "share")
+
+
+def test_a_new_year_range_reuses_the_views_data_and_a_new_release_does_not(
+    model, store, catalogue
+):
+    seed(store, catalogue)
+    view = model.default
+    narrower = replace(view, year_from=2005, year_to=2015)
+    gdp = "NY.GDP.MKTP.CD"
+    assert model.part(narrower, gdp) is model.part(view, gdp)  # the store is read once
+    kpi = {k.indicator: k.kpi for k in model.kpis(narrower)}[gdp]
+    assert kpi.year == 2015  # ...and the KPI still takes the latest common year in range
+    assert model.charts(narrower)[0].figure["layout"]["xaxis"]["range"] == [2004.5, 2015.5]
+
+    store.write_run(store.start_run("worldbank"), worldbank_result(catalogue, scale=2.0))
+    again = model.part(view, gdp)
+    assert again.values[0][2015][0] == 2 * kpi.a_value  # the new release, not the kept one
