@@ -163,9 +163,7 @@ def test_filter_values_from_the_browser_are_checked(model, values):
     assert view.mode in ("absolute", "ratio", "indexed", "share")
 
 
-def test_a_new_year_range_reuses_the_views_data_and_a_new_release_does_not(
-    model, store, catalogue
-):
+def test_a_new_year_range_reuses_the_views_data_and_a_new_release_does_not(model, store, catalogue):
     seed(store, catalogue)
     view = model.default
     narrower = replace(view, year_from=2005, year_to=2015)
