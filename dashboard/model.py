@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
@@ -18,6 +19,7 @@ from fetchers.status import SourceStatus, data_origin, header_line, source_statu
 from fetchers.store import Store
 
 STORY_LINES = 3  # headline sentences on the first screen
+STATUS_SECONDS = 5  # how long one reading of the sources' status serves the header
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class Model:
         self._parts: Memo[Part] = Memo(256)
         self._series: Memo[pd.DataFrame] = Memo(256)
         self._years: Memo[list[int]] = Memo(32)
+        self._status: Memo[Status] = Memo(2)
         self.comparators = tuple(c.iso3 for c in catalogue.countries if c.role == "comparator")
         self.last_year = datetime.now(UTC).year
         self.default = state.default_state(
@@ -447,7 +450,12 @@ class Model:
         )
 
     def status(self) -> Status:
-        """Data version and per-source freshness for the header."""
+        """Data version and per-source freshness for the header (kept per data version for a
+        few seconds: every page load and poll asks, and the runs table changes rarely)."""
+        now = int(time.monotonic() // STATUS_SECONDS)
+        return self._status.get((self.store.data_version(), now), self._read_status)
+
+    def _read_status(self) -> Status:
         runs = self.store.last_runs()
         statuses = source_statuses(runs, self.settings)
         empty = runs.empty or not runs["last_ok_id"].notna().any()

@@ -126,14 +126,14 @@ def table_columns(base_year: int) -> list[dict]:
 @lru_cache(maxsize=256)  # components are plain data, built once per indicator and shared
 def chart_buttons(indicator_id: str) -> html.Div:
     """The drawn series as CSV, and PNG, SVG and PDF images of one chart."""
-    link = {"size": "sm", "color": "link", "className": "p-0 me-2 small"}
+    link = {"className": "btn btn-link btn-sm p-0 me-2 small", "n_clicks": 0}
     return html.Div(
         [
-            dbc.Button("Data (CSV)", id={"type": "chart-csv", "indicator": indicator_id}, **link),
+            html.Button("Data (CSV)", id={"type": "chart-csv", "indicator": indicator_id}, **link),
             html.Span("Image:", className="small me-1"),
             *[
-                dbc.Button(fmt.upper(), id={"type": "image", "indicator": indicator_id, "fmt": fmt},
-                           **link)
+                html.Button(fmt.upper(), id={"type": "image", "indicator": indicator_id, "fmt": fmt},
+                            **link)
                 for fmt in ("png", "svg", "pdf")
             ],
         ],
