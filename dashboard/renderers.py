@@ -110,7 +110,9 @@ def _start_kaleido() -> None:
     with _kaleido_lock:
         if not _kaleido_started:
             # Two tabs: the machine has two cores, and a report renders many images at once.
-            kaleido.start_sync_server(n=2, silence_warnings=True)
+            # No MathJax: kaleido's page would fetch it from a CDN on every image (the tab
+            # reloads after each), and no chart uses LaTeX; images stay the same on any network.
+            kaleido.start_sync_server(n=2, mathjax=False, silence_warnings=True)
             _kaleido_started = True
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import plotly.graph_objects as go
 
@@ -30,6 +30,19 @@ def median_time(action: Callable[[], object], times: int) -> float:
     return statistics.median(timed(action) for _ in range(times))
 
 
+def median_times(actions: Sequence[Callable[[], object]], times: int) -> list[float]:
+    """Median seconds of each action over `times` rounds, the actions taking turns in each round.
+
+    Taking turns keeps a ratio honest on a shared machine: a burst of load elsewhere lands on
+    both sides of it, not on whichever side happened to be measuring at the time.
+    """
+    seconds: list[list[float]] = [[] for _ in actions]
+    for _ in range(times):
+        for action, found in zip(actions, seconds, strict=True):
+            found.append(timed(action))
+    return [statistics.median(found) for found in seconds]
+
+
 def measure(database_url: str, repeats: int) -> list[Row]:
     """Time exports in this process, as a running page or CLI job would, after one warm-up."""
     settings = servers.settings_for(database_url)
@@ -40,9 +53,14 @@ def measure(database_url: str, repeats: int) -> list[Row]:
     trivial = go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2]))
 
     cold_png = timed(lambda: renderers.image_bytes(chart, "png"))
-    png = median_time(lambda: renderers.image_bytes(chart, "png"), repeats)
-    floor = median_time(lambda: renderers.image_bytes(trivial, "png"), repeats)
-    svg = median_time(lambda: renderers.image_bytes(chart, "svg"), repeats)
+    png, floor, svg = median_times(
+        [
+            lambda: renderers.image_bytes(chart, "png"),
+            lambda: renderers.image_bytes(trivial, "png"),  # the floor: same function and server
+            lambda: renderers.image_bytes(chart, "svg"),
+        ],
+        repeats,
+    )
     csv = median_time(lambda: snapshot.build(view, "csv"), 3)
     cold_zip = timed(lambda: snapshot.build(view, "zip"))
     report = median_time(lambda: snapshot.build(view, "zip"), max(2, repeats // 4))
