@@ -6,7 +6,7 @@ import logging
 from datetime import UTC, datetime
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, no_update
+from dash import Dash, Input, Output, State, dcc, no_update
 
 from dashboard import exports, renderers
 from dashboard.layout import EXPORTS
@@ -24,7 +24,27 @@ PREPARING = {
     "pdf": "Preparing the report (charts, PDF)…",
     "html": "Preparing the report (charts, HTML)…",
 }
-DRAWING_IMAGE = "Drawing the chart image…"
+DRAWING_IMAGE = "Preparing the chart's file…"
+NOT_AVAILABLE = "That export is not available for this view."
+
+# The charts' own buttons (data-chart, data-fmt; panels.chart_buttons) have no Dash ids: one
+# listener on the page turns a click into a chart-request. Pattern-matched ids on every chart
+# made Dash's renderer re-resolve them, and call the server twice, each time the charts changed.
+CHART_CLICKS_JS = """
+function (_path) {
+    if (!window._amChartClicks) {
+        window._amChartClicks = true;
+        document.addEventListener("click", function (event) {
+            const button = event.target.closest("button[data-chart]");
+            if (!button) { return; }
+            dash_clientside.set_props("chart-request", {data: {
+                indicator: button.dataset.chart, fmt: button.dataset.fmt, at: Date.now()
+            }});
+        });
+    }
+    return window.dash_clientside.no_update;
+}
+"""
 
 
 def build(snapshot: Snapshot, data: dict | None, fmt: object, indicator: object = None):
@@ -37,7 +57,7 @@ def build(snapshot: Snapshot, data: dict | None, fmt: object, indicator: object 
     view = snapshot.model.from_saved(data)
     wanted = FORMATS if indicator is None else renderers.IMAGE_FORMATS
     if fmt not in wanted or (indicator is not None and indicator not in view.indicators):
-        return no_update, dbc.Badge("That export is not available for this view.", color="warning")
+        return no_update, dbc.Badge(NOT_AVAILABLE, color="warning")
     try:
         name, body = snapshot.build(view, fmt, indicator)
     except ExportRefused as exc:
@@ -92,27 +112,26 @@ def register(app: Dash, snapshot: Snapshot) -> None:
     for fmt, _ in EXPORTS:
         export_button(fmt)
 
+    app.clientside_callback(
+        CHART_CLICKS_JS,
+        Output("chart-request", "data"),
+        Input("url", "pathname"),
+    )
+
     @app.callback(
         Output("download-image", "data"),
         Output("export-status", "children", allow_duplicate=True),
-        Input({"type": "image", "indicator": ALL, "fmt": ALL}, "n_clicks"),
+        Input("chart-request", "data"),
         State("view", "data"),
         prevent_initial_call=True,
         running=[(Output("export-status", "children"), DRAWING_IMAGE, "")],
     )
-    def image(clicks, data):
-        if not ctx.triggered_id or not any(clicks):
+    def chart(request, data):
+        if not isinstance(request, dict):
             return no_update, no_update
-        return build(snapshot, data, ctx.triggered_id["fmt"], ctx.triggered_id["indicator"])
-
-    @app.callback(
-        Output("download-series", "data"),
-        Output("export-status", "children", allow_duplicate=True),
-        Input({"type": "chart-csv", "indicator": ALL}, "n_clicks"),
-        State("view", "data"),
-        prevent_initial_call=True,
-    )
-    def series(clicks, data):
-        if not ctx.triggered_id or not any(clicks):
-            return no_update, no_update
-        return drawn_csv(snapshot.model, data, ctx.triggered_id["indicator"])
+        fmt, indicator = request.get("fmt"), request.get("indicator")
+        if not isinstance(indicator, str):  # a chart's file always names its chart
+            return no_update, dbc.Badge(NOT_AVAILABLE, color="warning")
+        if fmt == "csv":
+            return drawn_csv(snapshot.model, data, indicator)
+        return build(snapshot, data, fmt, indicator)

@@ -176,7 +176,7 @@ def export_bar() -> html.Div:
             html.Span(id="export-status", className="ms-2 small", **{"aria-live": "polite"}),
             dcc.Download(id="download"),
             dcc.Download(id="download-image"),
-            dcc.Download(id="download-series"),
+            dcc.Store(id="chart-request"),  # a chart button's click: indicator and format
         ],
         className="mb-3 d-flex align-items-center flex-wrap",
     )

@@ -126,16 +126,16 @@ def table_columns(base_year: int) -> list[dict]:
 @lru_cache(maxsize=256)  # components are plain data, built once per indicator and shared
 def chart_buttons(indicator_id: str) -> html.Div:
     """The drawn series as CSV, and PNG, SVG and PDF images of one chart."""
-    link = {"className": "btn btn-link btn-sm p-0 me-2 small", "n_clicks": 0}
+
+    def button(text: str, fmt: str) -> html.Button:
+        attributes = {"data-chart": indicator_id, "data-fmt": fmt}  # read by downloads.py
+        return html.Button(text, className="btn btn-link btn-sm p-0 me-2 small", **attributes)
+
     return html.Div(
         [
-            html.Button("Data (CSV)", id={"type": "chart-csv", "indicator": indicator_id}, **link),
+            button("Data (CSV)", "csv"),
             html.Span("Image:", className="small me-1"),
-            *[
-                html.Button(fmt.upper(), id={"type": "image", "indicator": indicator_id, "fmt": fmt},
-                            **link)
-                for fmt in ("png", "svg", "pdf")
-            ],
+            *[button(fmt.upper(), fmt) for fmt in ("png", "svg", "pdf")],
         ],
         className="text-end chart-buttons",
     )  # fmt: skip

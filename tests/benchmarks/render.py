@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 
 from tests.benchmarks import replay, servers
@@ -42,14 +43,20 @@ class Requests:
         return out
 
 
-def captured(app: str, base: str, charts: int = 1) -> Requests:
-    """Load the app's page in chromium once and keep the requests a view change sends."""
-    page = replay.capture(base, charts)
+PAGE_LOADS = 5  # time to first chart: the median of this many page loads (one varies a lot)
+
+
+def captured(app: str, base: str, charts: int = 1, loads: int = 1) -> Requests:
+    """Load the app's page in chromium `loads` times; keep the requests a view change sends
+    and the median time to the last chart drawn."""
+    pages = [replay.capture(base, charts) for _ in range(loads)]
+    page = pages[0]
     if app == "project":
         group = replay.view_requests(page.bodies, VIEW_IDS)
     else:
         group = [replay.render_request(page.bodies, "g0.figure")]
-    return Requests(group, page.first_chart_ms, page.page_bytes)
+    drawn = statistics.median(p.first_chart_ms for p in pages)
+    return Requests(group, drawn, page.page_bytes)
 
 
 def default_charts(database_url: str) -> int:
@@ -80,7 +87,7 @@ def measure(database_url: str, repeats: int) -> tuple[list[Row], dict[str, Reque
     charts = default_charts(database_url)  # the bare app draws as many as the default view
     for app in ("project", "bare"):
         with servers.serving(app, database_url, BARE_CHARTS=str(charts)) as (base, _):
-            requests[app] = captured(app, base, charts)
+            requests[app] = captured(app, base, charts, PAGE_LOADS)
             replay.sequential(base, [requests[app].render], 2)  # warm up
             results[app] = (
                 replay.sequential(base, [requests[app].render], repeats),
@@ -96,7 +103,7 @@ def measure(database_url: str, repeats: int) -> tuple[list[Row], dict[str, Reque
         Row("render response (KB, uncompressed)", ours_same.size / 1024, bare_same.size / 1024,
             "≤ 60 KB", absolute=60),
         Row("render response on the wire (KB)", ours_same.wire / 1024, bare_same.wire / 1024, ""),
-        Row("time to first chart, chromium (ms)", ours_page.first_chart_ms,
+        Row(f"time to first chart, chromium, median of {PAGE_LOADS} (ms)", ours_page.first_chart_ms,
             bare_page.first_chart_ms, "≤ 1.5×", 1.5),
         Row("page load on the wire (KB)", ours_page.page_bytes / 1024,
             bare_page.page_bytes / 1024, ""),

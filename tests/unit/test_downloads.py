@@ -39,6 +39,9 @@ def test_while_an_export_builds_its_sentence_shows_and_every_report_button_is_of
         }
 
 
-def test_a_chart_image_says_it_is_being_drawn():
-    (image,) = [c for c in registered() if c["output"].startswith("..download-image.")]
-    assert image["running"]["running"] == {"export-status.children": downloads.DRAWING_IMAGE}
+def test_a_chart_file_says_it_is_being_prepared_and_is_asked_for_without_pattern_ids():
+    (chart,) = [c for c in registered() if c["output"].startswith("..download-image.")]
+    assert chart["running"]["running"] == {"export-status.children": downloads.DRAWING_IMAGE}
+    # The charts' buttons reach it through one store: no pattern-matched ids on the page.
+    assert [i["id"] for i in chart["inputs"]] == ["chart-request"]
+    assert all(isinstance(i["id"], str) for c in registered() for i in c["inputs"])
