@@ -73,3 +73,15 @@ def test_an_old_store_is_upgraded_in_place_with_its_data(database_url, with_deta
     reopened = Store.open(database_url)  # a second open finds nothing to do
     assert reopened.data_version() == 2
     reopened.close()
+
+
+def test_the_head_a_current_store_is_checked_against_is_alembics_own(tmp_path):
+    from alembic.script import ScriptDirectory
+
+    from fetchers import database
+
+    assert database.HEAD == ScriptDirectory(str(database.MIGRATIONS)).get_current_head()
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    Store.open(url)  # a new store is migrated to the head...
+    engine = sa.create_engine(url)
+    assert database._revision(engine) == database.HEAD  # ...and then read without Alembic
