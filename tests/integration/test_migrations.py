@@ -80,7 +80,7 @@ def test_the_head_a_current_store_is_checked_against_is_alembics_own(tmp_path):
 
     from fetchers import database
 
-    assert database.HEAD == ScriptDirectory(str(database.MIGRATIONS)).get_current_head()
+    assert ScriptDirectory(str(database.MIGRATIONS)).get_current_head() == database.HEAD
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
     Store.open(url)  # a new store is migrated to the head...
     engine = sa.create_engine(url)
