@@ -6,7 +6,7 @@ import logging
 import threading
 from functools import cache
 
-from dash import Dash
+from dash import Dash, html
 from flask_compress import Compress
 
 from config.catalogue import load_catalogue
@@ -34,9 +34,6 @@ def create_app(settings: Settings) -> Dash:
         title="Asymmetry Monitor",
         # Bootstrap's CSS is served from assets/ (no CDN): the page works offline.
         serve_locally=True,
-        # The data table joins the page when it nears the screen (dashboard.lazy): callbacks may
-        # name components the first layout does not hold yet.
-        suppress_callback_exceptions=True,
     )
     options = layout.indicator_options(catalogue, DERIVED)
     app.layout = layout.page(
@@ -47,6 +44,9 @@ def create_app(settings: Settings) -> Dash:
         model.last_year,
         settings.dashboard_poll_seconds,
     )
+    # The data table joins the page when it nears the screen (dashboard.lazy): Dash checks the
+    # callbacks against the page with it.
+    app.validation_layout = html.Div([app.layout, layout.data_table([])])
     callbacks.register(app, model)
     analysis_view.register(app, model)  # the analysis section, one analysis per data version
     downloads.register(app, Snapshot(model, settings))

@@ -10,7 +10,7 @@ from dash import Dash, Input, Output, State, html, no_update
 
 from dashboard import figures, layout, lazy, panels, rows, state, timeline
 from dashboard.cache import Memo
-from dashboard.model import Model
+from dashboard.model import Model, Status
 from dashboard.state import ViewState
 
 FILTERS = ("f-indicators", "f-countries", "f-years", "f-mode", "f-scale", "f-base", "f-events")
@@ -73,7 +73,7 @@ function (_key) {
     return window.dash_clientside.no_update;
 }
 """
-TABLE_FIELDS = lazy.SECTIONS["table"]
+TABLE_VIEW = lazy.SECTIONS["table"]  # the view fields the table's rows depend on
 
 
 def register(app: Dash, model: Model) -> None:
@@ -115,10 +115,11 @@ def register(app: Dash, model: Model) -> None:
     def from_filters(*values):
         *values, search = values
         view = model.from_filters(list(values))
-        link = state.serialise(view, model.default)
-        if link.lstrip("?") == (search or "").lstrip("?"):
-            return no_update, no_update, no_update  # the page shows this view already
-        return link, _stored(view), None
+        if view == model.from_url(search)[0]:
+            # The link shows this view already (from_link set the filters from it, or the link
+            # is written another way): no new history entry, no second render, the note stays.
+            return no_update, no_update, no_update
+        return state.serialise(view, model.default), _stored(view), None
 
     @app.callback(
         Output("story", "children"),
@@ -134,13 +135,13 @@ def register(app: Dash, model: Model) -> None:
         view, _ = model.from_url(search)
         content = content_width if isinstance(content_width, int | float) else None
         width = layout.chart_width(content, len(view.indicators), figures.EXPORT_WIDTH)
-        version = model.store.data_version()
-        out = renders.get((view, version, width), lambda: draw(view, width))
+        version = model.store.data_version()  # read once: every part of this render uses it
+        out = renders.get((view, version, width), lambda: draw(view, width, version))
         return out["story"], out["kpis"], out["charts"], out["base_options"], version
 
-    def draw(view: ViewState, width: int) -> dict:
-        out = panels.render(model.render(view, width), model.names, model.pair)
-        years = model.view_base_years(view)
+    def draw(view: ViewState, width: int, version: int) -> dict:
+        out = panels.render(model.render(view, width, version), model.names, model.pair)
+        years = model.view_base_years(view, version)
         return {**out, "base_options": panels.base_options(years, view.base_year)}
 
     def table_view(key: object) -> ViewState:
@@ -148,7 +149,7 @@ def register(app: Dash, model: Model) -> None:
         return model.from_saved(saved)
 
     def table_of(view: ViewState) -> pd.DataFrame:
-        fields = tuple(getattr(view, f) for f in TABLE_FIELDS)
+        fields = tuple(getattr(view, f) for f in TABLE_VIEW)
         return tables.get((fields, model.store.data_version()),
                           lambda: panels.table_frame(model.table(view)))  # fmt: skip
 
@@ -167,6 +168,7 @@ def register(app: Dash, model: Model) -> None:
         Output("table", "getRowsResponse"),
         Input("table", "getRowsRequest"),
         State("table-key", "data"),
+        prevent_initial_call=True,
     )
     def table_rows(request, key):
         if request is None or key is None:
@@ -196,7 +198,9 @@ def register(app: Dash, model: Model) -> None:
         Input("url", "pathname"),
     )
     def status(_path):
-        now = model.status()
+        return header(model.status())
+
+    def header(now: Status) -> tuple:
         return panels.status_line(now, model.catalogue), panels.banner(now)
 
     # Each interval: the status again, and data-version when the store holds newer data than the
@@ -212,7 +216,7 @@ def register(app: Dash, model: Model) -> None:
     def poll(_n, drawn):
         now = model.status()
         version = no_update if drawn is None or now.version == drawn else now.version
-        return version, panels.status_line(now, model.catalogue), panels.banner(now)
+        return version, *header(now)
 
     app.clientside_callback(WIDTH_JS, Output("width", "data"), Input("url", "pathname"))
     app.clientside_callback(

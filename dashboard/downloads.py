@@ -50,7 +50,7 @@ function (_path) {
 def build(snapshot: Snapshot, data: dict | None, fmt: object, indicator: object = None):
     """(download payload, status) for one export; a failure is a message, never a traceback.
 
-    `fmt` and `indicator` come from the browser (a button's id): checked before any work.
+    `fmt` and `indicator` come from the browser (a chart-request): checked before any work.
     """
     if not data:
         return no_update, "The view is still loading."
@@ -77,7 +77,7 @@ def drawn_csv(model: Model, data: dict | None, indicator: str):
         return no_update, "The view is still loading."
     view = model.from_saved(data)
     if indicator not in view.indicators:
-        return no_update, dbc.Badge("That chart is not in this view.", color="warning")
+        return no_update, dbc.Badge(NOT_AVAILABLE, color="warning")
     frame = model.drawn(view, indicator)
     if frame.empty:
         return no_update, dbc.Badge("This chart draws no data to download.", color="warning")

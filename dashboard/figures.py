@@ -293,8 +293,7 @@ def _events(
 
 
 def _years(years: list[int]) -> dict:
-    """A trace's x: first year and step when the years run without a gap (most series; half
-    the bytes of the list), else the list."""
+    """A trace's x: first year and step when the years have no gap (half the bytes), else all."""
     if len(years) > 2 and years == list(range(years[0], years[0] + len(years))):
         return {"x0": years[0], "dx": 1}
     return {"x": years}

@@ -14,12 +14,13 @@ from dash import Dash, Input, Output, State
 SECTIONS: Mapping[str, tuple[str, ...]] = {  # ids: the section's place is marked data-lazy=id
     "analysis": ("comparators", "categories"),
     "table": ("indicators", "comparators", "year_from", "year_to", "base_year"),
-    "sources": ("indicators", "comparators", "year_from", "year_to", "base_year"),
+    "sources": ("indicators",),
 }
-MARGIN = "50% 0px"  # near: within half a screen's height above or below the visible part
+MARGIN = "50% 0px"  # near: within half a screen's height above or below what is visible
 
-# Once the charts are on the page (before, everything looks near), one IntersectionObserver keeps the list of sections now near the screen in `seen`: a section
-# off screen keeps what it showed and asks again only when it comes back with a new key.
+# The list of sections now near the screen, kept by one IntersectionObserver. It starts with the
+# first charts: before they are drawn the page is short and every section would count as near.
+# A section off screen keeps what it showed and asks again when it comes back with a new key.
 # Without IntersectionObserver (very old browsers) every section counts as near.
 SEEN_JS = """
 function (charts) {
@@ -84,7 +85,9 @@ def register(app: Dash) -> None:
             key_js(section),
             Output(key_id(section), "data"),
             Input("view", "data"),
-            Input("data-version", "data"),
+            # The data version the charts were drawn from: a section follows what the charts
+            # show, whether new data came with the poll or with a redraw for another reason.
+            Input("drawn-version", "data"),
             Input("seen", "data"),
             State(key_id(section), "data"),
         )

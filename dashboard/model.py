@@ -165,35 +165,35 @@ class Model:
                     out.append(stored)
         return out
 
-    def data(self, view: state.ViewState) -> pd.DataFrame:
+    def data(self, view: state.ViewState, version: int | None = None) -> pd.DataFrame:
         """Stored rows for the view's indicators and countries, with derived series (kept per version)."""
-        indicators, countries, share, _ = key = self.data_key(view)
+        indicators, countries, share, _ = key = self.data_key(view, version)
         return self._frames.get(key, lambda: self._read(indicators, countries, share))
 
-    def data_key(self, view: state.ViewState) -> tuple:
+    def data_key(self, view: state.ViewState, version: int | None = None) -> tuple:
         """What a view's store read depends on: stored indicators, countries, data version."""
         countries = (*self.pair, *view.comparators)
         indicators = tuple(sorted(self.stored_ids(view.indicators)))
         share = metrics.TRADE_SHARE in view.indicators
-        return indicators, countries, share, self.store.data_version()
+        version = self.store.data_version() if version is None else version
+        return indicators, countries, share, version
 
-    def part(
-        self,
-        view: state.ViewState,
-        indicator_id: str,
-        frame: pd.DataFrame | None = None,
-        key: tuple | None = None,
-    ) -> Part:
-        """One indicator's part of the view's data (kept per data key when `frame` is the
-        view's own; `key`: the view's data key, when the caller has it)."""
-        if frame is not None:
-            return self._part(indicator_id, frame)
+    def part(self, view: state.ViewState, indicator_id: str, key: tuple) -> Part:
+        """One indicator's part of the view's data, kept per data key (`data_key`)."""
         return self._parts.get(
-            (key or self.data_key(view), indicator_id),
-            lambda: self._part(indicator_id, self.data(view)),
+            (key, indicator_id), lambda: self.part_of(indicator_id, self.data(view, key[-1]))
         )
 
-    def _part(self, indicator_id: str, frame: pd.DataFrame) -> Part:
+    def parts(
+        self, view: state.ViewState, frame: pd.DataFrame | None, key: tuple | None
+    ) -> list[Part]:
+        """The parts of the view's indicators: of `frame` when given, else the kept ones."""
+        if frame is not None:
+            return [self.part_of(i, frame) for i in view.indicators]
+        return [self.part(view, i, key) for i in view.indicators]
+
+    def part_of(self, indicator_id: str, frame: pd.DataFrame) -> Part:
+        """One indicator's part of a frame."""
         title, unit, theme = self.describe(indicator_id, frame)
         rows = frame[frame["indicator"] == indicator_id]
         present = frozenset(rows.dropna(subset=["value"])["country"])
@@ -231,8 +231,7 @@ class Model:
         pair: tuple[str, str],
         transformed: pd.DataFrame | None = None,
     ) -> pd.DataFrame:
-        """The drawn series of one indicator's rows: the view's mode, in the view's years
-        (`transformed`: the rows in the view's mode already)."""
+        """One indicator's drawn series: the view's mode (unless `transformed`), in its years."""
         if transformed is None:
             transformed = metrics.transform(rows, view.mode, pair, view.base_year)
         years = transformed["year"]
@@ -242,8 +241,9 @@ class Model:
         self, view: state.ViewState, indicator_id: str, part: Part, key: tuple
     ) -> pd.DataFrame:
         """An indicator's rows in the view's mode, all years (kept per data key, mode, base)."""
+        base = view.base_year if view.mode == "indexed" else None  # only an index has a base
         return self._series.get(
-            (key, indicator_id, view.mode, view.base_year),
+            (key, indicator_id, view.mode, base),
             lambda: metrics.transform(part.rows, view.mode, self.pair, view.base_year),
         )
 
@@ -276,14 +276,14 @@ class Model:
         view: state.ViewState,
         frame: pd.DataFrame | None = None,
         width: int = figures.EXPORT_WIDTH,
+        version: int | None = None,
     ) -> list[Chart]:
         """One chart per selected indicator, in the order the reader picked them."""
         events = self.events(view)
-        key = self.data_key(view) if frame is None else None  # one version read per view
+        key = self.data_key(view, version) if frame is None else None
         statuses: list[SourceStatus] | None = None  # read only when a chart is empty
         out = []
-        for indicator_id in view.indicators:
-            part = self.part(view, indicator_id, frame, key)
+        for indicator_id, part in zip(view.indicators, self.parts(view, frame, key), strict=True):
             title, unit, rows = part.title, part.unit, part.rows
             missing = tuple(self.names.get(c, c) for c in self.pair if c not in part.present)
             kept = None if key is None else self._transformed(view, indicator_id, part, key)
@@ -291,7 +291,7 @@ class Model:
             if fig is None and statuses is None:
                 statuses = self.status().sources
             reason = "" if fig else self.why_empty(indicator_id, rows, view, statuses or [])
-            out.append(Chart(indicator_id, title, part.unit, part.theme, fig, missing, reason))
+            out.append(Chart(indicator_id, title, unit, part.theme, fig, missing, reason))
         return out
 
     def why_empty(
@@ -350,13 +350,17 @@ class Model:
             }
         )
 
-    def kpis(self, view: state.ViewState, frame: pd.DataFrame | None = None) -> list[KpiRow]:
+    def kpis(
+        self,
+        view: state.ViewState,
+        frame: pd.DataFrame | None = None,
+        version: int | None = None,
+    ) -> list[KpiRow]:
         """The headline comparison of every selected indicator that has a common year."""
         out = []
         years = (view.year_from, view.year_to)
-        key = self.data_key(view) if frame is None else None
-        for indicator_id in view.indicators:
-            part = self.part(view, indicator_id, frame, key)
+        key = self.data_key(view, version) if frame is None else None
+        for indicator_id, part in zip(view.indicators, self.parts(view, frame, key), strict=True):
             kpi = metrics.kpi_of(part.values, indicator_id, view.base_year, years)
             if kpi is not None:
                 title, unit = part.title, part.unit
@@ -378,9 +382,10 @@ class Model:
         """Years with data for both of the pair in the view's indicators: the base-year choices."""
         return metrics.common_years(frame, self.pair)
 
-    def view_base_years(self, view: state.ViewState) -> list[int]:
+    def view_base_years(self, view: state.ViewState, version: int | None = None) -> list[int]:
         """`base_years` of the view's data, kept per data key."""
-        return self._years.get(self.data_key(view), lambda: self.base_years(self.data(view)))
+        key = self.data_key(view, version)
+        return self._years.get(key, lambda: self.base_years(self.data(view, key[-1])))
 
     def table(self, view: state.ViewState, frame: pd.DataFrame | None = None) -> pd.DataFrame:
         """The data table's rows in the view's years, with readable names."""
@@ -436,22 +441,23 @@ class Model:
                     "load a downloaded file with `python -m fetchers import FILE`.")  # fmt: skip
         return "The store has no data for the selected indicators; pick others or check the sources' status above."
 
-    def render(self, view: state.ViewState, width: int = figures.EXPORT_WIDTH) -> Rendered:
-        """Story, KPIs, charts and events for a view, from one store read."""
-        key = self.data_key(view)
-        empty = not any(self.part(view, i, key=key).present for i in view.indicators)
-        kpis = self.kpis(view)
+    def render(
+        self, view: state.ViewState, width: int = figures.EXPORT_WIDTH, version: int | None = None
+    ) -> Rendered:
+        """Story, KPIs, charts and events for a view, from one store read at one data version."""
+        version = self.store.data_version() if version is None else version
+        empty = not self.data(view, version)["value"].notna().any()
+        kpis = self.kpis(view, version=version)
         return Rendered(
             kpis=kpis,
-            charts=[] if empty else self.charts(view, width=width),
+            charts=[] if empty else self.charts(view, width=width, version=version),
             events=self.events(view),
             empty_message=self.empty_message() if empty else "",
             story=[k.sentence for k in kpis[:STORY_LINES]],
         )
 
     def status(self) -> Status:
-        """Data version and per-source freshness for the header (kept per data version for a
-        few seconds: every page load and poll asks, and the runs table changes rarely)."""
+        """Data version and per-source freshness for the header, kept STATUS_SECONDS per version."""
         now = int(time.monotonic() // STATUS_SECONDS)
         return self._status.get((self.store.data_version(), now), self._read_status)
 

@@ -68,6 +68,8 @@ def parse(
     categories: tuple[str, ...],
 ) -> tuple[ViewState, list[str]]:
     """State from a query string; anything invalid falls back to its default with a note."""
+    if search is not None and not isinstance(search, str):  # a crafted request, not a browser
+        return default, ["The link could not be read; showing the default view."]
     text = (search or "").lstrip("?")
     if not text:
         return default, []

@@ -39,8 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     snap = commands.add_parser("snapshot", help="write the bundled starter snapshot from the store")
     snap.add_argument("--out", type=Path, help="folder (data/snapshot)")
     args = parser.parse_args(argv)
-    # Every command opens the store. Imported before logging is set up, as before, or Alembic's
-    # import-time INFO lines ("setup plugin …") would be printed on every start.
+    # Every command opens the store (which loads Alembic only to migrate, quietly).
     from fetchers.starter import SNAPSHOT_DIR, ensure_loaded
     from fetchers.store import Store
 

@@ -147,8 +147,9 @@ def _migrate(engine: Engine) -> None:
     """
     if _revision(engine) == HEAD:
         return
-    from alembic import command
-    from alembic.runtime.migration import MigrationContext
+    with _quiet_alembic():  # importing Alembic logs its plugins at INFO
+        from alembic import command
+        from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":

@@ -28,8 +28,7 @@ def window_events(model: Model, analysis: Analysis) -> list[Event]:
 
 
 def register(app: Dash, model: Model) -> None:
-    """The analysis section's callback: its key (comparators, categories and the data version,
-    set in the browser once the section nears the screen: `dashboard.lazy`) in, the panels out."""
+    """The analysis section's callback: its key in (set in the browser: dashboard.lazy)."""
 
     @app.callback(
         Output("analysis", "children"),

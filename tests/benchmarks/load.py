@@ -110,7 +110,9 @@ def scales_in(response: dict) -> set[float]:
     for figure in _figures(body.get("charts")):
         for trace in figure.get("data", []):
             country = iso3.get(trace.get("name"), "")
-            xs, ys = _array(trace.get("x")), _array(trace.get("y"))
+            ys = _array(trace.get("y"))
+            xs = _array(trace.get("x")) or [trace.get("x0", 0) + i * trace.get("dx", 1)
+                                             for i in range(len(ys))]  # fmt: skip
             for indicator in wb:
                 hits = {
                     s

@@ -168,15 +168,43 @@ def test_malformed_url_shows_defaults_and_a_note(app, page, console):
     expect(page.locator("#charts")).to_contain_text("GDP")
 
 
+def test_a_partly_valid_link_is_kept_as_given_with_its_note_and_drawn_once(app, page, console):
+    renders: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            renders.append(r.url)
+            if "_dash-update-component" in r.url and "charts.children" in (r.post_data or "")
+            else None
+        ),
+    )
+    link = app.url + "?mode=ratio&ind=SP.POP.TOTL,BOGUS"
+    open_page(page, link)
+    expect(page.locator("#charts")).to_contain_text("Population", timeout=TIMEOUT)
+    expect(page.locator("#f-mode input[value='ratio']")).to_be_checked()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#note")).to_contain_text("Unknown indicator 'BOGUS' ignored.")
+    assert page.url == link  # the filters took the link's view: the link is not rewritten
+    assert len(renders) == 1, renders
+
+
 def test_new_data_appears_without_reload(app, page, console):
     open_page(page, app.url + "?ind=NY.GDP.MKTP.CD")
     kpi = page.locator("#kpis")
     expect(kpi).to_contain_text("3.00×", timeout=TIMEOUT)  # synthetic: China = 3 × Russia
+    page.locator("#table-section").scroll_into_view_if_needed()  # a section in view follows too
+    first = page.locator('#table .ag-row[row-index="0"] [col-id="value"]')
+    expect(first).not_to_have_text("", timeout=TIMEOUT)
+    assert page.locator('#table .ag-row[row-index="0"] [col-id="country_name"]').inner_text() == (
+        "China"
+    )
+    before = first.inner_text()
     doubled = worldbank_result(app.catalogue, scale=1.0)
     doubled.frame.loc[(doubled.frame.country == "CHN"), "value"] *= 2
     app.store.write_run(app.store.start_run("worldbank"), doubled)
     expect(kpi).to_contain_text("6.00×", timeout=TIMEOUT)
     expect(page.locator(".story-line").first).to_contain_text("China's GDP is 6.0× Russia's")
+    expect(first).not_to_have_text(before, timeout=TIMEOUT)  # the table's rows, reloaded
 
 
 def test_copy_link_and_the_drawn_series_as_csv(app, page, context, console):

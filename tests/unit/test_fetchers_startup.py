@@ -109,3 +109,17 @@ def test_the_registry_still_maps_each_name_to_its_fetch_function():
     assert SOURCES.get("nope") is None
     with pytest.raises(KeyError):
         fetcher("nope")
+
+
+def test_a_store_at_the_newest_schema_opens_without_alembic_and_a_new_one_quietly(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'quiet.sqlite3'}", "RAW_DIR": ""}
+    first = subprocess.run([sys.executable, "-m", "fetchers", "status"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    assert "alembic" not in first.stderr.lower()  # migrated, without Alembic's INFO lines
+    second = subprocess.run(
+        [sys.executable, "-c", CLI_PROBE, "status"], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert second.returncode == 0, second.stderr
+    assert "alembic" not in json.loads(second.stdout.strip().splitlines()[-1])["modules"]
