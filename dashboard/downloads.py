@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, no_update
 
 from dashboard import exports, renderers
-from dashboard.layout import EXPORTS
+from dashboard.layout import BUSY_CLASS, EXPORTS, STATUS_CLASS
 from dashboard.model import Model
 from dashboard.snapshot import FORMATS, ExportRefused, Snapshot
 
@@ -95,6 +95,9 @@ def register(app: Dash, snapshot: Snapshot) -> None:
     """Wire the export buttons; each shows progress while its file builds."""
     buttons = [f"export-{fmt}" for fmt, _ in EXPORTS]
     disabled = [(Output(b, "disabled"), True, False) for b in buttons]
+    # The status sits below the charts: while a file builds it shows in a corner of the screen,
+    # so a chart's button far above still says something is happening.
+    busy = (Output("export-status", "className"), BUSY_CLASS, STATUS_CLASS)
 
     def export_button(fmt: str) -> None:
         # One callback per button: Dash's `running` values are fixed, so each says its own sentence.
@@ -104,7 +107,7 @@ def register(app: Dash, snapshot: Snapshot) -> None:
             Input(f"export-{fmt}", "n_clicks"),
             State("view", "data"),
             prevent_initial_call=True,
-            running=[*disabled, (Output("export-status", "children"), preparing(fmt), "")],
+            running=[*disabled, busy, (Output("export-status", "children"), preparing(fmt), "")],
         )
         def export(_clicks, data):
             return build(snapshot, data, fmt)
@@ -124,7 +127,7 @@ def register(app: Dash, snapshot: Snapshot) -> None:
         Input("chart-request", "data"),
         State("view", "data"),
         prevent_initial_call=True,
-        running=[(Output("export-status", "children"), DRAWING_IMAGE, "")],
+        running=[busy, (Output("export-status", "children"), DRAWING_IMAGE, "")],
     )
     def chart(request, data):
         if not isinstance(request, dict):

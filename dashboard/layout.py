@@ -82,7 +82,14 @@ def page(
                             dbc.Col(
                                 [
                                     html.H2("Sources", className="h5 mt-4"),
-                                    html.Div(id="sources", **lazy.marker("sources")),
+                                    html.Div(
+                                        html.P(
+                                            "The sources load as you scroll to them.",
+                                            className="text-muted",
+                                        ),
+                                        id="sources",
+                                        **lazy.marker("sources"),
+                                    ),
                                 ],
                                 lg=5,
                             ),
@@ -153,6 +160,9 @@ def chart_width(content: float | None, charts: int, fallback: int) -> int:
     return max(280, int(width // WIDTH_STEP * WIDTH_STEP))
 
 
+STATUS_CLASS = "ms-2 small"  # the export status in the export bar
+BUSY_CLASS = "ms-2 small export-busy"  # while a file builds: shown in a corner, wherever one is
+
 EXPORTS = (
     ("csv", "Data (CSV)"),
     ("xlsx", "Data (XLSX)"),
@@ -173,7 +183,7 @@ def export_bar() -> html.Div:
                     for fmt, label in EXPORTS
                 ]
             ),
-            html.Span(id="export-status", className="ms-2 small", **{"aria-live": "polite"}),
+            html.Span(id="export-status", className=STATUS_CLASS, **{"aria-live": "polite"}),
             dcc.Download(id="download"),
             dcc.Download(id="download-image"),
             dcc.Store(id="chart-request"),  # a chart button's click: indicator and format

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Dash
 
 from dashboard import downloads
-from dashboard.layout import EXPORTS
+from dashboard.layout import BUSY_CLASS, EXPORTS, STATUS_CLASS
 
 FORMATS = [fmt for fmt, _ in EXPORTS]
 
@@ -32,16 +32,21 @@ def test_while_an_export_builds_its_sentence_shows_and_every_report_button_is_of
         assert running["running"] == {
             **{f"export-{other}.disabled": True for other in FORMATS},
             "export-status.children": downloads.preparing(fmt),
+            "export-status.className": BUSY_CLASS,
         }
         assert running["runningOff"] == {
             **{f"export-{other}.disabled": False for other in FORMATS},
             "export-status.children": "",
+            "export-status.className": STATUS_CLASS,
         }
 
 
 def test_a_chart_file_says_it_is_being_prepared_and_is_asked_for_without_pattern_ids():
     (chart,) = [c for c in registered() if c["output"].startswith("..download-image.")]
-    assert chart["running"]["running"] == {"export-status.children": downloads.DRAWING_IMAGE}
+    assert chart["running"]["running"] == {
+        "export-status.children": downloads.DRAWING_IMAGE,
+        "export-status.className": BUSY_CLASS,
+    }
     # The charts' buttons reach it through one store: no pattern-matched ids on the page.
     assert [i["id"] for i in chart["inputs"]] == ["chart-request"]
     assert all(isinstance(i["id"], str) for c in registered() for i in c["inputs"])
