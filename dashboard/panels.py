@@ -252,7 +252,7 @@ def sources_panel(rows: Sequence[dict]) -> html.Div:
                     else None,
                     html.Div(f"Licence: {row['licence']}", className="small"),
                     html.Div(
-                        f"Release: {row['release'] or 'not stated'} · fetched {row['fetched_at'] or 'never'}",
+                        f"Release: {row['release'] or 'not stated'} · fetched {short(row['fetched_at']) or 'never'}",
                         className="small text-muted",
                     ),
                 ],
