@@ -72,7 +72,7 @@ def window_figure(analysis: Analysis, event: Event, names: Mapping[str, str]) ->
     layout = {
         **_layout(),
         "yaxis": {"title": {"text": f"{a} ÷ {b}, {e} = 100"}, "tickformat": ".1f"},
-        "xaxis": {"dtick": 1},
+        "xaxis": {"nticks": 8, "tickformat": "d"},  # whole years; fewer on a phone, not turned
         "shapes": shapes,
         "annotations": [label],
     }
