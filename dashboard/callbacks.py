@@ -141,7 +141,7 @@ def register(app: Dash, model: Model) -> None:
 
     def draw(view: ViewState, width: int, version: int) -> dict:
         out = panels.render(model.render(view, width, version), model.names, model.pair)
-        years = model.view_base_years(view, version)
+        years = model.reads.base_years(view, version)
         return {**out, "base_options": panels.base_options(years, view.base_year)}
 
     def table_view(key: object) -> ViewState:

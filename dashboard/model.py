@@ -15,6 +15,7 @@ from config.settings import Settings
 from dashboard import figures, metrics, numbers, state, wording
 from dashboard.cache import Memo
 from dashboard.derived import DERIVED
+from dashboard.reads import Reads
 from fetchers.status import SourceStatus, data_origin, header_line, source_statuses
 from fetchers.store import Store
 
@@ -44,18 +45,6 @@ class KpiRow:
     unit: str
     kpi: metrics.Kpi
     sentence: str
-
-
-@dataclass(frozen=True)
-class Part:
-    """One indicator's rows in a view's data, with what every view of them reuses."""
-
-    title: str
-    unit: str
-    theme: str
-    rows: pd.DataFrame
-    present: frozenset[str]  # countries with a value
-    values: tuple[metrics.ByYear, metrics.ByYear]  # the pair's values by year, for the KPIs
 
 
 @dataclass(frozen=True)
@@ -97,13 +86,7 @@ class Model:
         self.titles = {i.id: i.title for i in catalogue.indicators} | {
             k: d.title for k, d in DERIVED.items()
         }
-        # Kept per selection and data version (the key), shared by every viewer: the store read,
-        # each indicator's part of it, and its series per mode and base year. A new year range,
-        # the usual change, then only slices them.
-        self._frames: Memo[pd.DataFrame] = Memo(32)
-        self._parts: Memo[Part] = Memo(256)
-        self._series: Memo[pd.DataFrame] = Memo(256)
-        self._years: Memo[list[int]] = Memo(32)
+        self.reads = Reads(store, catalogue, self.pair)
         self._status: Memo[Status] = Memo(2)
         self.comparators = tuple(c.iso3 for c in catalogue.countries if c.role == "comparator")
         self.last_year = datetime.now(UTC).year
@@ -153,71 +136,15 @@ class Model:
         ]
 
     # --- data ----------------------------------------------------------------------------------
-    @staticmethod
-    def stored_ids(indicators: tuple[str, ...] | list[str]) -> list[str]:
-        """The stored indicators behind a selection: derived ones replaced by their inputs."""
-        out: list[str] = []
-        for indicator_id in indicators:
-            for stored in (
-                DERIVED[indicator_id].inputs if indicator_id in DERIVED else (indicator_id,)
-            ):
-                if stored not in out:
-                    out.append(stored)
-        return out
+    stored_ids = staticmethod(Reads.stored_ids)
 
     def data(self, view: state.ViewState, version: int | None = None) -> pd.DataFrame:
         """Stored rows for the view's indicators and countries, with derived series (kept per version)."""
-        indicators, countries, share, _ = key = self.data_key(view, version)
-        return self._frames.get(key, lambda: self._read(indicators, countries, share))
-
-    def data_key(self, view: state.ViewState, version: int | None = None) -> tuple:
-        """What a view's store read depends on: stored indicators, countries, data version."""
-        countries = (*self.pair, *view.comparators)
-        indicators = tuple(sorted(self.stored_ids(view.indicators)))
-        share = metrics.TRADE_SHARE in view.indicators
-        version = self.store.data_version() if version is None else version
-        return indicators, countries, share, version
-
-    def part(self, view: state.ViewState, indicator_id: str, key: tuple) -> Part:
-        """One indicator's part of the view's data, kept per data key (`data_key`)."""
-        return self._parts.get(
-            (key, indicator_id), lambda: self.part_of(indicator_id, self.data(view, key[-1]))
-        )
-
-    def parts(
-        self, view: state.ViewState, frame: pd.DataFrame | None, key: tuple | None
-    ) -> list[Part]:
-        """The parts of the view's indicators: of `frame` when given, else the kept ones."""
-        if frame is not None:
-            return [self.part_of(i, frame) for i in view.indicators]
-        return [self.part(view, i, key) for i in view.indicators]
-
-    def part_of(self, indicator_id: str, frame: pd.DataFrame) -> Part:
-        """One indicator's part of a frame."""
-        title, unit, theme = self.describe(indicator_id, frame)
-        rows = frame[frame["indicator"] == indicator_id]
-        present = frozenset(rows.dropna(subset=["value"])["country"])
-        values = metrics.by_year(rows, indicator_id, self.pair)
-        return Part(title, unit, theme, rows, present, values)
-
-    def _read(self, indicators: tuple, countries: tuple, share: bool) -> pd.DataFrame:
-        frame = self.store.observations(indicators=list(indicators), countries=list(countries))
-        if share:
-            frame = pd.concat([frame, metrics.trade_share(frame, self.pair)], ignore_index=True)
-        return frame
+        return self.reads.frame(view, version)
 
     def events(self, view: state.ViewState) -> list[Event]:
         """The events of the view's categories, in date order."""
         return [e for e in self.timeline.events if e.category in view.categories]
-
-    def describe(self, indicator_id: str, frame: pd.DataFrame) -> tuple[str, str, str]:
-        """Title, unit and theme of a catalogued or derived indicator."""
-        if indicator_id in DERIVED:
-            item = DERIVED[indicator_id]
-            return item.title, item.unit, item.theme
-        item = self.catalogue.indicator(indicator_id)
-        units = frame.loc[frame["indicator"] == indicator_id, "unit"]
-        return item.title, (units.iloc[-1] if len(units) else item.unit), item.theme
 
     def sources_of(self, indicator_id: str) -> list[str]:
         """The source ids an indicator's values come from."""
@@ -236,16 +163,6 @@ class Model:
             transformed = metrics.transform(rows, view.mode, pair, view.base_year)
         years = transformed["year"]
         return transformed[(years >= view.year_from) & (years <= view.year_to)]
-
-    def _transformed(
-        self, view: state.ViewState, indicator_id: str, part: Part, key: tuple
-    ) -> pd.DataFrame:
-        """An indicator's rows in the view's mode, all years (kept per data key, mode, base)."""
-        base = view.base_year if view.mode == "indexed" else None  # only an index has a base
-        return self._series.get(
-            (key, indicator_id, view.mode, base),
-            lambda: metrics.transform(part.rows, view.mode, self.pair, view.base_year),
-        )
 
     def figure(
         self,
@@ -280,13 +197,15 @@ class Model:
     ) -> list[Chart]:
         """One chart per selected indicator, in the order the reader picked them."""
         events = self.events(view)
-        key = self.data_key(view, version) if frame is None else None
+        key = self.reads.key(view, version) if frame is None else None
         statuses: list[SourceStatus] | None = None  # read only when a chart is empty
         out = []
-        for indicator_id, part in zip(view.indicators, self.parts(view, frame, key), strict=True):
+        for indicator_id, part in zip(
+            view.indicators, self.reads.parts(view, frame, key), strict=True
+        ):
             title, unit, rows = part.title, part.unit, part.rows
             missing = tuple(self.names.get(c, c) for c in self.pair if c not in part.present)
-            kept = None if key is None else self._transformed(view, indicator_id, part, key)
+            kept = None if key is None else self.reads.transformed(view, indicator_id, part, key)
             fig = self.figure(title, unit, rows, view, events, width, kept)
             if fig is None and statuses is None:
                 statuses = self.status().sources
@@ -320,7 +239,7 @@ class Model:
     def drawn(self, view: state.ViewState, indicator_id: str) -> pd.DataFrame:
         """Exactly the series one chart draws, with its names, mode, unit and provenance."""
         frame = self.data(replace(view, indicators=(indicator_id,)))
-        title, unit, _ = self.describe(indicator_id, frame)
+        title, unit, _ = self.reads.describe(indicator_id, frame)
         series = self.series(frame[frame["indicator"] == indicator_id], view, self.pair)
         info = numbers.unit_of(unit)
         runs = self.store.last_runs()
@@ -359,8 +278,10 @@ class Model:
         """The headline comparison of every selected indicator that has a common year."""
         out = []
         years = (view.year_from, view.year_to)
-        key = self.data_key(view, version) if frame is None else None
-        for indicator_id, part in zip(view.indicators, self.parts(view, frame, key), strict=True):
+        key = self.reads.key(view, version) if frame is None else None
+        for indicator_id, part in zip(
+            view.indicators, self.reads.parts(view, frame, key), strict=True
+        ):
             kpi = metrics.kpi_of(part.values, indicator_id, view.base_year, years)
             if kpi is not None:
                 title, unit = part.title, part.unit
@@ -377,15 +298,6 @@ class Model:
         a, b = (self.names[c] for c in self.pair)
         rows = [wording.key_figure(row.title, row.unit, row.kpi, a, b) for row in self.kpis(view)]
         return pd.DataFrame(rows)
-
-    def base_years(self, frame: pd.DataFrame) -> list[int]:
-        """Years with data for both of the pair in the view's indicators: the base-year choices."""
-        return metrics.common_years(frame, self.pair)
-
-    def view_base_years(self, view: state.ViewState, version: int | None = None) -> list[int]:
-        """`base_years` of the view's data, kept per data key."""
-        key = self.data_key(view, version)
-        return self._years.get(key, lambda: self.base_years(self.data(view, key[-1])))
 
     def table(self, view: state.ViewState, frame: pd.DataFrame | None = None) -> pd.DataFrame:
         """The data table's rows in the view's years, with readable names."""

@@ -26,7 +26,7 @@ def page_parts(model: Model, view: ViewState) -> dict:
         **panels.render(model.render(view), model.names, model.pair),
         "rows": rows.block(table, {"startRow": 0, "endRow": 100})["rowData"],
         "sources": panels.sources_panel(model.source_rows(view)),
-        "base_options": panels.base_options(model.base_years(model.data(view)), view.base_year),
+        "base_options": panels.base_options(model.reads.base_years(view), view.base_year),
     }
 
 
@@ -168,13 +168,13 @@ def test_a_new_year_range_reuses_the_views_data_and_a_new_release_does_not(model
     view = model.default
     narrower = replace(view, year_from=2005, year_to=2015)
     gdp = "NY.GDP.MKTP.CD"
-    key = model.data_key(view)
-    assert model.data_key(narrower) == key  # the years are not part of the store read...
-    assert model.part(narrower, gdp, key) is model.part(view, gdp, key)  # ...read once
+    key = model.reads.key(view)
+    assert model.reads.key(narrower) == key  # the years are not part of the store read...
+    assert model.reads.part(narrower, gdp, key) is model.reads.part(view, gdp, key)  # ...read once
     kpi = {k.indicator: k.kpi for k in model.kpis(narrower)}[gdp]
     assert kpi.year == 2015  # ...and the KPI still takes the latest common year in range
     assert model.charts(narrower)[0].figure["layout"]["xaxis"]["range"] == [2004.5, 2015.5]
 
     store.write_run(store.start_run("worldbank"), worldbank_result(catalogue, scale=2.0))
-    again = model.part(view, gdp, model.data_key(view))
+    again = model.reads.part(view, gdp, model.reads.key(view))
     assert again.values[0][2015][0] == 2 * kpi.a_value  # the new release, not the kept one
