@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -20,12 +20,17 @@ FIELDS = (
     "label",
     "category",
     "kind",
+    "tier",
     "summary",
     "source",
     "source_title",
     "accessed",
 )
-KINDS = ("political", "economic", "exchange-rate")
+KINDS = ("political", "economic", "exchange-rate", "data")
+# "data": a break in the data (a source stops reporting, a new benchmark), not an event in the
+# world; drawn as its own layer and kept out of event windows (analysis filters on kind).
+DATA_KIND = "data"
+TIERS = ("key", "context")  # key events are labelled on every chart; context ones are ticks
 MAX_LABEL = 16  # characters; longer labels collide on the chart
 MAX_ENCYCLOPEDIA_SHARE = 0.10  # at most one entry in ten may rest on an encyclopedia
 # Hosts of tertiary sources: citable for orientation, not as the evidence for an event.
@@ -58,6 +63,17 @@ class Event:
     accessed: date | None = None
     kind: str = "political"
     source_title: str = ""
+    tier: str = "context"
+
+    @property
+    def is_key(self) -> bool:
+        """True for the events every chart labels."""
+        return self.tier == "key"
+
+    @property
+    def is_data(self) -> bool:
+        """True for a break in the data rather than an event in the world."""
+        return self.kind == DATA_KIND
 
     @property
     def is_period(self) -> bool:
@@ -152,6 +168,11 @@ def _event(
     kind = entry.get("kind", "political")
     if kind not in KINDS:
         problems.append(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
+    tier = entry.get("tier", "context")
+    if tier not in TIERS:
+        problems.append(f"{where}: tier {tier!r} is not one of {', '.join(TIERS)}")
+    if kind == DATA_KIND and tier == "key":
+        problems.append(f"{where}: a data break cannot be a key event")
     label = entry.get("label")
     if isinstance(label, str) and len(label.strip()) > MAX_LABEL:
         problems.append(f"{where}: label {label!r} is longer than {MAX_LABEL} characters")
@@ -162,7 +183,7 @@ def _event(
     if source.scheme not in ("http", "https") or not source.netloc:
         problems.append(f"{where}: source {entry.get('source')!r} is not an http(s) URL")
     accessed = _accessed(entry, where, today, problems)
-    start, end = _dates(entry, where, problems)
+    start, end = _dates(entry, where, today, problems)
     if len(problems) > before or start is None or end is None:
         return None
     return Event(
@@ -176,6 +197,7 @@ def _event(
         accessed=accessed,
         kind=kind,
         source_title=source_title.strip(),
+        tier=tier,
     )
 
 
@@ -190,16 +212,24 @@ def _accessed(entry: dict, where: str, today: date, problems: list[str]) -> date
     return day
 
 
-def _dates(entry: dict, where: str, problems: list[str]) -> tuple[date | None, date | None]:
-    """Either `date`, or `start` and `end` with start before end."""
+def _dates(
+    entry: dict, where: str, today: date, problems: list[str]
+) -> tuple[date | None, date | None]:
+    """Either `date`, or `start` and `end` with start before end; none after today."""
     if "date" in entry and ("start" in entry or "end" in entry):
         problems.append(f"{where}: give either date or start and end, not both")
         return None, None
     if "date" in entry:
-        day = _date(entry["date"], f"{where}: date", problems)
+        day = _not_future(
+            _date(entry["date"], f"{where}: date", problems), f"{where}: date", today, problems
+        )
         return day, day
-    start = _date(entry.get("start"), f"{where}: start", problems)
-    end = _date(entry.get("end"), f"{where}: end", problems)
+    start = _not_future(
+        _date(entry.get("start"), f"{where}: start", problems), f"{where}: start", today, problems
+    )
+    end = _not_future(
+        _date(entry.get("end"), f"{where}: end", problems), f"{where}: end", today, problems
+    )
     if start and end and end < start:
         problems.append(f"{where}: period ends ({end}) before it starts ({start})")
     elif start and end and end == start:
@@ -207,8 +237,22 @@ def _dates(entry: dict, where: str, problems: list[str]) -> tuple[date | None, d
     return start, end
 
 
+def _not_future(day: date | None, where: str, today: date, problems: list[str]) -> date | None:
+    """The day, or None (noted) when it lies after today: the register records what happened."""
+    if day is not None and day > today:
+        problems.append(f"{where} {day} is in the future (after {today})")
+        return None
+    return day
+
+
 def _date(value: object, where: str, problems: list[str]) -> date | None:
-    """A TOML date or YYYY-MM-DD text."""
+    """A TOML date or YYYY-MM-DD text; a date with a time of day is refused."""
+    if isinstance(value, datetime):  # a datetime is a date too: it would fail comparisons later
+        problems.append(f"{where} {value.isoformat()!r} has a time of day; give the date only")
+        return None
+    if isinstance(value, time):
+        problems.append(f"{where} {value.isoformat()!r} is a time, not a date (YYYY-MM-DD)")
+        return None
     if isinstance(value, date):
         return value
     try:

@@ -7,7 +7,14 @@ from urllib.parse import urlparse
 
 import pytest
 
-from config.events import KINDS, MAX_ENCYCLOPEDIA_SHARE, Event, EventsError, load_events
+from config.events import (
+    DATA_KIND,
+    KINDS,
+    MAX_ENCYCLOPEDIA_SHARE,
+    Event,
+    EventsError,
+    load_events,
+)
 
 TODAY = date(2026, 11, 29)
 
@@ -74,6 +81,47 @@ def test_every_new_rule_is_reported_at_once(tmp_path):
     assert "accessed 'last week' is not a date" in message
 
 
+def test_a_tier_must_be_key_or_context_and_a_data_break_is_never_key(tmp_path):
+    message = errors(
+        tmp_path,
+        entry(title="a", extra='tier = "main"\n')
+        + entry(title="b", extra='tier = "key"\nkind = "data"\n'),
+    )
+    assert "tier 'main' is not one of key, context" in message
+    assert "(b): a data break cannot be a key event" in message
+
+
+def test_a_date_with_a_time_of_day_is_refused_with_a_message(tmp_path):
+    text = entry(title="timed").replace('date = "2014-03-18"', "date = 2014-03-18T10:30:00")
+    message = errors(
+        tmp_path, text + entry(title="clock").replace('date = "2014-03-18"', "date = 10:30:00")
+    )
+    assert "(timed): date '2014-03-18T10:30:00' has a time of day; give the date only" in message
+    assert "(clock): date '10:30:00' is a time, not a date" in message
+
+
+def test_a_date_after_today_is_refused(tmp_path):
+    future = entry(title="later").replace('date = "2014-03-18"', 'date = "2099-01-01"')
+    period = entry(title="span").replace(
+        'date = "2014-03-18"', 'start = "2020-01-01"\nend = "2030-01-01"'
+    )
+    message = errors(tmp_path, future + period)
+    assert "(later): date 2099-01-01 is in the future (after 2026-11-29)" in message
+    assert "(span): end 2030-01-01 is in the future" in message
+
+
+def test_tier_and_kind_default_to_context_and_political(tmp_path):
+    path = tmp_path / "events.toml"
+    path.write_text(
+        'categories = ["A"]\n' + entry(extra='tier = "key"\n') + entry(title="y"), encoding="utf-8"
+    )
+    events = load_events(path, today=TODAY).events
+    assert [(e.title, e.is_key, e.is_data) for e in events] == [
+        ("x", True, False),
+        ("y", False, False),
+    ]
+
+
 def test_encyclopedia_share_above_ten_percent_fails(tmp_path):
     wiki = "https://en.wikipedia.org/wiki/Crimea"
     text = "".join(
@@ -128,7 +176,7 @@ def test_titles_are_unique_and_periods_run_forward(register):
 
 def test_the_register_covers_the_charts_from_1991(register):
     assert register[0].start.year <= 1991
-    assert 30 <= len(register) <= 45
+    assert 40 <= len(register) <= 60
 
 
 def test_required_events_are_on_the_timeline_with_the_right_dates(register):
@@ -183,3 +231,61 @@ def test_phase_one_is_a_dated_event_and_the_tariffs_stay(register):
     phase_one = find(register, "Phase One")
     assert not phase_one.is_period
     assert "stay in place" in phase_one.summary
+
+
+def test_the_key_events_are_the_ones_the_dashboard_exists_for(register):
+    key = {e.label: e.start for e in register if e.is_key}
+    assert key == {
+        "EU sanctions": date(2014, 3, 17),
+        "Crimea": date(2014, 3, 18),
+        "US NSS": date(2017, 12, 18),
+        "MSC report": date(2018, 2, 8),
+        "Invasion": date(2022, 2, 24),
+    }
+
+
+def test_data_breaks_are_their_own_layer(register):
+    breaks = {e.label: e for e in register if e.is_data}
+    assert set(breaks) == {"Redenomination", "Customs blackout", "PPP benchmark"}
+    assert breaks["Redenomination"].start == date(1998, 1, 1)
+    assert breaks["Customs blackout"].start == date(2022, 4, 21)
+    assert breaks["PPP benchmark"].start == date(2024, 5, 30)
+    assert all(
+        e.category == "data" and e.kind == DATA_KIND and not e.is_key for e in breaks.values()
+    )
+    assert all(e.is_data == (e.category == "data") for e in register)
+
+
+def test_the_events_an_analyst_expects_from_2017_to_2025(register):
+    expected = {
+        ("National Defense Strategy",): date(2018, 1, 19),
+        ("Section 301 report",): date(2018, 3, 22),
+        ("CAATSA", "Equipment Development Department"): date(2018, 9, 20),
+        ("Vostok-2018",): date(2018, 9, 11),
+        ("first joint", "bomber patrol"): date(2019, 7, 23),
+        ("systemic rival",): date(2019, 3, 12),
+        ("NATO", "2022 Strategic Concept"): date(2022, 6, 29),
+        ("price cap",): date(2022, 12, 5),
+        ("position paper",): date(2023, 2, 24),
+        ("Executive Order 14114",): date(2023, 12, 22),
+    }
+    for words, day in expected.items():
+        assert find(register, *words).start == day, words
+
+
+# Wire reports carried by another site are labelled with the site that carries them.
+CARRIERS = {
+    "foxbusiness.com": "Fox Business",
+    "tbsnews.net": "The Business Standard",
+    "news18.com": "News18",
+    "nationalpost.com": "National Post",
+}
+
+
+def test_source_labels_name_the_site_of_their_link(register):
+    for event in register:
+        if event.source_title.startswith(("Reuters,", "AFP,")):
+            assert "reuters.com" in event.source_host or "afp.com" in event.source_host, event.title
+        for host, name in CARRIERS.items():
+            if event.source_host.endswith(host):
+                assert event.source_title.startswith(name), event.title
