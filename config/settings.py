@@ -196,6 +196,31 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds to wait for a source to connect or send data before giving up.",
     ),
     Setting(
+        "HTTP_DEADLINE",
+        "60",
+        _float_range(1, 3600),
+        "Seconds one source request may take in all, body included: a source that drips its "
+        "answer is cut off after this.",
+    ),
+    Setting(
+        "WORLDBANK_MAX_MB",
+        "50",
+        _int_range(1, 4096),
+        "Largest World Bank answer read, in MB (a page of 5,000 records is about 2 MB).",
+    ),
+    Setting(
+        "SIPRI_MAX_MB",
+        "20",
+        _int_range(1, 4096),
+        "Largest SIPRI download read, in MB.",
+    ),
+    Setting(
+        "TRADE_MAX_MB",
+        "50",
+        _int_range(1, 4096),
+        "Largest UN Comtrade answer read, in MB.",
+    ),
+    Setting(
         "HTTP_RETRIES",
         "3",
         _int_range(0, 10),
@@ -284,6 +309,10 @@ class Settings:
     retry_failed_minutes: int
     misfire_grace_seconds: int
     http_timeout: float
+    http_deadline: float
+    worldbank_max_mb: int
+    sipri_max_mb: int
+    trade_max_mb: int
     http_retries: int
     http_backoff: float
     scheduler: bool
@@ -300,6 +329,12 @@ class Settings:
     def refresh_hours(self, source: str) -> int:
         """Hours between refreshes of `source`."""
         return int(getattr(self, f"refresh_{source}_hours", 0))
+
+    def max_bytes(self, source: str) -> int:
+        """The largest answer read from `source` (the largest of all for another name)."""
+        sizes = {"worldbank": self.worldbank_max_mb, "sipri": self.sipri_max_mb,
+                 "trade": self.trade_max_mb}  # fmt: skip
+        return sizes.get(source, max(sizes.values())) * 1024 * 1024
 
 
 def load_settings(

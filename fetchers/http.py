@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import NameResolutionError, NewConnectionError, TimeoutError
 from urllib3.util.retry import Retry
 
@@ -31,6 +32,7 @@ RETRY_STATUSES = (500, 502, 503, 504)
 RETRY_AFTER_MAX_SECONDS = 120
 # "Rate limit is exceeded. Try again in 7 seconds." (the Comtrade gateway's 429 body)
 TRY_AGAIN = re.compile(r"try again in (\d+(?:\.\d+)?) second", re.IGNORECASE)
+CHUNK = 64 * 1024  # bytes asked of the socket at a time: the deadline is checked between reads
 
 # Checks a decoded JSON body: None for a good answer, else the service's own error message.
 # Raises ValueError when the body does not have the expected shape.
@@ -46,6 +48,35 @@ class Fetched:
     headers: Mapping[str, str] | None = None
 
 
+class TooLarge(BadResponse):
+    """The answer (or a workbook once unpacked) is larger than the source's limit; not read on."""
+
+    def __init__(self, source: str, url: str, limit: int, what: str = "answer") -> None:
+        self.limit, self.what = limit, what
+        super().__init__(source, url, f"{what} larger than {_mb(limit)}; stopped reading")
+
+    @property
+    def reason(self) -> str:
+        """One line for people: which source, and the limit it broke."""
+        return f"the {self.what} from {self.host or 'the source'} was larger than {_mb(self.limit)}"
+
+
+class TooSlow(SourceUnavailable):
+    """The answer did not arrive in full before the request's overall deadline (HTTP_DEADLINE)."""
+
+    def __init__(self, source: str, url: str, deadline: float) -> None:
+        self.deadline = deadline
+        super().__init__(
+            source, url, f"answer not complete after {deadline:g} s", Kind.TIMEOUT,
+            message=f"{deadline:g} s",
+        )  # fmt: skip
+
+    @property
+    def reason(self) -> str:
+        """One line for people: the answer was too slow, not absent."""
+        return f"{self.host or 'the source'} did not finish its answer within {self.deadline:g} s"
+
+
 class _Retry(Retry):
     """urllib3's Retry for connections and 5xx; 429 is left to Http, which reads the gateway body."""
 
@@ -57,6 +88,8 @@ class Http:
 
     def __init__(self, settings: Settings) -> None:
         self.timeout = settings.http_timeout
+        self.deadline = settings.http_deadline
+        self.max_bytes = settings.max_bytes
         self.retries = settings.http_retries
         self.backoff = settings.http_backoff
         self.spacing = {"trade": settings.trade_min_interval}  # seconds between calls, per source
@@ -107,16 +140,22 @@ class Http:
     def _send(
         self, method: str, source: str, url: str, params: Mapping[str, str | int] | None
     ) -> requests.Response:
-        """One request with 429 handled here (Retry-After or the gateway's own wait)."""
+        """One request with 429 handled here (Retry-After or the gateway's own wait).
+
+        The body is streamed: at most the source's size limit is read, and the whole request
+        (connection, retries and body) must end within HTTP_DEADLINE.
+        """
+        deadline = time.monotonic() + self.deadline
         for attempt in range(self.retries + 1):
             self._wait_turn(source, url)
             try:
                 response = self.session.request(
-                    method, url, params=params, timeout=self.timeout, allow_redirects=True
-                )
-                response.content  # noqa: B018 - read the body inside the try
+                    method, url, params=params, timeout=self._timeout(deadline, source, url),
+                    allow_redirects=True, stream=True,
+                )  # fmt: skip
+                self._read_body(response, source, url, deadline)
                 self._last[urlsplit(url).netloc] = time.monotonic()  # spacing counts from here
-            except requests.RequestException as exc:
+            except (requests.RequestException, Urllib3Error) as exc:
                 kind = _classify(exc)
                 waited = f"{self.timeout:g} s" if kind is Kind.TIMEOUT else ""
                 raise SourceUnavailable(
@@ -127,6 +166,8 @@ class Http:
             # Without Retry-After or a "try again in N s", wait at least a second: rapid calls
             # are what the gateway refuses.
             wait = _retry_after(response, max(self.backoff * 2**attempt, 1.0))
+            if time.monotonic() + wait >= deadline:
+                break  # the wait would outlast the deadline: the 429 stands
             log.info("%s: HTTP 429, waiting %.1f s as asked", source, wait)
             time.sleep(wait)
         if response.status_code >= 400:
@@ -138,6 +179,38 @@ class Http:
                 message=_service_message(response.content),
             )
         return response
+
+    def _timeout(self, deadline: float, source: str, url: str) -> float:
+        """Seconds a connect or read may wait: HTTP_TIMEOUT, never past the deadline."""
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TooSlow(source, url, self.deadline)
+        return min(self.timeout, left)
+
+    def _read_body(
+        self, response: requests.Response, source: str, url: str, deadline: float
+    ) -> None:
+        """Read the streamed body into `response.content`, within the size limit and deadline."""
+        limit = self.max_bytes(source)
+        body = bytearray()
+        try:
+            while True:
+                if time.monotonic() > deadline:
+                    raise TooSlow(source, response.url or url, self.deadline)
+                # read1: what one socket read brings (a drip returns at once, so the deadline is
+                # checked between bytes); decoding is bounded too, so a gzip bomb stops here.
+                chunk = response.raw.read1(CHUNK, decode_content=True)
+                if not chunk:
+                    break
+                body += chunk
+                if len(body) > limit:
+                    raise TooLarge(source, response.url or url, limit)
+        except BaseException:
+            response.close()  # the rest of the body is never read: drop the connection
+            raise
+        response._content = bytes(body)  # what requests itself does after reading a stream
+        response._content_consumed = True
+        response.raw.release_conn()
 
     def _wait_turn(self, source: str, url: str) -> None:
         """Keep the source's spacing between the end of one answer and the next request."""
@@ -182,9 +255,9 @@ def decode_json(source: str, fetched: Fetched, envelope: Envelope) -> object:
     return payload
 
 
-def _classify(exc: requests.RequestException) -> Kind:
-    """What kind of failure a requests exception is, by type (never by message text)."""
-    if isinstance(exc, requests.Timeout):
+def _classify(exc: requests.RequestException | Urllib3Error) -> Kind:
+    """What kind of failure a requests (or, mid-body, urllib3) exception is, by type."""
+    if isinstance(exc, requests.Timeout | TimeoutError):
         return Kind.TIMEOUT
     inner = exc.args[0] if exc.args else None
     cause = getattr(inner, "reason", inner)  # requests wraps urllib3's MaxRetryError
@@ -228,6 +301,11 @@ def _service_message(content: bytes) -> str:
         messages = payload[0].get("message") or []
         return "; ".join(str(m.get("value", "")) for m in messages if isinstance(m, dict))
     return ""
+
+
+def _mb(size: int) -> str:
+    """A byte count as whole MB for people (limits are set in MB)."""
+    return f"{size / 1024 / 1024:.3g} MB"
 
 
 def _snippet(content: bytes, size: int = 200) -> str:

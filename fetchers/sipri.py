@@ -27,7 +27,7 @@ from fetchers.errors import (
     LayoutChanged,
     SourceUnavailable,
 )
-from fetchers.http import Http
+from fetchers.http import Http, TooLarge
 from fetchers.tidy import IndicatorMeta, Previous, SourceResult, make_frame
 
 SOURCE = "sipri"
@@ -83,6 +83,10 @@ MEASURES = (
     ),
 )
 
+# A real edition unpacks to about 15 MB at a ratio under 10; openpyxl holds every cell in memory
+# (tens of times the XML's size), so a workbook past either bound is refused before it is opened.
+MAX_UNPACKED = 60 * 1024 * 1024
+MAX_RATIO = 100
 MISSING_MARKERS = {"...", ". .", "..", ""}
 NOT_EXISTING = "xxx"
 
@@ -138,6 +142,7 @@ def newest_workbook(page: bytes, page_url: str) -> str:
 def parse_workbook(content: bytes, url: str, catalogue: Catalogue) -> SourceResult:
     """Parse a SIPRI Milex workbook's bytes into a SourceResult for the catalogue's countries."""
     # Load inputs.
+    check_unpacked(content, url)
     try:
         book = openpyxl.load_workbook(io.BytesIO(content))
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
@@ -173,6 +178,21 @@ def parse_workbook(content: bytes, url: str, catalogue: Catalogue) -> SourceResu
         sha256=hashlib.sha256(content).hexdigest(),
         release=f"{edition} edition (data to {max(last_years)})",
     )
+
+
+def check_unpacked(content: bytes, url: str) -> None:
+    """Refuse an xlsx (a zip) that would unpack to an absurd size, from its directory alone.
+
+    zipfile stops each member at its declared size, so the declared sizes bound what is unpacked.
+    """
+    try:
+        members = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise BadResponse(SOURCE, url, f"not an xlsx workbook ({exc})") from exc
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED or unpacked > MAX_RATIO * max(len(content), 1):
+        raise TooLarge(SOURCE, url, min(MAX_UNPACKED, MAX_RATIO * len(content)),
+                       what="unpacked workbook")  # fmt: skip
 
 
 def parse_sheet(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import threading
 import time
 
 import pytest
@@ -10,7 +12,7 @@ from werkzeug import Response
 
 from fetchers import trade, worldbank
 from fetchers.errors import APIError, BadResponse, HTTPStatusError, Kind, SourceUnavailable
-from fetchers.http import Http
+from fetchers.http import Http, TooLarge, TooSlow
 from tests.conftest import make_settings
 from tests.support.comtradefake import ComtradeFake, gateway
 
@@ -131,3 +133,57 @@ def test_timeout_is_classified(tmp_path, httpserver):
     with pytest.raises(SourceUnavailable) as info:
         http.get("worldbank", httpserver.url_for("/slow"))
     assert info.value.reason == "the source did not answer within 0.2 s"
+
+
+def _stream(chunk: bytes, pause: float, closed: threading.Event):
+    """A body that never ends: `chunk` after `chunk`; `closed` is set once the server stops."""
+
+    def body():
+        try:
+            while True:
+                yield chunk
+                if pause:
+                    time.sleep(pause)
+        finally:
+            closed.set()
+
+    return lambda request: Response(body(), direct_passthrough=True)
+
+
+def test_an_endless_body_stops_at_the_sources_size_limit(tmp_path, httpserver):
+    closed = threading.Event()
+    httpserver.expect_request("/endless").respond_with_handler(_stream(b"[" * 65536, 0, closed))
+    http = Http(make_settings(tmp_path, HTTP_RETRIES="0", WORLDBANK_MAX_MB="1"))
+    with pytest.raises(TooLarge) as info:
+        http.get("worldbank", httpserver.url_for("/endless"))
+    assert info.value.reason == "the answer from the source was larger than 1 MB"
+    assert http.bodies == []  # nothing of it kept
+    # The connection was dropped: the server's endless body ends (polled, never timed).
+    assert closed.wait(30)
+
+
+def test_a_dripping_body_stops_at_the_overall_deadline(tmp_path, httpserver):
+    closed = threading.Event()
+    httpserver.expect_request("/drip").respond_with_handler(_stream(b"[", 0.5, closed))
+    # Each byte arrives well within HTTP_TIMEOUT (2 s): only the overall deadline can end it.
+    http = Http(make_settings(tmp_path, HTTP_RETRIES="0", HTTP_DEADLINE="1.5"))
+    with pytest.raises(TooSlow) as info:
+        http.get("worldbank", httpserver.url_for("/drip"))
+    assert info.value.kind is Kind.TIMEOUT
+    assert info.value.reason == "the source did not finish its answer within 1.5 s"
+    assert closed.wait(30)
+
+
+def test_a_gzip_bomb_is_cut_at_the_limit_while_decoding(tmp_path, httpserver):
+    bomb = gzip.compress(b"\0" * (8 * 1024 * 1024))  # 8 MB of zeros in ~8 KB
+    httpserver.expect_request("/bomb").respond_with_data(bomb, headers={"Content-Encoding": "gzip"})
+    http = Http(make_settings(tmp_path, HTTP_RETRIES="0", TRADE_MAX_MB="1"))
+    with pytest.raises(TooLarge):
+        http.get("trade", httpserver.url_for("/bomb"))
+
+
+def test_bodies_within_the_limit_are_read_whole(tmp_path, httpserver):
+    body = b"x" * (1024 * 1024)  # exactly the limit
+    httpserver.expect_request("/ok").respond_with_data(body)
+    http = Http(make_settings(tmp_path, SIPRI_MAX_MB="1"))
+    assert http.get("sipri", httpserver.url_for("/ok")).content == body

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from fetchers.http import TooLarge
+from fetchers.offline import read_file
 from fetchers.store import Store
 from tests.integration.test_cli import cli
+from tests.integration.test_sipri import zip_bomb
 from tests.support import sipri_book
 
 WDI_CSV = (
@@ -98,3 +103,10 @@ def test_import_rejects_unknown_and_broken_files(tmp_path):
     missing = cli("fetchers", "import", str(tmp_path / "nope.csv"), env=env(tmp_path))
     assert missing.returncode == 1
     assert "cannot read file" in missing.stderr
+
+
+def test_import_refuses_a_zip_bomb_before_opening_it(tmp_path, catalogue):
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(zip_bomb(80))
+    with pytest.raises(TooLarge):
+        read_file(path, catalogue)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import math
+import tracemalloc
+import zipfile
 
 import pandas as pd
 import pytest
 
 from fetchers import sipri
 from fetchers.errors import BadResponse
+from fetchers.http import TooLarge
 from fetchers.jobs import refresh
 from tests.conftest import make_settings
 from tests.support import sipri_book
@@ -155,3 +159,39 @@ def test_missing_local_file_names_no_path(tmp_path, catalogue, store):
     settings = make_settings(tmp_path, SIPRI_MILEX_URL=str(tmp_path / "secret" / "milex.xlsx"))
     failed = refresh("sipri", settings, catalogue, store)
     assert failed.error == "the local file could not be read"
+
+
+def zip_bomb(unpacked_mb: int) -> bytes:
+    """An xlsx-shaped zip whose one sheet unpacks to `unpacked_mb` MB of zeros, written in
+    1 MB pieces so the test itself never holds the unpacked size."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book,
+        book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet,
+    ):
+        for _ in range(unpacked_mb):
+            sheet.write(b"\0" * (1024 * 1024))
+    return out.getvalue()
+
+
+def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(catalogue, monkeypatch):
+    bomb = zip_bomb(100)
+    assert len(bomb) < 200_000
+    opened = []
+    monkeypatch.setattr(sipri.openpyxl, "load_workbook", lambda *a, **k: opened.append(a))
+    tracemalloc.start()
+    try:
+        with pytest.raises(TooLarge) as info:
+            parse(bomb, catalogue)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert opened == []  # refused from the zip's directory, never unpacked
+    assert peak < 5 * 1024 * 1024
+    assert info.value.reason.startswith("the unpacked workbook from the source was larger than")
+
+
+def test_a_small_workbook_that_unpacks_too_far_for_its_size_is_refused(catalogue):
+    # 5 MB of zeros packs to ~5 KB: a ratio no real workbook has, though 5 MB is no burden.
+    with pytest.raises(TooLarge):
+        parse(zip_bomb(5), catalogue)
