@@ -130,6 +130,10 @@ class RunLocked(StoreError):
     """Another live process is refreshing this source; this run did not start."""
 
 
+class RunFenced(StoreError):
+    """The run lost its lease to another run before it committed; nothing of it was written."""
+
+
 class SuspiciousRelease(StoreError):
     """A release would remove too many stored values; it was refused and the old data kept."""
 

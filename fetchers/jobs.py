@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from fetchers.errors import FetchError, RunLocked, StoreError, SuspiciousRelease
+from fetchers.errors import FetchError, RunFenced, RunLocked, StoreError, SuspiciousRelease
 from fetchers.sources import SOURCES
 
 if TYPE_CHECKING:  # the store and the sources import pandas, requests…: only a refresh needs them
@@ -99,6 +99,8 @@ def refresh(
             "the new release would remove too many stored values; kept the old",
             str(exc),
         )
+    except RunFenced as exc:
+        reason, detail = "another run took this source over; this run wrote nothing", str(exc)
     except StoreError as exc:
         reason, detail = "the store could not be written", str(exc)
     except Exception as exc:  # the scheduler must keep running whatever a source does

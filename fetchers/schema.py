@@ -83,3 +83,12 @@ indicator_meta = sa.Table(
     sa.Column("url", sa.Text, default=""),
     sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id"), nullable=False),
 )
+
+# One row (id 1): incremented inside every transaction that changes what a reader can see (a run
+# finishing in any state, a snapshot load, an import), so it only grows and orders the commits.
+data_version = sa.Table(
+    "data_version",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("version", sa.BigInteger, nullable=False),
+)

@@ -13,14 +13,14 @@ from sqlalchemy.engine import Engine
 
 from config.clock import utcnow
 from config.settings import Settings
-from fetchers import lease
+from fetchers import lease, reading
 from fetchers.database import connect, reason
-from fetchers.errors import RunLocked, StoreError
+from fetchers.errors import RunFenced, RunLocked, StoreError
 from fetchers.heartbeat import INTERRUPTED, Heartbeat, alive, interrupted_detail
 from fetchers.lease import Holder
 from fetchers.removals import removed_notes
-from fetchers.schema import GOOD, history, indicator_meta, observations, runs
-from fetchers.tidy import COLUMNS, KEY, Previous, SourceResult
+from fetchers.schema import GOOD, data_version, observations, runs
+from fetchers.tidy import Previous, SourceResult
 from fetchers.writing import WriteSummary, write_release
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,8 @@ class Store:
             with self.engine.begin() as conn:
                 conn.execute(
                     runs.update()
-                    .where(runs.c.id == run_id)
+                    # A run taken over (marked interrupted) keeps that status.
+                    .where(runs.c.id == run_id, runs.c.status == "running")
                     .values(
                         status="failed",
                         finished_at=utcnow(),
@@ -130,6 +131,7 @@ class Store:
                     )
                 )
                 self._heartbeat.finish(conn, run_id)
+                _bump(conn)
         except sa.exc.SQLAlchemyError as exc:
             self._heartbeat.forget(run_id)
             raise StoreError(
@@ -139,6 +141,7 @@ class Store:
     def finish_unchanged(self, run_id: int, result: SourceResult) -> None:
         """Mark a run 'unchanged': the source still publishes the stored release."""
         with self.engine.begin() as conn:
+            _fence(conn, run_id, result.source)
             conn.execute(
                 runs.update().where(runs.c.id == run_id).values(
                     status="unchanged", finished_at=utcnow(), release=result.release,
@@ -146,6 +149,7 @@ class Store:
                 )
             )  # fmt: skip
             self._heartbeat.finish(conn, run_id)
+            _bump(conn)
 
     def mark_interrupted(self) -> int:
         """Mark runs whose process died (or stopped beating) 'interrupted'; returns how many."""
@@ -169,6 +173,7 @@ class Store:
                 )
                 if row.owner:
                     conn.execute(sa.delete(lease.leases).where(lease.leases.c.owner == row.owner))
+            _bump(conn)
         return len(dead)
 
     def hold_lease(self, name: str, seconds: int) -> bool:
@@ -224,7 +229,13 @@ class Store:
             ) from exc
 
     def _write_run(self, run_id: int, result: SourceResult) -> WriteSummary:
+        if len(result.release) > RELEASE_LENGTH:  # one limit on SQLite and PostgreSQL alike
+            raise StoreError(
+                f"{result.source}'s release label is {len(result.release)} characters long; "
+                f"at most {RELEASE_LENGTH} are kept"
+            )
         with self.engine.begin() as conn:
+            _fence(conn, run_id, result.source)
             summary, gone = write_release(conn, run_id, result, self.max_removed_share)
             conn.execute(
                 runs.update()
@@ -241,6 +252,7 @@ class Store:
                 )
             )
             self._heartbeat.finish(conn, run_id)
+            _bump(conn)
         return summary
 
     # --- reading -------------------------------------------------------------------------
@@ -253,71 +265,17 @@ class Store:
     ) -> pd.DataFrame:
         """Current observations as a tidy frame, optionally filtered; `with_run` adds the id of
         the run that last wrote each row (`run_id`)."""
-        columns = [*COLUMNS, "run_id"] if with_run else list(COLUMNS)
-        query = sa.select(*(observations.c[c] for c in columns))
-        if indicators is not None:
-            query = query.where(observations.c.indicator.in_(list(indicators)))
-        if countries is not None:
-            query = query.where(observations.c.country.in_(list(countries)))
-        if sources is not None:
-            query = query.where(observations.c.source.in_(list(sources)))
-        query = query.order_by(*(observations.c[k] for k in KEY))
         with self.engine.connect() as conn:
-            frame = pd.DataFrame(conn.execute(query).all(), columns=columns)
-        frame["year"] = frame["year"].astype("int64")
-        frame["value"] = frame["value"].astype("float64")
-        if with_run:
-            frame["run_id"] = frame["run_id"].astype("int64")
-        return frame
+            return reading.observations_frame(conn, indicators, countries, sources, with_run)
 
     def runs(self) -> pd.DataFrame:
         """Every run, oldest first, as stored (a dead 'running' run is not relabelled here)."""
-        text = ["source", "kind", "status", "release", "started_at", "finished_at"]
-        numbers = ["rows", "added", "changed"]
-        columns = (runs.c[c] for c in ["id", *text, *numbers])
-        frame = self._frame(sa.select(*columns).order_by(runs.c.id))
-        frame[["id", *numbers]] = frame[["id", *numbers]].fillna(0).astype("int64")
-        frame[text] = frame[text].astype(object).where(frame[text].notna(), "")
-        return frame
+        with self.engine.connect() as conn:
+            return reading.runs_frame(conn)
 
     def last_runs(self) -> pd.DataFrame:
         """Per source: its latest run, plus the id, time, release and kind of its last success."""
-        latest = sa.select(sa.func.max(runs.c.id)).group_by(runs.c.source)
-        frame = self._frame(sa.select(runs).where(runs.c.id.in_(latest)).order_by(runs.c.source))
-        ok = self._frame(
-            sa.select(
-                runs.c.source,
-                runs.c.id,
-                runs.c.finished_at,
-                runs.c.release,
-                runs.c.sha256,
-                runs.c.kind,
-            ).where(
-                runs.c.id.in_(
-                    sa.select(sa.func.max(runs.c.id))
-                    .where(runs.c.status.in_(GOOD))
-                    .group_by(runs.c.source)
-                )
-            )
-        ).rename(
-            columns={
-                "id": "last_ok_id",
-                "finished_at": "last_ok_at",
-                "release": "last_ok_release",
-                "sha256": "last_ok_sha256",
-                "kind": "last_ok_kind",
-            }
-        )
-        frame = frame.merge(ok, on="source", how="left")
-        numbers = ("id", "pid", "rows", "added", "changed", "last_ok_id")
-        text = [c for c in frame.columns if c not in numbers]
-        frame[text] = frame[text].astype(object).where(frame[text].notna(), "")
-        # A run whose process died shows as interrupted before anyone writes that down.
-        now = datetime.now(UTC)
-        for i, row in frame.iterrows():
-            if row["status"] == "running" and not alive(row.to_dict(), now, self.lease_seconds):
-                frame.loc[i, ["status", "error"]] = ["interrupted", INTERRUPTED]
-        return frame
+        return reading.last_runs(self.runs(), self.lease_seconds, datetime.now(UTC))
 
     def has_success(self, source: str) -> bool:
         """Whether `source` has ever been fetched successfully (a bundled snapshot does not count)."""
@@ -331,35 +289,49 @@ class Store:
 
     def indicator_meta(self) -> pd.DataFrame:
         """What each source says about its indicators, with the run that stored it."""
-        query = (
-            sa.select(
-                indicator_meta,
-                runs.c.release,
-                runs.c.finished_at.label("fetched_at"),
-                runs.c.sha256,
-            )
-            .join(runs, runs.c.id == indicator_meta.c.run_id)
-            .order_by(indicator_meta.c.source, indicator_meta.c.indicator)
-        )
-        return self._frame(query)
+        with self.engine.connect() as conn:
+            return reading.indicator_meta_frame(conn)
 
     def history(self, run_id: int | None = None) -> pd.DataFrame:
         """Revised values, optionally of one run."""
-        query = sa.select(history).order_by(history.c.id)
-        if run_id is not None:
-            query = query.where(history.c.run_id == run_id)
-        return self._frame(query)
+        with self.engine.connect() as conn:
+            return reading.history_frame(conn, run_id)
 
     def data_version(self) -> int:
-        """A number that grows whenever a run finishes (the dashboard polls it cheaply)."""
-        query = sa.select(sa.func.max(runs.c.id)).where(runs.c.status != "running")
+        """The data version: one counter every commit that changes what readers see increments
+        (cheap to poll; `fetchers.snapshot` reads the whole store once per version)."""
         with self.engine.connect() as conn:
-            return int(conn.execute(query).scalar() or 0)
+            return reading.version(conn)
 
-    def _frame(self, query: sa.Select) -> pd.DataFrame:
-        with self.engine.connect() as conn:
-            result = conn.execute(query)
-            return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+RELEASE_LENGTH = runs.c.release.type.length  # the longest release label either store keeps
+
+
+def _bump(conn: sa.Connection) -> None:
+    """Move the data version on, inside the transaction whose commit readers will see; last in
+    it, so the row's lock (PostgreSQL) is held only while the commit completes."""
+    conn.execute(
+        data_version.update()
+        .where(data_version.c.id == 1)
+        .values(version=data_version.c.version + 1)
+    )
+
+
+def _fence(conn: sa.Connection, run_id: int, source: str) -> None:
+    """Refuse a run's commit unless it is still running and still holds its source's lease:
+    a writer that paused past its lease, and was taken over, must not write after the new one.
+    First in the transaction, so the run's row stays locked until the commit."""
+    holder = sa.select(lease.leases.c.owner).where(lease.leases.c.name == f"run:{source}")
+    held = conn.execute(
+        runs.update()
+        .where(runs.c.id == run_id, runs.c.status == "running")
+        .where(runs.c.owner == holder.scalar_subquery())
+        .values(heartbeat_at=utcnow())
+    ).rowcount
+    if held != 1:
+        raise RunFenced(
+            f"run {run_id} of {source} lost its lease to another run; its data were not written"
+        )
 
 
 _RUN_OWNER = (runs.c.id, runs.c.started_at, runs.c.owner, runs.c.host, runs.c.pid,

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
-from fetchers.errors import SuspiciousRelease
+from fetchers import snapshot
+from fetchers.errors import RunFenced, RunLocked, SuspiciousRelease
 from fetchers.removals import removals
 from fetchers.status import source_statuses
 from fetchers.store import Store
@@ -99,12 +104,95 @@ def test_write_is_one_transaction(store: Store):
     pd.testing.assert_frame_equal(store.observations(), before)
 
 
-def test_data_version_grows_with_finished_runs(store: Store):
-    assert store.data_version() == 0
+def sipri_result(value: float) -> SourceResult:
+    """A tiny SYNTHETIC result of a second source."""
+    record = {"source": "sipri", "indicator": "SIPRI.MILEX.CONSTANT_USD", "country": "RUS",
+              "partner": "", "year": 2020, "value": value, "unit": "US$ m", "flag": ""}  # fmt: skip
+    meta = (IndicatorMeta("SIPRI.MILEX.CONSTANT_USD", "Milex (synthetic)", "", "SIPRI"),)
+    return SourceResult(
+        "sipri", make_frame([record]), meta, ("http://127.0.0.1/s",), "cd" * 32, "r1"
+    )
+
+
+def test_data_version_moves_with_every_finish_and_only_then(store: Store):
+    seen = [store.data_version()]
     run = store.start_run("worldbank")
-    assert store.data_version() == 0
+    assert store.data_version() == seen[-1]  # a run that starts changes nothing a reader sees
     store.write_run(run, result({2013: 1.0}))
-    assert store.data_version() == run
+    seen.append(store.data_version())
+    store.finish_unchanged(store.start_run("worldbank"), replace(result({}), unchanged=True))
+    seen.append(store.data_version())
+    store.fail_run(store.start_run("worldbank"), "worldbank: HTTP 503")
+    seen.append(store.data_version())
+    assert seen == sorted(set(seen)) and len(seen) == 4  # strictly increasing
+
+
+def test_runs_finishing_out_of_start_order_each_move_the_version(store: Store):
+    # The bug of version 0.2: the version was the highest finished run id, so a slow run that
+    # started first and finished last never moved it, and readers kept the data from before.
+    slow = store.start_run("sipri")
+    fast = store.start_run("worldbank")
+    store.write_run(fast, result({2013: 1.0}))
+    before = snapshot.read(store)
+    assert set(before.observations["source"]) == {"worldbank"}
+    store.write_run(slow, sipri_result(5.0))
+    after = snapshot.read(store)
+    assert after.version > before.version
+    assert set(after.observations["source"]) == {"worldbank", "sipri"}
+    assert snapshot.Snapshots(store).current().version == after.version
+
+
+def test_a_snapshot_overtaken_by_a_commit_is_one_version(store: Store, settings):
+    # A refresh commits between the snapshot's reads of two tables: the snapshot still holds
+    # one state (read again on SQLite; repeatable read on PostgreSQL), never a mix.
+    run = store.start_run("worldbank")
+    store.write_run(run, result({2013: 1.0}))
+    writer = Store.open(settings.database_url)
+    late = writer.start_run("sipri")
+    fired: list[int] = []
+
+    def commit_once(conn, _cursor, statement, *_args):
+        if not fired and "FROM runs" in statement:  # after the observations were read
+            fired.append(1)
+            threading.Thread(target=writer.write_run, args=(late, sipri_result(7.0))).start()
+            deadline = time.monotonic() + 10
+            while writer.runs()["status"].iloc[-1] == "running" and time.monotonic() < deadline:
+                time.sleep(0.02)
+
+    sa.event.listen(store.engine, "before_cursor_execute", commit_once)
+    try:
+        snap = snapshot.read(store)
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", commit_once)
+        writer.close()
+    assert fired
+    has_late_rows = "sipri" in set(snap.observations["source"])
+    has_late_run = snap.runs["status"].iloc[-1] == "ok"
+    assert has_late_rows == has_late_run  # observations and runs from the same state
+    assert (snap.version == store.data_version()) == has_late_rows
+
+
+def test_a_run_that_lost_its_lease_writes_nothing(store: Store, settings):
+    paused = Store.open(settings.database_url, lease_seconds=1)
+    run = paused.start_run("worldbank")
+    paused._heartbeat.forget(run)  # the process stops beating (paused, swapped out)
+    other = Store.open(settings.database_url, lease_seconds=1)
+    deadline = time.monotonic() + 15
+    taken = None
+    while taken is None and time.monotonic() < deadline:  # its lease runs out; another takes over
+        try:
+            taken = other.start_run("worldbank")
+        except RunLocked:
+            time.sleep(0.1)
+    assert taken is not None
+    with pytest.raises(RunFenced):
+        paused.write_run(run, result({2013: 666.0}))  # it resumes and tries to commit
+    other.write_run(taken, result({2013: 1.0}))
+    statuses = dict(zip(store.runs()["id"], store.runs()["status"], strict=True))
+    assert statuses == {run: "interrupted", taken: "ok"}
+    assert store.observations()["value"].tolist() == [1.0]
+    paused.close()
+    other.close()
 
 
 def test_metadata_carries_provenance(store: Store):
@@ -125,10 +213,9 @@ def test_runs_is_the_whole_table_with_empty_text_for_missing(store: Store):
     store.fail_run(second, "worldbank: HTTP 503 after retries")
     third = store.start_run("sipri")
     table = store.runs()
-    assert list(table.columns) == [
-        "id", "source", "kind", "status", "release", "started_at", "finished_at",
-        "rows", "added", "changed",
-    ]  # fmt: skip
+    assert {"id", "source", "kind", "status", "release", "started_at", "finished_at",
+            "rows", "added", "changed", "error"} <= set(table.columns)  # fmt: skip
+    assert "bodies" not in table.columns  # the raw bodies' JSON stays in the store
     assert table["id"].tolist() == [first, second, third]
     assert table["status"].tolist() == ["ok", "failed", "running"]
     assert table["release"].tolist() == ["2099-01-01", "", ""]
