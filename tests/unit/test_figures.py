@@ -26,9 +26,9 @@ LONG = pd.DataFrame(
 )  # fmt: skip
 
 
-def event(start, end=None, label="Crimea", category="Russia–West", kind="political"):
+def event(start, end=None, label="Crimea", category="Russia–West", kind="political", tier="key"):
     return Event(start, end or start, f"Title {label}", label, category, "summary",
-                 "https://example.org", kind=kind)  # fmt: skip
+                 "https://example.org", kind=kind, tier=tier)  # fmt: skip
 
 
 def figure(series=SERIES, unit="current US$", mode="absolute", scale="linear", events=(),
@@ -44,7 +44,9 @@ def test_series_flags_and_their_legend():
     assert [t.name for t in lines] == ["China", "Russia"]
     assert list(lines[0].y) == [1.0e12, 2.0e12]
     assert list(lines[0].marker.symbol) == ["circle", "circle-open"]
-    assert list(lines[1].marker.symbol) == ["circle", "diamond-open"]
+    assert list(lines[1].marker.symbol) == ["square", "diamond-open"]  # a symbol per country
+    assert [t.line.dash for t in lines] == ["solid", "dash"]  # and a dash: colour is not alone
+    assert [t.line.color for t in lines] == ["#D55E00", "#0072B2"]  # Okabe–Ito
     assert [c[1] for c in lines[0].customdata] == ["", "SIPRI estimate"]
     keys = [t.name for t in fig.data if t.name not in ("China", "Russia")]
     assert keys == ["SIPRI estimate", "highly uncertain (SIPRI)"]
@@ -83,21 +85,39 @@ def test_axis_ticks_and_titles_say_the_unit_and_basis():
         assert "e+" not in text and "k" not in text.replace("bank", "")
 
 
-def test_events_lines_bands_labels_and_hover():
-    events = [event(date(2014, 3, 18)), event(date(2012, 11, 15), date(2017, 10, 25), "Xi", "China"),
+def test_key_events_are_labelled_lines_and_context_events_ticks_with_hover():
+    events = [event(date(2014, 3, 18)),
+              event(date(2012, 11, 15), date(2017, 10, 25), "Xi", "China", tier="context"),
+              event(date(2016, 1, 1), label="Minor", tier="context"),
               event(date(1950, 1, 1), label="Outside")]  # fmt: skip
     fig = figure(events=events)
-    labels = sorted(a.text for a in fig.layout.annotations)
-    assert labels == ["Crimea", "Xi"]
-    band, line = fig.layout.shapes  # one path per colour and kind, drawn below the data
-    assert band.path == "M2012.872,0H2017.814V1H2012.872Z" and band.fillcolor == "#e08a00"
+    assert [a.text for a in fig.layout.annotations] == ["Crimea"]  # context events: no label
+    line, band, ticks, connector = fig.layout.shapes
     assert line.path == "M2014.208,0V1" and line.line.dash == "dot"  # 2014 + 76/365, to 0.001
-    assert {band.layer, line.layer, band.yref, line.yref} == {"below", "paper"}
-    marker = next(t for t in fig.data if t.name == "Events")
-    hovers = [f"{t} {w}" for t, w in zip(marker.text, marker.customdata, strict=True)]
+    assert line.yref == "paper" and line.layer == "below"  # full height, under the data
+    assert ticks.path == "M2016,0V9" and ticks.ysizemode == "pixel" and ticks.yanchor == 0
+    assert band.path == "M2012.872,0H2017.814V3H2012.872Z" and band.fillcolor == "#E69F00"
+    assert connector.path == "M2014.208,0V8" and connector.yanchor == 1  # up to its label
+    markers = [t for t in fig.data if t.name == "Events"]
+    hovers = [f"{t} {w}" for m in markers for t, w in zip(m.text, m.customdata, strict=True)]
     assert hovers == ["Title Crimea 2014-03-18 · Russia–West",
-                      "Title Xi 2012-11-15 – 2017-10-25 · China"]  # fmt: skip
-    assert "%{text}" in marker.hovertemplate and "%{customdata}" in marker.hovertemplate
+                      "Title Xi 2012-11-15 – 2017-10-25 · China",
+                      "Title Minor 2016-01-01 · Russia–West"]  # fmt: skip
+    assert [list(m.y) for m in markers] == [[1], [0, 0]]  # key at the top, context at the foot
+    key = [t.name for t in fig.data if t.showlegend is None and t.name not in ("China", "Russia")
+           and t.name not in ("SIPRI estimate", "highly uncertain (SIPRI)", "Events")]  # fmt: skip
+    assert key == ["Russia–West events", "China events"]
+
+
+def test_data_breaks_are_a_layer_of_their_own():
+    gap = event(date(2018, 4, 21), label="Blackout", category="data", kind="data", tier="context")
+    fig = figure(events=[gap])
+    (tick,) = fig.layout.shapes
+    assert tick.line.dash == "dot" and tick.line.color == "#555555"
+    (marker,) = [t for t in fig.data if t.name == "Events"]
+    assert marker.marker.symbol == "x-thin-open"
+    assert marker.customdata[0].endswith("a break in the data, not an event")
+    assert "data breaks (not events)" in [t.name for t in fig.data]
 
 
 def test_many_events_share_one_path_per_colour_and_a_compact_marker():
@@ -105,12 +125,12 @@ def test_many_events_share_one_path_per_colour_and_a_compact_marker():
     plain = SERIES.assign(flag="")  # no flags: one hover line, flat per-point words
     fig = figures.gap_spec(plain, "GDP", "current US$", "absolute", "linear", days, NAMES, 2014,
                            (1999, 2011))  # fmt: skip
-    (line,) = fig["layout"]["shapes"]
-    assert line["path"].count("M") == 10
+    line, connectors = fig["layout"]["shapes"]
+    assert line["path"].count("M") == 10 and connectors["path"].count("M") == 10
     marker = next(t for t in fig["data"] if t["name"] == "Events")
-    assert marker["marker"]["color"] == "#1f4e9c"  # one colour, said once
+    assert marker["marker"]["color"] == "#0072B2"  # one colour, said once
     labels = [a for a in fig["layout"]["annotations"] if a["text"].startswith("E")]
-    assert labels and all("yref" not in a and "showarrow" not in a for a in labels)
+    assert len(labels) == 10 and all("yref" not in a and "showarrow" not in a for a in labels)
     assert fig["layout"]["template"]["layout"]["annotationdefaults"]["yref"] == "paper"
     china = fig["data"][0]
     assert china["customdata"] == ["US$ 1 tn", "US$ 2 tn"]
@@ -125,14 +145,14 @@ def test_drawn_values_are_rounded_to_six_significant_digits():
     assert fig["data"][1]["y"] == [0.1, None]
 
 
-def test_exchange_rate_moves_only_on_charts_at_market_rates_with_a_note():
-    fx = event(date(2014, 12, 16), label="Rouble crash", category="economy", kind="exchange-rate")
+def test_exchange_rate_moves_only_on_charts_at_market_rates_with_a_key():
+    fx = event(date(2014, 12, 16), label="Rouble crash", category="economy", kind="exchange-rate",
+               tier="context")  # fmt: skip
     usd = figure(events=[fx])
-    texts = [a.text for a in usd.layout.annotations]
-    assert "Rouble crash" in texts
-    assert any("exchange-rate moves" in t for t in texts)
+    assert "exchange-rate moves (not the economy)" in [t.name for t in usd.data]
+    assert usd.layout.shapes[0].line.color == "#8B5A2B"
     constant = figure(events=[fx], unit="US$ m, constant 2023 prices")
-    assert [a.text for a in constant.layout.annotations] == []
+    assert not constant.layout.shapes and "Events" not in [t.name for t in constant.data]
 
 
 def test_event_text_is_escaped():
@@ -158,19 +178,33 @@ def label_boxes(fig, width, squeeze=1.0):
     return boxes
 
 
-@pytest.mark.parametrize("width", [1000, 360])
-def test_the_shipped_register_labels_never_overlap(width):
+@pytest.mark.parametrize("width", [1400, 1000, 640, 360])
+def test_every_key_event_is_labelled_without_overlap_at_any_width(width):
     register = load_events()
-    fig = figure(series=LONG, events=register.events, years=(1990, 2026), width=width)
+    fig = figure(series=LONG, events=register.events, years=(1990, 2025), width=width)
     for squeeze in (1.0, 0.92):  # also when the y axis' labels take more room than planned
         boxes = label_boxes(fig, width, squeeze)
         for n, (text, row, left, right) in enumerate(boxes):
             for other, other_row, o_left, o_right in boxes[n + 1 :]:
                 if row == other_row:
                     assert right <= o_left or o_right <= left, (text, other, width)
-    assert len(boxes) >= (15 if width == 1000 else 5)
-    if width == 360:
-        wide = label_boxes(figure(series=LONG, events=register.events, years=(1990, 2026)), 1000)
-        assert len(boxes) < len(wide)  # fewer labels on a narrow chart; the rest hover
-    marker = next(t for t in fig.data if t.name == "Events")
-    assert len(marker.x) == len(register.events)  # every event still has its hover marker
+    assert sorted(b[0] for b in boxes) == sorted(e.label for e in register.events if e.is_key)
+    full_height = [s for s in fig.layout.shapes if s.ysizemode != "pixel"]
+    assert sum(s.path.count("M") for s in full_height) <= 8
+    markers = [t for t in fig.data if t.name == "Events"]
+    assert sum(len(m.x) for m in markers) == len(register.events)  # every event has its hover
+
+
+def test_a_label_starts_or_ends_at_its_own_year():
+    register = load_events()
+    fig = figure(series=LONG, events=register.events, years=(1990, 2025), width=390)
+    years = {e.label: figures.axis_x(figures.event_x(e.start)) for e in register.events}
+    connectors = [s for s in fig.layout.shapes if s.yanchor == 1]
+    tops = {float(p.split(",")[0]) for c in connectors for p in c.path.split("M")[1:]}
+    for note in fig.layout.annotations:
+        assert note.x == years[note.text] and note.x in tops
+
+
+def test_the_legend_rows_add_height_on_a_phone():
+    assert figures.legend_rows(["China", "Russia"], 1000) == 1
+    assert figures.legend_rows(["China events", "Russia–West events", "data breaks"], 300) == 3
