@@ -42,26 +42,66 @@ def subject(indicator: str, title: str) -> str:
     return title[:1].lower() + title[1:] if title[1:2].islower() else title
 
 
+# A market-rate series and where its purchasing-power twin may be found (the first stored one):
+# at market rates a ratio moves with the rouble, so the headline gives both bases.
+PPP_TWINS = {
+    "NY.GDP.MKTP.CD": ("NY.GDP.MKTP.PP.CD", "GDP.PPP.COMPUTED"),
+    "NY.GDP.PCAP.CD": ("NY.GDP.PCAP.PP.CD",),
+}
+
+
 def headline(indicator: str, title: str, unit: str, kpi: Kpi, names: Mapping[str, str],
-             pair: tuple[str, str]) -> str:  # fmt: skip
-    """One sentence: 'China's GDP is 7.6× Russia's (2025), up from 5.2× in 2014 at market …'."""
+             pair: tuple[str, str], ppp: Kpi | None = None) -> str:  # fmt: skip
+    """One sentence that names its basis: 'China's GDP is 7.6× Russia's at market exchange
+    rates (2025), up from 5.2× in 2014; at purchasing power parity 3.0× (2024), …'.
+
+    For a market-rate series with a PPP twin (PPP_TWINS), `ppp` is the twin's comparison; without
+    it the sentence says that no PPP comparison is available.
+    """
     a, b = names.get(pair[0], pair[0]), names.get(pair[1], pair[1])
     what = subject(indicator, title)
     if unit_of(unit).percent:
         return _shares(what, unit, kpi, a, b)
     if math.isnan(kpi.ratio):
         return no_ratio(what, unit, kpi, a, b)
-    text = f"{a}'s {what} is {times(kpi.ratio)} {b}'s ({kpi.year})"
-    if _has_base(kpi):
-        old = times(kpi.base_ratio)
-        if old == times(kpi.ratio):
-            text += f", as in {kpi.base_year}"
-        else:
-            direction = "up" if kpi.ratio > kpi.base_ratio else "down"
-            text += f", {direction} from {old} in {kpi.base_year}"
-    text += _basis_words(unit)
+    basis = _basis_words(unit)
+    text = f"{a}'s {what} is {times(kpi.ratio)} {b}'s{basis} ({kpi.year}){_since(kpi)}"
+    if indicator in PPP_TWINS:
+        text += _at_ppp(ppp)
     faster = _faster(kpi, a, b)
-    return text + (f" — {faster}" if faster else "") + "."
+    if faster:
+        text += f" — {_growth_basis(unit)}{faster}"
+    return text + "."
+
+
+def _since(kpi: Kpi) -> str:
+    """', up from 5.2× in 2014', ', as in 2014' or nothing."""
+    if not _has_base(kpi):
+        return ""
+    old = times(kpi.base_ratio)
+    if old == times(kpi.ratio):
+        return f", as in {kpi.base_year}"
+    direction = "up" if kpi.ratio > kpi.base_ratio else "down"
+    return f", {direction} from {old} in {kpi.base_year}"
+
+
+def _at_ppp(ppp: Kpi | None) -> str:
+    """The same comparison at purchasing power parity, or that there is none to give."""
+    if ppp is None or math.isnan(ppp.ratio):
+        return "; no comparison at purchasing power parity is available in this view"
+    return f"; at purchasing power parity {times(ppp.ratio)} ({ppp.year}){_since(ppp)}"
+
+
+def _growth_basis(unit: str) -> str:
+    """What 'grew' is measured in: 'in current US$ at market rates, '."""
+    basis = unit_of(unit).basis
+    if "market exchange rates" in basis:
+        return "in current US$ at market exchange rates, "
+    if basis.startswith("constant"):
+        return f"in {basis}, "
+    if "purchasing power" in basis:
+        return "at purchasing power parity, "
+    return ""
 
 
 def no_ratio(what: str, unit: str, kpi: Kpi, a: str, b: str) -> str:

@@ -24,9 +24,24 @@ GDP = [("CHN", 2014, 10.4e12), ("RUS", 2014, 2.0e12), ("CHN", 2025, 19.0e12), ("
 
 def test_ratio_sentence_with_its_change_and_basis():
     text = wording.headline("NY.GDP.MKTP.CD", "GDP", "current US$", kpi(GDP), NAMES, PAIR)
-    assert text.startswith("China's GDP is 7.6× Russia's (2025), up from 5.2× in 2014")
-    assert "at market exchange rates" in text
-    assert "China's grew faster" in text
+    assert text.startswith(
+        "China's GDP is 7.6× Russia's at market exchange rates (2025), up from 5.2× in 2014"
+    )
+    assert "— in current US$ at market exchange rates, China's grew faster" in text
+
+
+def test_the_gdp_sentence_gives_both_bases():
+    ppp = kpi([("CHN", 2014, 18.0e12), ("RUS", 2014, 3.9e12), ("CHN", 2024, 37.0e12),
+               ("RUS", 2024, 6.9e12)], unit="current international $")  # fmt: skip
+    text = wording.headline("NY.GDP.MKTP.CD", "GDP", "current US$", kpi(GDP), NAMES, PAIR, ppp)
+    assert text == (
+        "China's GDP is 7.6× Russia's at market exchange rates (2025), up from 5.2× in 2014; "
+        "at purchasing power parity 5.4× (2024), up from 4.6× in 2014 — in current US$ at "
+        "market exchange rates, China's grew faster (+5.6%/yr against +2.0%/yr)."
+    )
+    # Not a market-rate series: no PPP clause.
+    other = wording.headline("SP.POP.TOTL", "People", "people", kpi(GDP), NAMES, PAIR)
+    assert "purchasing power" not in other
 
 
 def test_ratio_change_is_from_to_with_percent_not_a_difference_of_ratios():
@@ -38,7 +53,8 @@ def test_a_narrowing_gap_at_constant_prices_says_who_grew_faster():
     text = wording.headline(
         "SIPRI.MILEX.CONSTANT_USD", "Milex", "US$ m, constant 2023 prices", kpi(rows), NAMES, PAIR
     )
-    assert "is 2.1× Russia's (2024), down from 2.6× in 2014 at constant prices" in text
+    assert "is 2.1× Russia's at constant prices (2024), down from 2.6× in 2014" in text
+    assert "in constant 2023 US$, Russia's grew faster" in text
     assert "Russia's grew faster" in text
 
 
@@ -78,7 +94,10 @@ def test_missing_base_year_and_year_range():
         "growth since 2014: China +6.6%/yr (Russia: no 2014 value)"
     )
     text = wording.headline("NY.GDP.MKTP.CD", "GDP", "current US$", k, NAMES, PAIR)
-    assert text == "China's GDP is 9.8× Russia's (2020) at market exchange rates."
+    assert text == (
+        "China's GDP is 9.8× Russia's at market exchange rates (2020); no comparison at "
+        "purchasing power parity is available in this view."
+    )
     # A 2000–2010 view reads 2010's figures; the base year after it gives no change to report.
     early = kpi(rows, years=(2000, 2010))
     assert early.year == 2010
