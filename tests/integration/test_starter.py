@@ -135,6 +135,25 @@ def test_the_bundled_snapshot_is_intact_real_and_cited(catalogue):
     assert not list(SNAPSHOT_DIR.glob("*.xlsx"))  # SIPRI's workbook itself is never shipped
 
 
+def test_the_bundled_snapshot_holds_what_a_first_start_needs(catalogue):
+    """World and Japan for "Share of the world"; PPP, price levels, real growth and WTO totals."""
+    results = {r.source: r for r in read_snapshot(catalogue, SNAPSHOT_DIR)}
+    wb = results["worldbank"].frame.dropna(subset=["value"])
+    value = wb.set_index(["indicator", "country", "year"])["value"]
+    for indicator in ("NY.GDP.MKTP.CD", "NY.GDP.PCAP.PP.CD", "SP.POP.TOTL"):
+        assert {"WLD", "JPN", "CHN", "RUS"} <= set(wb[wb["indicator"] == indicator]["country"])
+    for indicator in ("PA.NUS.PPP", "PA.NUS.FCRF", "NY.GDP.MKTP.KD.ZG"):
+        assert {"CHN", "RUS"} <= set(wb[wb["indicator"] == indicator]["country"]), indicator
+    # Russia's WTO-based merchandise totals continue after it stopped reporting to Comtrade.
+    assert ("TX.VAL.MRCH.CD.WT", "RUS", 2024) in value.index
+    assert ("TM.VAL.MRCH.CD.WT", "RUS", 2024) in value.index
+    # Real WDI values (July 2026): Russia's price level ratio in 2014, PPP factor ÷ exchange rate.
+    level = value["PA.NUS.PPP", "RUS", 2014] / value["PA.NUS.FCRF", "RUS", 2014]
+    assert level == pytest.approx(20.998875 / 38.3782071444168)  # 0.547: prices ~55% of US
+    origin = json.loads((SNAPSHOT_DIR / META_FILE).read_text())["sources"]["worldbank"]["origin"]
+    assert "WDICSV-extract.csv" in {o["name"] for o in origin}
+
+
 def test_fetchers_status_on_a_fresh_store_names_the_snapshot(tmp_path):
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"}
     status = cli("fetchers", "status", env=env)
@@ -147,13 +166,14 @@ def test_fetchers_status_on_a_fresh_store_names_the_snapshot(tmp_path):
     assert "worldbank: showing the bundled snapshot, release 2026-07-01 (loaded " in status.stdout
 
 
-def test_fetchers_snapshot_command_writes_from_the_store(tmp_path, written):
+def test_fetchers_snapshot_command_writes_from_the_store(tmp_path, written, catalogue):
     _, source = written
+    held = len(catalogue.for_source("worldbank"))
     out = tmp_path / "out"
     env = {"DATABASE_URL": str(source.engine.url), "SNAPSHOT": "off"}
     result = cli("fetchers", "snapshot", "--out", str(out), env=env)
     assert result.returncode == 0, result.stderr
-    assert "worldbank: " in result.stdout and "values of 12 indicators" in result.stdout
+    assert "worldbank: " in result.stdout and f"values of {held} indicators" in result.stdout
     assert sorted(p.name for p in out.iterdir()) == [DATA_FILE, META_FILE]
     empty = cli("fetchers", "snapshot", "--out", str(tmp_path / "none"),
                 env={"DATABASE_URL": f"sqlite:///{tmp_path / 'e.sqlite3'}", "SNAPSHOT": "off"})  # fmt: skip
