@@ -50,6 +50,26 @@ def _database_url(raw: str) -> str:
     return value
 
 
+def _rate(raw: str) -> str:
+    value = raw.strip()
+    if value.lower() in {"", "off", "0", "false", "no"}:
+        return ""  # no limit
+    from limits import parse_many  # Flask-Limiter's own parser: what it accepts is accepted
+
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError('a rate such as "600/minute" or "10/second;600/minute", or off') from None
+    return value
+
+
+def _storage_uri(raw: str) -> str:
+    value = raw.strip()
+    if "://" not in value:
+        raise ValueError("a storage URI such as memory:// or redis://host:6379")
+    return value
+
+
 def _bool(raw: str) -> bool:
     value = raw.strip().lower()
     if value in {"1", "true", "yes", "on"}:
@@ -281,6 +301,27 @@ SETTINGS: tuple[Setting, ...] = (
         "Dash debug mode (reloader, error pages). Never turn it on for a shared server.",
     ),
     Setting(
+        "RATE_LIMIT",
+        "600/minute",
+        _rate,
+        "Requests one client address may make to the routes that do work (callbacks, exports, "
+        "data files; never /healthz), answered 429 past it; off = no limit.",
+    ),
+    Setting(
+        "RATE_LIMIT_STORAGE_URI",
+        "memory://",
+        _storage_uri,
+        "Where the per-client counts are kept: memory:// counts per worker process (so N workers "
+        "allow N times the limit); redis://host:6379 shares one count among all workers.",
+    ),
+    Setting(
+        "PROXY_HOPS",
+        "1",
+        _int_range(0, 5),
+        "Reverse proxies in front of the server that append the client to X-Forwarded-For; the "
+        "per-client limits count by the address they pass. 0 when the server faces clients.",
+    ),
+    Setting(
         "REPORT_WORKERS",
         "2",
         _int_range(1, 16),
@@ -324,6 +365,9 @@ class Settings:
     host: str
     port: int
     dash_debug: bool
+    rate_limit: str
+    rate_limit_storage_uri: str
+    proxy_hops: int
     report_workers: int
 
     def refresh_hours(self, source: str) -> int:

@@ -1,25 +1,43 @@
-"""Hardened responses: security headers (flask-talisman), a request size cap, no version banner."""
+"""Hardened responses: security headers, size and shape checks, per-client limits, no banner."""
 
 from __future__ import annotations
 
+import logging
+import re
+
 from dash import Dash
+from dash.exceptions import DependencyException
 from flask import Response, jsonify, request
+from flask_limiter import Limiter
 from flask_talisman import Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.serving import WSGIRequestHandler
 
+from config.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
 MAX_REQUEST_BYTES = 256 * 1024  # a callback payload is a few KB; a bigger body is refused (413)
+MAX_JSON_DEPTH = 64  # a callback payload nests about ten deep; deeper is refused before parsing
+CALLBACK = "/_dash-update-component"
+TOKENS = re.compile(rb'\\.|["\[\]{}]', re.DOTALL)  # an escape, a quote or a bracket
+NOT_A_CALLBACK = "This request does not match a callback of this page."
+TOO_MANY = "Too many requests from your address: please wait a minute and try again."
 
 
-def harden(app: Dash) -> None:
-    """Add the headers and limits; call after every callback (clientside ones too) is registered.
+def harden(app: Dash, settings: Settings | None = None) -> None:
+    """Add the headers, checks and limits; call after every callback (clientside ones too) is
+    registered.
 
     The Content-Security-Policy allows only this origin's scripts plus the hashes of Dash's own
     inline scripts (`app.csp_hashes()`, as Dash documents for Talisman). Plotly and Dash set inline
     styles, so styles allow 'unsafe-inline'; images allow data: URIs (Plotly's mode bar icons).
     HTTPS is the reverse proxy's job, so Talisman does not redirect to it.
     """
+    settings = settings or load_settings()
     server = app.server
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    if settings.proxy_hops:  # the client's address is the one the proxy passes on
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxy_hops)  # type: ignore[method-assign]
     Talisman(
         server,
         force_https=False,
@@ -40,28 +58,129 @@ def harden(app: Dash) -> None:
             "frame-ancestors": "'none'",
         },
     )
+    limit_clients(server, settings)
 
     @server.before_request
     def _callback_requests_match_a_callback() -> tuple[Response, int] | None:
         # Dash answers a malformed or unknown callback request with a 500 and a traceback in the
         # log; a request that cannot be a callback of this page is refused as the client's error.
-        if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
+        if request.method != "POST" or not request.path.endswith(CALLBACK):
             return None
-        body = request.get_json(silent=True)
-        output = body.get("output") if isinstance(body, dict) else None
-        if (
-            isinstance(output, str)
-            and "callback" in app.callback_map.get(output, {})
-            and isinstance(body.get("inputs", []), list)
-            and isinstance(body.get("state", []), list)
-        ):
+        problem = _problem(request.get_data(cache=True), app.callback_map)
+        if problem is None:
             return None
-        return jsonify(error="This request does not match a callback of this page."), 400
+        log.warning("refused a callback request from %s: %s", request.remote_addr, problem)
+        return jsonify(error=NOT_A_CALLBACK), 400
+
+    @server.errorhandler(DependencyException)
+    def _no_such_file(exc: DependencyException) -> tuple[Response, int]:
+        # Dash raises this for a component-suite path it does not serve: the client's mistake.
+        log.warning("no such file: %s", request.path[:200])
+        return jsonify(error="Not found."), 404
 
     @server.after_request
     def _no_banner(response: Response) -> Response:
         response.headers.pop("Server", None)
         return response
+
+
+def limit_clients(server, settings: Settings) -> Limiter | None:
+    """Per-client limits (RATE_LIMIT) on the routes that do work: callbacks and /data.* files."""
+    if not settings.rate_limit:
+        return None
+    limiter = Limiter(
+        key_func=lambda: request.remote_addr or "unknown",
+        app=server,
+        application_limits=[settings.rate_limit],
+        application_limits_exempt_when=lambda: not _costly(),
+        storage_uri=settings.rate_limit_storage_uri,
+        swallow_errors=True,  # a limit store that is down must not take the page down
+        in_memory_fallback_enabled=True,
+        headers_enabled=True,  # Retry-After tells a script when to come back
+    )
+
+    @server.errorhandler(429)
+    def _too_many(_exc) -> tuple[Response, int]:
+        log.warning("rate limit reached by %s on %s", request.remote_addr, request.path[:200])
+        return jsonify(error=TOO_MANY), 429
+
+    return limiter
+
+
+def _costly() -> bool:
+    """Whether this request does real work: a callback POST or a data file (never /healthz)."""
+    path = request.path
+    return (request.method == "POST" and path.endswith(CALLBACK)) or path.startswith("/data.")
+
+
+def _problem(raw: bytes, callback_map: dict) -> str | None:
+    """What is wrong with a callback request's body, or None when it can be a callback's."""
+    depth = json_depth(raw)
+    if depth > MAX_JSON_DEPTH:
+        return f"JSON nested {depth} deep"
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # the depth check should have caught it; never a traceback
+        return "JSON too deep to parse"
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    output = body.get("output")
+    callback = callback_map.get(output) if isinstance(output, str) else None
+    if not callback or "callback" not in callback:
+        return "no such callback"
+    for part in ("inputs", "state"):
+        sent, declared = body.get(part, []), callback.get(part, [])
+        if not isinstance(sent, list) or len(sent) != len(declared):
+            return f"{part} do not match the callback's"
+        if not all(_dependency(d) for d in sent):
+            return f"{part} are not id/property pairs"
+    outputs = body.get("outputs")
+    multi = output.startswith("..")
+    if outputs is not None and not (
+        (multi and isinstance(outputs, list) and all(_dependency(o) for o in outputs))
+        or (not multi and _dependency(outputs))
+    ):
+        return "outputs do not match the callback's"
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "changedPropIds is not a list of names"
+    return None
+
+
+def _dependency(item: object) -> bool:
+    """An id/property pair, or a list of them (a pattern-matching ALL dependency)."""
+    if isinstance(item, list):
+        return all(_pair(i) for i in item)
+    return _pair(item)
+
+
+def _pair(item: object) -> bool:
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("id"), str | dict)
+        and isinstance(item.get("property"), str)
+    )
+
+
+def json_depth(raw: bytes) -> int:
+    """How deep brackets nest in a JSON text (brackets inside strings skipped), without parsing
+    it: one linear pass, so a hostile body costs no more than its size."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_JSON_DEPTH:
+        return 0  # too few brackets to be too deep: no scan needed
+    depth = deepest = 0
+    in_string = False
+    for found in TOKENS.finditer(raw):
+        token = found.group()
+        if token == b'"':
+            in_string = not in_string
+        elif in_string or len(token) == 2:  # inside a string, or an escape
+            continue
+        elif token in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
 
 
 class QuietRequestHandler(WSGIRequestHandler):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
-from dashboard import state
+from dashboard import security, state
 from dashboard.app import create_app
 from tests.support.seed import seed
 
@@ -138,3 +139,114 @@ def test_requests_that_match_no_callback_are_the_clients_error(client, body):
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 400
     assert "does not match a callback" in response.get_json()["error"]
+
+
+def tracebacks(caplog) -> list[str]:
+    """Flask's "Exception on <path>" records (a 500 with its traceback) among the captured."""
+    return [r.getMessage() for r in caplog.records if r.getMessage().startswith("Exception on")]
+
+
+def refusals(caplog) -> list[str]:
+    """The one-line refusals security.py logs."""
+    return [r.getMessage() for r in caplog.records if r.name == "dashboard.security"]
+
+
+def _a_callback(client) -> dict:
+    """The table's rows callback, as the page would call it."""
+    (dep,) = [d for d in callbacks_reading(client, "table-key.data")][:1]
+    return payload(dep, {"indicators": ["NY.GDP.MKTP.CD"]}, "table-key.data")
+
+
+def _bad_envelopes(good: dict) -> list[dict]:
+    return [
+        {**good, "inputs": []},
+        {**good, "outputs": "x"},
+        {**good, "outputs": ["x"]},
+        {**good, "inputs": [1] * len(good["inputs"])},
+        {**good, "inputs": [{"id": "a"}] * len(good["inputs"])},
+        {**good, "state": "x"},
+        {**good, "state": [*good["state"], {"id": "x", "property": "y"}]},
+        {**good, "changedPropIds": "x"},
+        {**good, "changedPropIds": [1]},
+    ]
+
+
+def test_dash_envelopes_of_the_wrong_shape_are_400_with_one_log_line(client, caplog):
+    good = _a_callback(client)
+    assert client.post("/_dash-update-component", json=good).status_code == 200
+    for body in _bad_envelopes(good):
+        caplog.clear()
+        response = client.post("/_dash-update-component", json=body)
+        assert response.status_code == 400, (body, response.get_data(as_text=True)[:300])
+        assert tracebacks(caplog) == []
+        assert len(refusals(caplog)) == 1
+
+
+@pytest.mark.parametrize("depth", [65, 1_000, 100_000])
+def test_deeply_nested_json_is_refused_before_it_is_parsed(client, caplog, depth):
+    for body in ("[" * depth + "]" * depth, '{"a":' * depth + "1" + "}" * depth):
+        caplog.clear()
+        response = client.post(
+            "/_dash-update-component", data=body, content_type="application/json"
+        )
+        # 413 when the body is past MAX_REQUEST_BYTES before it is past the depth.
+        assert response.status_code == (400 if len(body) <= security.MAX_REQUEST_BYTES else 413)
+        assert tracebacks(caplog) == []
+
+
+def test_brackets_inside_strings_do_not_count_as_depth():
+    assert security.json_depth(b'{"a": "' + b"[" * 1000 + b'\\"' + b"{" * 1000 + b'"}') == 1
+    assert security.json_depth(b"[" * 70 + b"]" * 70) == 70
+    # An unterminated escaped string is one linear pass (no regex backtracking to exploit).
+    assert security.json_depth(b'{"a' + b'\\"' * 100_000 + b"[" * 100) == 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/_dash-component-suites/dash/../../etc/passwd",
+        "/_dash-component-suites/nopkg/a.js",
+        "/_dash-component-suites/dash/nofile.js",
+        "/_dash-component-suites/dash/dcc/dash_core_components.v9.9.9m123.js",
+        "/_dash-component-suites/dash/%00.js",
+        "/_dash-component-suites/dash/dcc/",
+        "/_dash-component-suites/dash_ag_grid/../x.js",
+    ],
+)
+def test_component_suite_paths_dash_does_not_serve_are_404(client, caplog, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "registered" not in response.get_data(as_text=True)  # no list of files echoed
+    assert tracebacks(caplog) == []
+    assert len(refusals(caplog)) == 1
+
+
+@pytest.fixture
+def limited(settings, store, catalogue, monkeypatch):
+    seed(store, catalogue)
+    monkeypatch.setenv("RATE_LIMIT", "3/minute")  # until create_app hands its settings to harden
+    return create_app(replace(settings, rate_limit="3/minute")).server.test_client()
+
+
+def test_a_client_past_the_rate_limit_gets_429_in_a_sentence(limited):
+    good = _a_callback(limited)
+    answers = [limited.post("/_dash-update-component", json=good).status_code for _ in range(5)]
+    assert answers == [200, 200, 200, 429, 429]
+    refused = limited.post("/_dash-update-component", json=good)
+    assert refused.get_json()["error"] == security.TOO_MANY
+    assert "Retry-After" in refused.headers
+    # Another client (as the proxy says) and the health check are not limited.
+    other = {"X-Forwarded-For": "203.0.113.9"}
+    assert limited.post("/_dash-update-component", json=good, headers=other).status_code == 200
+    assert all(limited.get("/healthz").status_code == 200 for _ in range(10))
+    assert all(limited.get("/").status_code == 200 for _ in range(5))
+
+
+def test_rate_limit_off_means_no_limit(settings, store, catalogue, monkeypatch):
+    seed(store, catalogue)
+    monkeypatch.setenv("RATE_LIMIT", "off")
+    client = create_app(replace(settings, rate_limit="")).server.test_client()
+    good = _a_callback(client)
+    assert {client.post("/_dash-update-component", json=good).status_code for _ in range(8)} == {
+        200
+    }

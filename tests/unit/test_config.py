@@ -124,3 +124,14 @@ def test_catalogue_syntax_error_names_the_file(tmp_path):
     bad.write_text("[[indicator]\n")
     with pytest.raises(CatalogueError, match=r"broken\.toml: cannot read catalogue"):
         load_catalogue(bad)
+
+
+def test_rate_limit_is_checked_by_flask_limiters_parser(tmp_path):
+    read = lambda **env: load_settings(environ=env, env_file=tmp_path / "none")  # noqa: E731
+    assert read().rate_limit == "600/minute"
+    assert read(RATE_LIMIT="10/second;600/minute").rate_limit == "10/second;600/minute"
+    assert read(RATE_LIMIT="off").rate_limit == ""
+    with pytest.raises(SettingsError, match="RATE_LIMIT='often'"):
+        read(RATE_LIMIT="often")
+    with pytest.raises(SettingsError, match="RATE_LIMIT_STORAGE_URI='redis'"):
+        read(RATE_LIMIT_STORAGE_URI="redis")
