@@ -27,7 +27,8 @@ def page(
     last_year: int,
     poll_seconds: int,
 ) -> html.Div:
-    """The page, story first: headline sentences and charts, then key figures, data, sources."""
+    """The page in landmarks, story first: headline sentences and key figures, then the charts
+    (the gap), exports, analysis, data, timeline and sources."""
     return html.Div(
         [
             dcc.Location(id="url", refresh=False),
@@ -39,70 +40,112 @@ def page(
             dcc.Store(id="seen"),  # the sections below the fold that have neared the screen
             *[dcc.Store(id=lazy.key_id(s)) for s in lazy.SECTIONS],  # what each section shows
             dcc.Store(id="table-reload"),
+            html.A("Skip to the charts", href="#main", className="visually-hidden-focusable"),
             header(),
-            dbc.Container(
-                [
-                    html.Div(id="note", **{"aria-live": "polite"}),
-                    html.Div(id="banner"),
-                    html.Div(id="story", className="mb-2"),
-                    toolbar(),
-                    dbc.Collapse(
-                        filters(catalogue, timeline, options, default, last_year),
-                        id="filters-panel",
-                        is_open=False,
-                    ),
-                    dcc.Loading(html.Div(id="charts"), type="dot", delay_show=400),
-                    # A graph on the first layout makes the browser fetch plotly.js while the
-                    # first callbacks run, not after the charts arrive (Dash loads it lazily).
-                    dcc.Graph(id="plotly-preload", style={"display": "none"}),
-                    export_bar(),
-                    html.H2("Key figures", className="h5 mt-3"),
-                    html.Div(id="kpis", className="mb-3"),
-                    html.H2("Analysis", className="h5 mt-4"),
-                    html.Div(
-                        html.P("The analysis loads as you scroll to it.", className="text-muted"),
-                        id="analysis",
-                        **lazy.marker("analysis"),
-                    ),
-                    html.H2("Data", className="h5 mt-4"),
-                    html.Div(
-                        html.P("The data table loads as you scroll to it.", className="text-muted"),
-                        id="table-section",
-                        **lazy.marker("table"),
-                    ),
-                    dbc.Row(
-                        [
-                            dbc.Col(
-                                [
-                                    html.H2("Timeline", className="h5 mt-4"),
-                                    timeline_panel(timeline.events, timeline.categories),
-                                ],
-                                lg=7,
-                            ),
-                            dbc.Col(
-                                [
-                                    html.H2("Sources", className="h5 mt-4"),
-                                    html.Div(
-                                        html.P(
-                                            "The sources load as you scroll to them.",
-                                            className="text-muted",
-                                        ),
-                                        id="sources",
-                                        **lazy.marker("sources"),
+            html.Main(
+                dbc.Container(
+                    [
+                        html.Div(id="note", **{"aria-live": "polite"}),
+                        html.Div(id="banner"),
+                        html.Section(
+                            [
+                                html.H2("The gap in brief", className="visually-hidden"),
+                                html.Div(id="story", className="mb-2"),
+                                html.H2("Key figures", className="h5 mt-2"),
+                                html.Div(id="kpis", className="mb-3"),
+                            ],
+                            **{"aria-label": "The gap in brief"},
+                        ),
+                        html.Section(
+                            [
+                                html.H2("Charts", className="visually-hidden"),
+                                toolbar(),
+                                dbc.Collapse(
+                                    filters(catalogue, timeline, options, default, last_year),
+                                    id="filters-panel",
+                                    is_open=False,
+                                ),
+                                dcc.Loading(html.Div(id="charts"), type="dot", delay_show=400),
+                                # A graph on the first layout makes the browser fetch plotly.js
+                                # while the first callbacks run (Dash loads it lazily).
+                                dcc.Graph(id="plotly-preload", style={"display": "none"}),
+                                export_bar(),
+                            ],
+                            **{"aria-label": "Charts and exports"},
+                        ),
+                        html.Section(
+                            [
+                                html.H2("Analysis", className="h5 mt-4"),
+                                html.Div(
+                                    html.P(
+                                        "The analysis loads as you scroll to it.",
+                                        className="text-muted",
                                     ),
-                                ],
-                                lg=5,
-                            ),
-                        ]
-                    ),
-                    html.Footer(
-                        f"{APP_NAME} · data: "
-                        + ", ".join(s.citation for s in catalogue.sources)
-                        + " · every figure shows its source and release.",
-                        className="text-muted small my-4",
-                    ),
-                ],
-                fluid=True,
+                                    id="analysis",
+                                    **lazy.marker("analysis"),
+                                ),
+                            ],
+                            **{"aria-label": "Analysis"},
+                        ),
+                        html.Section(
+                            [
+                                html.H2("Data", className="h5 mt-4"),
+                                html.Div(
+                                    html.P(
+                                        "The data table loads as you scroll to it.",
+                                        className="text-muted",
+                                    ),
+                                    id="table-section",
+                                    **lazy.marker("table"),
+                                ),
+                            ],
+                            id="data",
+                            **{"aria-label": "Data"},
+                        ),
+                        dbc.Row(
+                            [
+                                dbc.Col(
+                                    html.Section(
+                                        [
+                                            html.H2("Timeline", className="h5 mt-4"),
+                                            timeline_panel(timeline.events, timeline.categories),
+                                        ],
+                                        **{"aria-label": "Timeline"},
+                                    ),
+                                    lg=7,
+                                ),
+                                dbc.Col(
+                                    html.Section(
+                                        [
+                                            html.H2("Sources", className="h5 mt-4"),
+                                            html.Div(
+                                                html.P(
+                                                    "The sources load as you scroll to them.",
+                                                    className="text-muted",
+                                                ),
+                                                id="sources",
+                                                **lazy.marker("sources"),
+                                            ),
+                                        ],
+                                        **{"aria-label": "Sources"},
+                                    ),
+                                    lg=5,
+                                ),
+                            ]
+                        ),
+                    ],
+                    fluid=True,
+                ),
+                id="main",
+            ),
+            html.Footer(
+                dbc.Container(
+                    f"{APP_NAME} · data: "
+                    + ", ".join(s.citation for s in catalogue.sources)
+                    + " · every figure shows its source and release.",
+                    fluid=True,
+                ),
+                className="text-muted small my-4",
             ),
         ]
     )
@@ -192,28 +235,31 @@ def export_bar() -> html.Div:
     )
 
 
-def header() -> dbc.Navbar:
+def header() -> html.Header:
     """Title and the one calm status line."""
-    return dbc.Navbar(
-        dbc.Container(
-            [
-                html.Div(
-                    [
-                        html.H1("Asymmetry Monitor", className="h4 mb-0"),
-                        html.Div(
-                            "The material gap between China and Russia",
-                            className="small text-muted",
-                        ),
-                    ],
-                    className="me-3",
-                ),
-                html.Div(id="freshness", className="small freshness"),
-            ],
-            fluid=True,
-            className="header-inner",
-        ),
-        color="light",
-        className="mb-2 border-bottom",
+    return html.Header(
+        dbc.Navbar(
+            dbc.Container(
+                [
+                    html.Div(
+                        [
+                            html.H1("Asymmetry Monitor", className="h4 mb-0"),
+                            html.Div(
+                                "The material gap between China and Russia",
+                                className="small text-muted",
+                            ),
+                        ],
+                        className="me-3",
+                    ),
+                    html.Div(id="freshness", className="small freshness"),
+                ],
+                fluid=True,
+                className="header-inner",
+            ),
+            color="light",
+            className="mb-2 border-bottom",
+            tag="div",  # a header, not a navigation landmark: it holds no links
+        )
     )
 
 

@@ -45,12 +45,22 @@ def render(rendered: Rendered, names: Mapping[str, str], pair: tuple[str, str]) 
     if rendered.empty_message:
         charts: list = [dbc.Alert(rendered.empty_message, color="secondary")]
     else:
-        blocks = [chart_block(c) for c in rendered.charts]
+        sentences = {k.indicator: k.sentence for k in rendered.kpis}
+        blocks = [chart_block(c, sentences.get(c.indicator, "")) for c in rendered.charts]
         width = 12 if len(blocks) == 1 else 6
         charts = [dbc.Row([dbc.Col(b, lg=width, className="mb-3") for b in blocks])]
     return {
         "story": story(rendered.story),
-        "kpis": dbc.Row(kpis) if kpis else html.Div(),
+        # A strip that scrolls sideways on a phone (focusable, so a keyboard can scroll it too).
+        "kpis": html.Div(
+            dbc.Row(kpis),
+            className="kpi-strip",
+            tabIndex="0",
+            role="region",
+            **{"aria-label": "Key figures"},
+        )
+        if kpis
+        else html.Div(),  # fmt: skip
         "charts": charts,
     }
 
@@ -67,8 +77,12 @@ def story(sentences: Sequence[str]) -> html.Div:
     return html.Div([html.P(s, className="story-line mb-1") for s in sentences], className="story")
 
 
-def chart_block(chart: Chart) -> html.Div:
-    """One gap chart with its data and image downloads, or the true reason there is none."""
+def chart_block(chart: Chart, sentence: str = "") -> html.Div:
+    """One gap chart with its data and image downloads, or the true reason there is none.
+
+    The chart is a figure named by its title, with its story sentence and a link to its data
+    as the text alternative a screen reader reads in place of the drawing.
+    """
     if chart.figure is None:
         return html.Div(
             [html.Div(chart.title, className="fw-bold"), html.Div(chart.reason, className="small")],
@@ -79,14 +93,27 @@ def chart_block(chart: Chart) -> html.Div:
         if chart.missing
         else None
     )
+    caption = html.Figcaption(
+        [f"{sentence} " if sentence else f"{chart.title}. ",
+         html.A("Its values are in the data table.", href="#data")],
+        className="visually-hidden",
+    )  # fmt: skip
     return html.Div(
         [
-            dcc.Graph(
-                figure=chart.figure,
-                config={"displaylogo": False, "responsive": True},
-                className="gap-chart",
+            html.Figure(
+                [
+                    dcc.Graph(
+                        figure=chart.figure,
+                        config={"displaylogo": False, "responsive": True},
+                        className="gap-chart",
+                        **{"aria-hidden": "true"},  # the caption says it in words
+                    ),
+                    caption,
+                ],
+                className="mb-0",
+                **{"aria-label": f"Chart: {chart.title}"},
             ),
-            chart_buttons(chart.indicator),
+            chart_buttons(chart.indicator, chart.title),
             note,
         ],
         id={"type": "chart", "index": chart.indicator},
@@ -124,12 +151,16 @@ def table_columns(base_year: int) -> list[dict]:
 
 
 @lru_cache(maxsize=256)  # components are plain data, built once per indicator and shared
-def chart_buttons(indicator_id: str) -> html.Div:
+def chart_buttons(indicator_id: str, title: str = "") -> html.Div:
     """The drawn series as CSV, and PNG, SVG and PDF images of one chart."""
 
     def button(text: str, fmt: str) -> html.Button:
         attributes = {"data-chart": indicator_id, "data-fmt": fmt}  # read by downloads.py
-        return html.Button(text, className="btn btn-link btn-sm p-0 me-2 small", **attributes)
+        what = "data as CSV" if fmt == "csv" else f"image as {fmt.upper()}"
+        return html.Button(text, className="btn btn-link btn-sm me-1 small chart-button",
+                           title=f"Download {title or 'this chart'}: {what}",
+                           **{"aria-label": f"{title or 'Chart'}: download {what}"},
+                           **attributes)  # fmt: skip
 
     return html.Div(
         [
