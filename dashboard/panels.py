@@ -60,7 +60,7 @@ def render(rendered: Rendered, names: Mapping[str, str], pair: tuple[str, str]) 
             **{"aria-label": "Key figures"},
         )
         if kpis
-        else html.Div(),  # fmt: skip
+        else html.Div(),
         "charts": charts,
     }
 
