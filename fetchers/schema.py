@@ -92,3 +92,20 @@ data_version = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("version", sa.BigInteger, nullable=False),
 )
+
+# The webhook delivery log (fetchers.notify): one row per event sent to one receiver. Not data a
+# reader sees, so writing it does not move the data version.
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.String(255), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("target", sa.String(255), nullable=False),  # the receiver, without credentials
+    sa.Column("status", sa.String(16), nullable=False),  # sending, delivered or failed
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("http_status", sa.Integer),
+    sa.Column("error", sa.String(255), default=""),  # one short line: "HTTP 500", "timed out"
+    sa.Column("started_at", sa.String(32), nullable=False),
+    sa.Column("finished_at", sa.String(32)),
+)
