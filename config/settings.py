@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,20 @@ DEFAULT_SQLITE = PROJECT_ROOT / "data" / "asymmetry-monitor.sqlite3"
 
 class SettingsError(ValueError):
     """A setting has a value that cannot be used; the message names it and what is expected."""
+
+
+PASSWORD_PARAM = re.compile(r"(password=)[^&\s]*", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """`text` with a URL's user:password@ replaced by ***@ (and any password= parameter), even in
+    a URL that does not parse (`postgresql+psycopg//am:S3cret@db/am`): errors never echo one."""
+    text = PASSWORD_PARAM.sub(r"\1***", text)
+    if "@" not in text:
+        return text
+    credentials, host = text.rsplit("@", 1)  # the last @: a password may hold one
+    start = credentials.find("//")
+    return (credentials[: start + 2] if start >= 0 else "") + "***@" + host
 
 
 def _text(raw: str) -> str:
@@ -401,7 +416,7 @@ def load_settings(
         try:
             parsed[setting.name.lower()] = setting.parse(raw)
         except ValueError as exc:
-            problems.append(f"{setting.name}={raw!r}: expected {exc}")
+            problems.append(f"{setting.name}={redact(raw)!r}: expected {exc}")
     if problems:
         raise SettingsError("Bad settings: " + "; ".join(problems))
     return Settings(**parsed)

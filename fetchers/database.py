@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
+from config.settings import DEFAULT_SQLITE, redact
 from fetchers.errors import StoreError
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def connect(database_url: str) -> tuple[Engine, bool]:
 def reason(exc: BaseException) -> str:
     """The database's own first line about a failure, without the SQL SQLAlchemy adds."""
     orig = getattr(exc, "orig", None) or exc
-    lines = str(orig).strip().splitlines()
+    lines = redact(str(orig)).strip().splitlines()  # a driver may quote its connection string
     return f"{type(orig).__name__}: {lines[0]}" if lines else type(orig).__name__
 
 
@@ -62,12 +63,7 @@ def _connect(url: sa.URL) -> tuple[Engine, bool]:
     )
     read_only = False
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(
-                f"cannot create the folder of the store file {path.name}: {exc.strerror}"
-            ) from exc
+        _ensure_folder(path)
         folder_writable = os.access(path.parent, os.W_OK)
         read_only = path.exists() and not (os.access(path, os.W_OK) and folder_writable)
         if read_only:
@@ -100,6 +96,24 @@ def _connect(url: sa.URL) -> tuple[Engine, bool]:
     except sa.exc.SQLAlchemyError as exc:
         raise StoreError(f"cannot open the store {name}: {reason(exc)}") from exc
     return engine, read_only
+
+
+def _ensure_folder(path: Path) -> None:
+    """Create the default store's data/ folder; any other folder must exist already (a typo in
+    DATABASE_URL must not scatter new folders over the disk)."""
+    if path.parent.is_dir():
+        return
+    if path.parent.resolve() != DEFAULT_SQLITE.parent.resolve():
+        raise StoreError(
+            f"the folder of the store file {path.name} does not exist: create it, or correct "
+            "DATABASE_URL (only the default data/ folder is created)"
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the folder of the store file {path.name}: {exc.strerror}"
+        ) from exc
 
 
 def _damaged(name: str, detail: str) -> str:
