@@ -9,27 +9,37 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
+from config.catalogue import load_catalogue
 from config.claims import Claim
 from config.events import Event
-from dashboard.analysis.basis import basis_table
+from dashboard.analysis.basis import base_year_check, basis_table
 from dashboard.analysis.claims import claim_table, revert
-from dashboard.analysis.crosscheck import DEFAULT_WORLD_INDICATORS, cross_source, world_share
+from dashboard.analysis.crosscheck import (
+    DEFAULT_WORLD_INDICATORS,
+    cross_source,
+    cross_source_text,
+    world_share,
+)
 from dashboard.analysis.flags import FLAG_ORDER, worst_flag
 from dashboard.analysis.need import need_sentence, need_table
 from dashboard.analysis.ratios import ratio_series
 from dashboard.analysis.releases import release_diff
+from dashboard.analysis.tables import in_words
 from dashboard.analysis.verdicts import evaluate
 from dashboard.analysis.windows import (
+    BASIS_WORDS,
     DEFAULT_WINDOW_EVENTS,
-    DEFAULT_WINDOW_INDICATORS,
+    WINDOW_BASES,
     event_windows,
     gap_ratios,
     growth,
     window_summary,
 )
+from dashboard.derived import DERIVED, GDP_PPP, with_derived
 from fetchers.status import overdue  # one owner: the freshness policy
 
 __all__ = [
@@ -46,9 +56,11 @@ __all__ = [
     "event_windows",
     "gap_ratios",
     "growth",
+    "indicator_titles",
     "need_sentence",
     "need_table",
     "overdue",
+    "pair_names",
     "ratio_series",
     "release_diff",
     "revert",
@@ -60,18 +72,36 @@ __all__ = [
 NOT_CAUSAL = "Descriptive, not causal: these figures say how the numbers moved, not why they moved."
 
 
+@lru_cache(maxsize=1)
+def indicator_titles() -> Mapping[str, str]:
+    """Each catalogued and derived indicator's name as the analysis shows it, unit included."""
+    titles = {}
+    for item in load_catalogue().indicators:
+        plain = not any(mark in item.title for mark in ("US$", "%", "("))
+        titles[item.id] = f"{item.title} ({item.unit})" if plain else item.title
+    titles.update({key: item.title for key, item in DERIVED.items()})
+    return titles
+
+
 @dataclass(frozen=True)
 class Options:
-    """What to analyse: event windows, tolerance, claims, world aggregate, display names."""
+    """What to analyse: event windows (event titles, N, basis), tolerance, claims, names.
+
+    window_basis "real" (default: GDP growth at constant prices, SIPRI constant US$) or
+    "nominal" (market-rate US$, a labelled alternative); window_indicators, when given, replace
+    the basis's series. titles: indicator id → name (default: the catalogue's).
+    """
 
     window_events: tuple[str, ...] = DEFAULT_WINDOW_EVENTS  # event titles
     window_years: int = 3
-    window_indicators: tuple[str, ...] = DEFAULT_WINDOW_INDICATORS
+    window_basis: str = "real"
+    window_indicators: tuple[str, ...] = ()
     tolerance: float = 0.005  # cross-source: relative difference above which a pair is listed
     claims: tuple[Claim, ...] = ()
     world: str = "WLD"  # the World Bank's world aggregate
     world_indicators: tuple[str, ...] = DEFAULT_WORLD_INDICATORS
     names: Mapping[str, str] = field(default_factory=dict)  # ISO3 → display name
+    titles: Mapping[str, str] = field(default_factory=indicator_titles)
 
 
 @dataclass(frozen=True)
@@ -91,6 +121,11 @@ class Analysis:
     world_share: pd.DataFrame
     tolerance: float
     notes: tuple[str, ...] = ()
+    titles: Mapping[str, str] = field(default_factory=dict)  # indicator id → name
+    window_basis: str = "real"
+    basis_note: str = ""
+    cross_source_note: str = ""
+    names: Mapping[str, str] = field(default_factory=dict)  # ISO3 → display name
 
 
 def analyse(
@@ -108,21 +143,34 @@ def analyse(
     column, which lets the release diff list values added by the latest release; `runs` is the
     runs table (id, source, status, release, finished_at).
     """
+    # Load inputs.
     options = options or Options()
+    if options.window_basis not in WINDOW_BASES:
+        raise ValueError(
+            f"window_basis {options.window_basis!r} is not one of {', '.join(WINDOW_BASES)}"
+        )
     countries = (*pair, *comparators)
+    titles = options.titles
     notes: list[str] = []
-    need = need_table(frame, pair)
-    diff = release_diff(frame, history, runs)
+    # Process data.
+    diff = release_diff(frame, history, runs)  # stored rows only: nothing computed is a release
     if "run_id" not in frame.columns:
         notes.append(
             "Values added by the latest release are not listed: the observations passed in "
             "do not say which run added them."
         )
-    claims, evidence = claim_table(frame, history, runs, options.claims, pair)
+    computed = with_derived(frame, [GDP_PPP], pair)  # GDP at PPP where the WDI's own is absent
+    need = need_table(computed, pair)
+    claims, evidence = claim_table(
+        computed, history, runs, options.claims, pair, options.names, titles
+    )
     chosen = [e for e in events if e.title in options.window_events]
     missing = sorted(set(options.window_events) - {e.title for e in chosen})
     if missing:
         notes.append(f"Event windows: not in the event register: {', '.join(missing)}.")
+    indicators = options.window_indicators or WINDOW_BASES[options.window_basis]
+    cross = cross_source(computed, runs, countries, options.tolerance)
+    # Save outputs.
     return Analysis(
         pair=pair,
         need=need,
@@ -130,38 +178,50 @@ def analyse(
         claims=claims,
         evidence=evidence,
         windows=event_windows(
-            frame, chosen, options.window_indicators, countries, pair, options.window_years
+            computed, chosen, indicators, countries, pair, options.window_years, titles
         ),
-        gaps=gap_ratios(frame, options.window_indicators, pair),
-        basis=basis_table(frame, pair),
+        gaps=gap_ratios(computed, indicators, pair),
+        basis=basis_table(computed, pair),
         release_diff=diff,
-        cross_source=cross_source(frame, runs, countries, options.tolerance),
-        world_share=world_share(frame, options.world_indicators, countries, options.world),
+        cross_source=cross,
+        world_share=world_share(
+            computed, options.world_indicators, countries, options.world, titles
+        ),
         tolerance=options.tolerance,
         notes=tuple(notes),
+        titles=titles,
+        window_basis=BASIS_WORDS[options.window_basis],
+        basis_note=base_year_check(computed, pair, dict(options.names)),
+        cross_source_note=cross_source_text(cross, options.tolerance),
+        names=options.names,
     )
 
 
 def analysis_tables(analysis: Analysis) -> dict[str, pd.DataFrame]:
-    """The analysis as named tables for XLSX sheets, CSV files and report sections."""
-    a, b = analysis.pair
+    """The analysis as named tables for XLSX sheets and CSV files: headers in words, ids kept."""
     claims = analysis.claims.merge(
         analysis.evidence, left_on="id", right_on="claim", how="left", suffixes=("", "_series")
     ).drop(columns=["claim"])
-    return {
-        "Need": analysis.need.rename(
-            columns={
-                "a_share_of_b": f"{a} share of {b} goods trade (%)",
-                "b_share_of_a": f"{b} share of {a} goods trade (%)",
-                "need_ratio": "need ratio",
-                "flag_b": f"flag of {b}'s report",
-                "flag_a": f"flag of {a}'s report",
-            }
-        ),
+    diff = analysis.release_diff
+    at = list(diff.columns).index("indicator") + 1
+    diff = diff.copy()
+    diff.insert(at, "indicator_name", [analysis.titles.get(i, i) for i in diff["indicator"]])
+    tables = {
+        "Need": analysis.need,
         "Claims": claims,
-        "Event windows": analysis.windows.rename(columns={"did_pp": f"did_pp ({a} − {b})"}),
+        "Event windows": analysis.windows,
         "Basis": analysis.basis,
-        "Release diff": analysis.release_diff,
+        "Release diff": diff,
         "Cross-source": analysis.cross_source,
         "World share": analysis.world_share,
     }
+    return {
+        sheet: in_words(table, pair_names(analysis), analysis.names)
+        for sheet, table in tables.items()
+    }
+
+
+def pair_names(analysis: Analysis) -> tuple[str, str]:
+    """The pair's display names."""
+    a, b = analysis.pair
+    return analysis.names.get(a, a), analysis.names.get(b, b)

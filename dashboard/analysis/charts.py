@@ -61,7 +61,8 @@ def window_figure(analysis: Analysis, event: Event, names: Mapping[str, str]) ->
         if base.empty:
             continue
         indexed = rows["ratio"] / float(base.iloc[0]) * 100
-        traces.append(_line(rows["year"], indexed, rows["flag"], indicator, None, "%{y:.1f}"))
+        name = analysis.titles.get(indicator, indicator)
+        traces.append(_line(rows["year"], indexed, rows["flag"], name, None, "%{y:.1f}"))
     shapes = [
         _band(e - n, e, COLOURS[1], 0.08),
         _band(e, e + n, COLOURS[0], 0.08),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -10,6 +10,7 @@ import pandas as pd
 from config.claims import Claim
 from dashboard.analysis.flags import worst_flag
 from dashboard.analysis.releases import KEY
+from dashboard.analysis.rules import rule_text
 from dashboard.analysis.verdicts import evaluate
 
 
@@ -19,52 +20,55 @@ def claim_table(
     runs: pd.DataFrame,
     claims: Sequence[Claim],
     pair: tuple[str, str],
+    names: Mapping[str, str] | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each claim's verdict with the numbers behind it, and the release at which it last changed.
+    """Each claim's verdict, its rule in words, the numbers behind it, and its last change.
 
     "Last changed": the data are walked back one writing run at a time (each run's history rows
     reverted to their old values, and, where `frame` has run_id, the values it added dropped);
     the claim's release of last change is the latest run after which its verdict differs from
     the verdict on the data as they were before that run.
     """
-    verdicts = [evaluate(frame, c, pair) for c in claims]
-    changed = _last_changes(frame, history, runs, claims, [v[0] for v in verdicts], pair)
+    names, titles = names or {}, titles or {}
+    verdicts = [evaluate(frame, c, pair, titles) for c in claims]
+    changed = _last_changes(frame, history, runs, claims, [v.status for v in verdicts], pair)
     rows, evidence = [], []
-    for claim, (status, summary, items), change in zip(claims, verdicts, changed, strict=True):
-        years = sorted({y for i in items for y in (i["first_year"], i["last_year"]) if y})
+    for claim, verdict, change in zip(claims, verdicts, changed, strict=True):
+        items = verdict.items
         rows.append(
             {
                 "id": claim.id,
                 "text": claim.text,
                 "kind": claim.kind,
-                "status": status,
-                "summary": summary,
-                "years": f"{years[0]}–{years[-1]}" if years else "",
+                "status": verdict.status,
+                "rule": rule_text(claim, pair, names, titles),
+                "summary": verdict.summary,
+                "years": verdict.span,
+                "end_year": verdict.end_year,
+                "missing": ", ".join(verdict.missing),
                 "flag": worst_flag(*(i["flag"] for i in items)),
                 **change,
             }
         )
         evidence.extend({"claim": claim.id, **i} for i in items)
-    claim_columns = ["id", "text", "kind", "status", "summary", "years", "flag", *_NO_CHANGE]
-    evidence_columns = [
-        "claim",
-        "series",
-        "first_year",
-        "first_value",
-        "last_year",
-        "last_value",
-        "result",
-        "verdict",
-        "flag",
-        "note",
-    ]
-    evidence_table = pd.DataFrame(evidence, columns=evidence_columns)
-    for column in ("first_year", "last_year"):
-        evidence_table[column] = evidence_table[column].astype("Int64")
-    return pd.DataFrame(rows, columns=claim_columns), evidence_table
+    evidence_table = pd.DataFrame(evidence, columns=EVIDENCE_COLUMNS)
+    evidence_table["last_year"] = evidence_table["last_year"].astype("Int64")
+    claim_table = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    claim_table["end_year"] = claim_table["end_year"].astype("Int64")
+    return claim_table, evidence_table
 
 
 _NO_CHANGE = ("last_changed_run", "last_changed_release", "last_changed_at")
+CLAIM_COLUMNS = [
+    "id", "text", "kind", "status", "rule", "summary", "years", "end_year", "missing", "flag",
+    *_NO_CHANGE,
+]  # fmt: skip
+EVIDENCE_COLUMNS = [
+    "claim", "series", "series_name", "reference_years", "reference_ratio", "latest_years",
+    "latest_ratio", "ratio_change_pct", "reference_difference", "latest_difference", "unit",
+    "last_year", "movement", "verdict", "flag", "note", "result",
+]  # fmt: skip
 
 
 def _last_changes(
@@ -88,7 +92,7 @@ def _last_changes(
             break
         state = revert(state, history, run_id)
         for n, claim in enumerate(claims):
-            if found[n] is None and evaluate(state, claim, pair)[0] != current[n]:
+            if found[n] is None and evaluate(state, claim, pair).status != current[n]:
                 found[n] = _run_info(runs, run_id)
     return [f or dict.fromkeys(_NO_CHANGE, "") for f in found]
 

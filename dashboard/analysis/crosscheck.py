@@ -1,13 +1,18 @@
-"""Cross-checks: World Bank against SIPRI military spending, and shares of the world total."""
+"""Cross-checks: World Bank against SIPRI military spending, and shares of the world total.
+
+The World Bank's MS.MIL.XPND.CD is SIPRI's figure republished, so the two agree by construction:
+the check catches edition lag (one source holding an older SIPRI edition), not independent error.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from dashboard import metrics
 from dashboard.analysis.flags import worst
+from dashboard.analysis.ratios import used_series
 from dashboard.analysis.releases import latest_releases
 
 DEFAULT_WORLD_INDICATORS = (
@@ -55,12 +60,40 @@ def cross_source(
     ).sort_values(keys, ignore_index=True)
 
 
+def cross_source_text(table: pd.DataFrame, tolerance: float) -> str:
+    """What the cross-check found, saying so when nothing could be compared."""
+    republished = (
+        "The World Bank republishes SIPRI's figures, so this check catches edition lag (one "
+        "source holding an older SIPRI edition), not independent disagreement."
+    )
+    if table.empty:
+        return (
+            f"Nothing to compare: no country-year has both the World Bank's {CROSS_WB} and "
+            f"SIPRI's current US$ stored. {republished}"
+        )
+    over = int(table["over_tolerance"].sum())
+    return (
+        f"World Bank {CROSS_WB} against SIPRI current US$ m × 10⁶: {over} of {len(table)} "
+        f"country-years differ by more than {tolerance * 100:g}%. {republished}"
+    )
+
+
 def world_share(
-    frame: pd.DataFrame, indicators: Sequence[str], countries: Sequence[str], world: str
+    frame: pd.DataFrame,
+    indicators: Sequence[str],
+    countries: Sequence[str],
+    world: str,
+    titles: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Each country's share (%) of the world aggregate, where the source publishes one."""
+    """Each country's share (%) of the world aggregate, where the source publishes one.
+
+    An indicator without both a country and the world uses its computed stand-in if it has one.
+    """
+    titles = titles or {}
     data = metrics.headline(frame.dropna(subset=["value"]))
-    data = data[data["indicator"].isin(indicators)]
+    probe = (countries[0], world) if countries else (world, world)
+    used = [used_series(frame, i, probe) for i in indicators]
+    data = data[data["indicator"].isin(used)]
     totals = data[data["country"] == world][["indicator", "year", "value", "flag"]]
     own = data[data["country"].isin(countries)]
     both = own.merge(totals, on=["indicator", "year"], suffixes=("", "_world"))
@@ -68,6 +101,7 @@ def world_share(
     return pd.DataFrame(
         {
             "indicator": both["indicator"],
+            "indicator_name": [titles.get(i, i) for i in both["indicator"]],
             "country": both["country"],
             "year": both["year"].astype(int),
             "value": both["value"],

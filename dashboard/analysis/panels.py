@@ -11,14 +11,15 @@ import pandas as pd
 from dash import dcc, html
 
 from config.events import Event
-from dashboard.analysis import NOT_CAUSAL, Analysis, window_summary
+from dashboard.analysis import NOT_CAUSAL, Analysis, pair_names, window_summary
 from dashboard.analysis.charts import FLAG_WORDS, basis_figure, need_figure, span, window_figure
+from dashboard.analysis.tables import header
 
 STATUS_COLOURS = {
     "holds": "success",
     "does not hold": "danger",
     "mixed": "warning",
-    "no data": "secondary",
+    "insufficient data": "secondary",
 }
 NUMBER = {"type": "numericColumn", "filter": "agNumberColumnFilter"}
 ROWS = 30  # rows a grid sends to the page, the most telling first; the XLSX export has them all
@@ -68,10 +69,15 @@ def need_panel(analysis: Analysis, events: Sequence[Event], names: Mapping[str, 
 
 
 def claims_panel(analysis: Analysis) -> dbc.Card:
-    """Each monitored claim: verdict, the numbers and years behind it, and when it last changed."""
+    """Each monitored claim: verdict, its rule in words, the numbers behind it, its last change."""
     items = []
     for claim in analysis.claims.to_dict("records"):
         evidence = analysis.evidence[analysis.evidence["claim"] == claim["id"]]
+        missing = (
+            [html.Div(f"Missing: {claim['missing']}.", className="small claim-missing")]
+            if claim["missing"]
+            else []
+        )
         items.append(
             dbc.ListGroupItem(
                 [
@@ -85,13 +91,15 @@ def claims_panel(analysis: Analysis) -> dbc.Card:
                             html.Span(claim["text"], className="fw-bold"),
                         ]
                     ),
+                    html.P(claim["rule"], className="small mb-1 claim-rule"),
                     html.Ul(
                         [
-                            html.Li(f"{e['series']}: {e['result']}{_note(e)}")
+                            html.Li(f"{e['series_name']}: {e['result']}{_note(e)}")
                             for e in evidence.to_dict("records")
                         ],
                         className="small mb-1",
                     ),
+                    *missing,
                     html.Div(_claim_footer(claim), className="small text-muted"),
                 ],
                 className="claim",
@@ -106,23 +114,18 @@ def claims_panel(analysis: Analysis) -> dbc.Card:
 def windows_panel(
     analysis: Analysis, events: Sequence[Event], names: Mapping[str, str]
 ) -> dbc.Card:
-    """Event windows: growth before and after each event, the difference-in-differences, charts."""
-    a, b = (names.get(c, c) for c in analysis.pair)
+    """Event windows: growth before and after each event, the change in the growth gap, charts."""
+    a, b = pair_names(analysis)
     summary = window_summary(analysis.windows, analysis.pair)
     if summary.empty:
         return _card("analysis-windows", "Event windows", [_empty("No event window has data.")])
     pct = {**NUMBER, "valueFormatter": _format("+.1f")}
+    fields = ("gap_change_pp", "a_before_pct", "a_after_pct", "b_before_pct", "b_after_pct")
     columns = [
-        {"field": "event_label", "headerName": "Event"},
-        {"field": "event_year", "headerName": "Year", **NUMBER},
-        {"field": "indicator", "headerName": "Indicator"},
-        {"field": "a_before_pct", "headerName": f"{a} before %/yr", **pct},
-        {"field": "a_after_pct", "headerName": f"{a} after %/yr", **pct},
-        {"field": "a_change_pp", "headerName": f"{a} change pp", **pct},
-        {"field": "b_before_pct", "headerName": f"{b} before %/yr", **pct},
-        {"field": "b_after_pct", "headerName": f"{b} after %/yr", **pct},
-        {"field": "b_change_pp", "headerName": f"{b} change pp", **pct},
-        {"field": "did_pp", "headerName": f"{a} − {b} pp", **pct},
+        {"field": "event_label", "headerName": "Event", "pinned": "left", "minWidth": 110},
+        {"field": "indicator_name", "headerName": "Indicator", "minWidth": 160},
+        *({"field": f, "headerName": header(f, (a, b)), **pct} for f in fields),
+        {"field": "overlaps", "headerName": header("overlaps", (a, b))},
         {"field": "flag", "headerName": "Flag"},
     ]
     chosen = [e for e in events if e.title in set(analysis.windows["event"])]
@@ -132,12 +135,15 @@ def windows_panel(
     ]
     years = analysis.windows.iloc[0]
     text = (
-        f"Average annual growth (CAGR) over the {span(years)} years before the event (E−N to E) "
-        f"and after it (E to E+N), E being the event's calendar year; change = after − before "
-        f"(percentage points); the last column is {a}'s change minus {b}'s (difference-in-"
-        f"differences). Undefined where a value is missing or ≤ 0. The charts: each "
-        f"indicator's {a} ÷ {b} ratio indexed to the event year; rising means the gap widens. "
-        f"{NOT_CAUSAL}"
+        f"Basis: {analysis.window_basis}. Average annual growth over the {span(years)} years "
+        f"before the event (E−N to E) and after it (E to E+N), E being the event's calendar "
+        f"year; for GDP growth (annual %, constant prices) the years' rates compound. The "
+        f"change in the growth gap is {a}'s change (after − before) minus {b}'s, in percentage "
+        f"points: a description, not a difference-in-differences design (there is no control "
+        f"group). Windows that share years with another event's are named in the last column. "
+        f"Undefined where a value is missing or ≤ 0. The charts: each indicator's {a} ÷ {b} "
+        f"ratio (real GDP as a chained volume index) indexed to the event year; rising means "
+        f"the gap widens. {NOT_CAUSAL}"
     )
     body = [
         *_grid(summary, columns, "windows-table", "Event windows"),
@@ -148,25 +154,34 @@ def windows_panel(
 
 
 def basis_panel(analysis: Analysis, names: Mapping[str, str]) -> dbc.Card:
-    """The China÷Russia ratio under each basis side by side, and the part the basis explains."""
+    """The China÷Russia ratio under each basis side by side, and the price levels between them."""
     if analysis.basis.empty:
         return _card("analysis-basis", "Basis switch", [_empty("No year has both bases.")])
+    pair = pair_names(analysis)
     ratio = {**NUMBER, "valueFormatter": _format(".2f")}
+    fields = (
+        "first_ratio", "second_ratio", "price_factor", "relative_price_level", "price_level_a",
+        "price_level_b",
+    )  # fmt: skip
     columns = [
-        {"field": "comparison", "headerName": "Comparison"},
-        {"field": "year", "headerName": "Year", **NUMBER},
+        {"field": "comparison", "headerName": "Comparison", "pinned": "left", "minWidth": 120},
+        {"field": "year", "headerName": "Year", **NUMBER, "minWidth": 80},
         {"field": "first_basis", "headerName": "Basis 1"},
-        {"field": "first_ratio", "headerName": "Ratio 1", **ratio},
         {"field": "second_basis", "headerName": "Basis 2"},
-        {"field": "second_ratio", "headerName": "Ratio 2", **ratio},
-        {"field": "difference", "headerName": "Ratio 1 − ratio 2", **ratio},
-        {"field": "basis_effect_pct", "headerName": "Basis effect %", **ratio},
+        *({"field": f, "headerName": header(f, pair), **ratio} for f in fields),
         {"field": "flag", "headerName": "Flag"},
     ]
+    a, b = pair
     text = (
-        "Basis effect = (1 − ratio 2 ÷ ratio 1) × 100: for GDP, the part of the ratio at market "
-        "exchange rates that disappears at purchasing-power parity (the exchange-rate part); for "
-        "SIPRI, the part of the current-US$ ratio that disappears at constant prices."
+        f"GDP in US$ at market rates = GDP at PPP × the price level ratio (PPP conversion "
+        f"factor ÷ market exchange rate, WDI PA.NUS.PPP ÷ PA.NUS.FCRF; 1 = US prices). So the "
+        f"market-rate ratio {a} ÷ {b} = the PPP ratio × the relative price level ({a}'s price "
+        f"level ratio ÷ {b}'s): the price factor (ratio 1 ÷ ratio 2) is that relative price "
+        f"level as the two GDP series imply it, shown beside the one from the WDI's own "
+        f"factors (they differ where the PPP GDP series uses other benchmark PPPs). Where the "
+        f"WDI's GDP at PPP is not stored, it is computed: GDP per capita, PPP × population. For "
+        f"SIPRI the price factor is the relative change in prices and exchange rates since the "
+        f"base year. {analysis.basis_note}"
     )
     body = [
         _graph(basis_figure(analysis, names), "basis"),
@@ -194,15 +209,15 @@ def release_panel(analysis: Analysis) -> dbc.Card:
     ]
     value = {**NUMBER, "valueFormatter": _format(",.6~r")}
     columns = [
+        {"field": "indicator_name", "headerName": "Indicator", "pinned": "left", "minWidth": 160},
         {"field": "source", "headerName": "Source"},
-        {"field": "indicator", "headerName": "Indicator"},
         {"field": "country", "headerName": "Country"},
         {"field": "partner", "headerName": "Partner"},
         {"field": "year", "headerName": "Year", **NUMBER},
         {"field": "change", "headerName": "Change"},
         {"field": "old_value", "headerName": "Old", **value},
         {"field": "new_value", "headerName": "New", **value},
-        {"field": "difference_pct", "headerName": "Change %", **NUMBER,
+        {"field": "difference_pct", "headerName": "Difference (%)", **NUMBER,
          "valueFormatter": _format("+.2f")},
         {"field": "old_flag", "headerName": "Old flag"},
         {"field": "new_flag", "headerName": "New flag"},
@@ -211,9 +226,10 @@ def release_panel(analysis: Analysis) -> dbc.Card:
         html.Ul(lines, className="small") if lines else _empty("No release changed a stored value.")
     ]
     if not diff.empty:
+        shown = diff.assign(indicator_name=[analysis.titles.get(i, i) for i in diff["indicator"]])
         body.extend(
             _grid(
-                _largest_first(diff, "difference_pct"),
+                _largest_first(shown, "difference_pct"),
                 columns,
                 "release-diff-table",
                 "Release diff",
@@ -227,18 +243,14 @@ def cross_source_panel(analysis: Analysis) -> dbc.Card:
     """World Bank military spending against SIPRI's, listing the differences over the tolerance."""
     table = analysis.cross_source
     over = table[table["over_tolerance"]]
-    limit = f"{analysis.tolerance * 100:g}%"
-    text = (
-        f"World Bank MS.MIL.XPND.CD (taken from SIPRI) against SIPRI current US$ m × 10⁶: "
-        f"{len(over)} of {len(table)} country-years differ by more than {limit}."
-    )
+    text = analysis.cross_source_note
     usd = {**NUMBER, "valueFormatter": _format(",.0f")}
     columns = [
-        {"field": "country", "headerName": "Country"},
+        {"field": "country_name", "headerName": "Country", "pinned": "left"},
         {"field": "year", "headerName": "Year", **NUMBER},
-        {"field": "worldbank_usd", "headerName": "World Bank US$", **usd},
-        {"field": "sipri_usd", "headerName": "SIPRI US$", **usd},
-        {"field": "relative_difference_pct", "headerName": "Difference %", **NUMBER,
+        {"field": "worldbank_usd", "headerName": "World Bank (US$)", **usd},
+        {"field": "sipri_usd", "headerName": "SIPRI × 10⁶ (US$)", **usd},
+        {"field": "relative_difference_pct", "headerName": "Difference (%)", **NUMBER,
          "valueFormatter": _format(".2f")},
         {"field": "worldbank_release", "headerName": "World Bank release"},
         {"field": "sipri_release", "headerName": "SIPRI release"},
@@ -247,6 +259,7 @@ def cross_source_panel(analysis: Analysis) -> dbc.Card:
     body: list = [html.P(text, className="small")]
     if not over.empty:
         over = _largest_first(over, "relative_difference_pct")
+        over = over.assign(country_name=[analysis.names.get(c, c) for c in over["country"]])
         body.extend(_grid(over, columns, "cross-source-table", "Cross-source"))
     return _card("analysis-cross-source", "Cross-source check", body)
 
@@ -257,10 +270,10 @@ def world_panel(analysis: Analysis, names: Mapping[str, str]) -> dbc.Card:
     if table.empty:
         return _card("analysis-world", "Share of the world", [_empty("No world aggregate stored.")])
     columns = [
-        {"field": "indicator", "headerName": "Indicator"},
+        {"field": "indicator_name", "headerName": "Indicator", "pinned": "left", "minWidth": 160},
         {"field": "country_name", "headerName": "Country"},
         {"field": "year", "headerName": "Year", **NUMBER},
-        {"field": "share_pct", "headerName": "Share of world %", **NUMBER,
+        {"field": "share_pct", "headerName": "Share of the world (%)", **NUMBER,
          "valueFormatter": _format(".2f")},
         {"field": "flag", "headerName": "Flag"},
     ]  # fmt: skip
@@ -306,7 +319,17 @@ def _grid(frame: pd.DataFrame, columns: list[dict], grid_id: str, sheet: str) ->
         id=grid_id,
         rowData=data.to_dict("records"),
         columnDefs=columns,
-        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        # Columns share the width (1400 px shows them all); on a phone they keep a readable
+        # minimum and scroll beside the pinned key column.
+        defaultColDef={
+            "sortable": True,
+            "filter": True,
+            "resizable": True,
+            "flex": 1,
+            "minWidth": 90,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+        },
         dashGridOptions={
             "pagination": True,
             "paginationPageSize": 10,

@@ -33,7 +33,7 @@ DIFF_COLUMNS = [
 
 
 def release_diff(frame: pd.DataFrame, history: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
-    """What each source's latest stored release changed against the release before it.
+    """What each source's latest stored release changed against the release before it: values only.
 
     From the history rows of each source's latest writing run: "revised" (old and new values),
     "flag changed", "new value" (none before) and "removed" (no value now). "added" rows (values
@@ -72,6 +72,9 @@ def release_diff(frame: pd.DataFrame, history: pd.DataFrame, runs: pd.DataFrame)
                 ],
                 ignore_index=True,
             )
+        # Values only: a row with no value before or after (a year the source lists empty) is
+        # not a change anyone can read.
+        rows = rows[rows["old_value"].notna() | rows["new_value"].notna()]
         if rows.empty:
             continue
         rows = rows.assign(

@@ -1,4 +1,7 @@
-"""The analysis as short report sections: (heading, table, note), readable on paper."""
+"""The analysis as short report sections: (heading, table, note), readable on paper.
+
+Headers in words and one precision per column (dashboard.analysis.tables); names, not codes.
+"""
 
 from __future__ import annotations
 
@@ -7,129 +10,123 @@ from collections.abc import Mapping
 import pandas as pd
 
 from dashboard.analysis import NOT_CAUSAL, Analysis, window_summary
+from dashboard.analysis.tables import in_words, rounded
 
 Section = tuple[str, pd.DataFrame, str]
 
 
 def report_sections(analysis: Analysis, names: Mapping[str, str]) -> list[Section]:
     """Claims, need, event windows, basis, release diff, cross-source and world share."""
-    a, b = (names.get(c, c) for c in analysis.pair)
+    pair = tuple(names.get(c, c) for c in analysis.pair)
     return [
-        claims_section(analysis),
-        (
-            "Asymmetry of need",
-            analysis.need.rename(
-                columns={
-                    "a_share_of_b": f"{a}'s share of {b}'s goods trade (%)",
-                    "b_share_of_a": f"{b}'s share of {a}'s goods trade (%)",
-                    "need_ratio": "need ratio",
-                }
-            )[
-                [
-                    "year",
-                    f"{a}'s share of {b}'s goods trade (%)",
-                    f"{b}'s share of {a}'s goods trade (%)",
-                    "need ratio",
-                    "flag",
-                ]
-            ],
-            f"{analysis.kpi} UN Comtrade, each country's own report; flag 'mirror': the "
-            "partner's report stands in.",
-        ),
-        windows_section(analysis, a, b),
-        (
-            "Basis switch",
-            analysis.basis[
-                [
-                    "comparison",
-                    "year",
-                    "first_basis",
-                    "first_ratio",
-                    "second_basis",
-                    "second_ratio",
-                    "basis_effect_pct",
-                    "flag",
-                ]
-            ],
-            f"{a} ÷ {b} under each basis; basis effect = (1 − ratio 2 ÷ ratio 1) × 100.",
-        ),
-        release_section(analysis),
-        cross_source_section(analysis),
-        world_section(analysis, names),
+        claims_section(analysis, pair),
+        need_section(analysis, pair),
+        windows_section(analysis, pair),
+        basis_section(analysis, pair),
+        release_section(analysis, pair),
+        cross_source_section(analysis, pair, names),
+        world_section(analysis, pair, names),
     ]
 
 
-def claims_section(analysis: Analysis) -> Section:
-    """Each claim's verdict, the numbers behind it and when it last changed."""
-    claims = analysis.claims.rename(columns={"last_changed_release": "verdict last changed"})
-    columns = ["text", "status", "summary", "years", "verdict last changed", "flag"]
-    return ("Claim tracker", claims[columns], NOT_CAUSAL)
+def _table(frame: pd.DataFrame, fields: list[str], pair: tuple[str, str], names=None):
+    """The chosen columns, rounded per column, headers in words; countries by name only."""
+    table = in_words(rounded(frame[fields]), pair, names)
+    return table.drop(columns=["country_iso3"]) if names is not None else table
 
 
-def windows_section(analysis: Analysis, a: str, b: str) -> Section:
-    """Growth before and after each event, and the difference-in-differences."""
-    summary = window_summary(analysis.windows, analysis.pair).drop(columns=["event"])
-    summary = summary.rename(
-        columns={
-            "event_label": "event",
-            "a_before_pct": f"{a} before %/yr",
-            "a_after_pct": f"{a} after %/yr",
-            "a_change_pp": f"{a} change pp",
-            "b_before_pct": f"{b} before %/yr",
-            "b_after_pct": f"{b} after %/yr",
-            "b_change_pp": f"{b} change pp",
-            "did_pp": f"{a} − {b} pp",
-        }
-    )
+def claims_section(analysis: Analysis, pair: tuple[str, str]) -> Section:
+    """Each claim's verdict, its rule, the numbers behind it and when it last changed."""
+    fields = ["text", "status", "rule", "summary", "missing", "last_changed_release", "flag"]
+    return ("Claim tracker", _table(analysis.claims, fields, pair), NOT_CAUSAL)
+
+
+def need_section(analysis: Analysis, pair: tuple[str, str]) -> Section:
+    """Both trade shares and the need ratio per year."""
+    fields = ["year", "a_share_of_b", "b_share_of_a", "need_ratio", "flag", "source_note"]
     note = (
-        "Average annual growth (CAGR) over the years before the event (E−N to E) and after it "
-        f"(E to E+N); change = after − before. {NOT_CAUSAL}"
+        f"{analysis.kpi} UN Comtrade, each country's own report; flag 'mirror': the partner's "
+        "report stands in; 'from partner data and WTO totals': world totals are the WDI's "
+        "WTO-based merchandise trade (TX.VAL.MRCH.CD.WT + TM.VAL.MRCH.CD.WT)."
     )
-    return ("Event windows", summary, note)
+    return ("Asymmetry of need", _table(analysis.need, fields, pair), note.strip())
 
 
-def release_section(analysis: Analysis) -> Section:
+def windows_section(analysis: Analysis, pair: tuple[str, str]) -> Section:
+    """Growth before and after each event, and the change in the growth gap."""
+    summary = window_summary(analysis.windows, analysis.pair)
+    fields = [
+        "event_label", "event_year", "indicator_name", "gap_change_pp", "a_before_pct",
+        "a_after_pct", "b_before_pct", "b_after_pct", "overlaps", "flag",
+    ]  # fmt: skip
+    table = _table(summary, fields, pair) if not summary.empty else summary
+    note = (
+        f"Basis: {analysis.window_basis}. Average annual growth over the years before the event "
+        f"(E−N to E) and after it (E to E+N); the change in the growth gap is {pair[0]}'s "
+        f"change minus {pair[1]}'s, in percentage points. {NOT_CAUSAL}"
+    )
+    return ("Event windows", table, note)
+
+
+def basis_section(analysis: Analysis, pair: tuple[str, str]) -> Section:
+    """The ratio under each basis and the price levels between them."""
+    fields = [
+        "comparison", "year", "first_basis", "first_ratio", "second_basis", "second_ratio",
+        "price_factor", "relative_price_level", "flag",
+    ]  # fmt: skip
+    note = (
+        f"{pair[0]} ÷ {pair[1]} under each basis; market-rate ratio = PPP ratio × relative "
+        f"price level (price factor). {analysis.basis_note}"
+    )
+    return ("Basis switch", _table(analysis.basis, fields, pair), note)
+
+
+def release_section(analysis: Analysis, pair: tuple[str, str]) -> Section:
     """Values the latest release of each source revised or removed; added values counted."""
-    diff = analysis.release_diff
+    diff = analysis.release_diff.assign(
+        indicator_name=[analysis.titles.get(i, i) for i in analysis.release_diff["indicator"]]
+    )
     counts = "; ".join(
         f"{source} {own['release'].iloc[0] or '(undated)'} against "
         f"{own['previous_release'].iloc[0] or 'no earlier release'}: "
         + ", ".join(f"{n} {change}" for change, n in own["change"].value_counts().items())
         for source, own in diff.groupby("source")
     )
-    changed = diff[diff["change"] != "added"][
-        ["source", "indicator", "country", "partner", "year", "change", "old_value",
-         "new_value", "difference_pct", "old_flag", "new_flag"]
+    fields = [
+        "source", "indicator_name", "country", "partner", "year", "change", "old_value",
+        "new_value", "difference_pct", "old_flag", "new_flag",
     ]  # fmt: skip
+    changed = diff[diff["change"] != "added"]
     note = (counts or "No release changed a stored value.") + (
         " Added values are listed in the XLSX sheet and the CSV file."
         if len(changed) < len(diff)
         else ""
     )
-    return ("Release diff", changed, note)
+    return ("Release diff", _table(changed, fields, pair), note)
 
 
-def cross_source_section(analysis: Analysis) -> Section:
+def cross_source_section(
+    analysis: Analysis, pair: tuple[str, str], names: Mapping[str, str]
+) -> Section:
     """World Bank military spending against SIPRI's, over the tolerance only."""
     table = analysis.cross_source
-    over = table[table["over_tolerance"]].drop(columns=["over_tolerance"])
-    note = (
-        f"World Bank MS.MIL.XPND.CD against SIPRI current US$ m × 10⁶: {len(over)} of "
-        f"{len(table)} country-years differ by more than {analysis.tolerance * 100:g}%."
-    )
-    return ("Cross-source check", over, note)
+    over = table[table["over_tolerance"]]
+    fields = [
+        "country", "year", "worldbank_usd", "sipri_usd", "relative_difference_pct",
+        "worldbank_release", "sipri_release", "flag",
+    ]  # fmt: skip
+    return ("Cross-source check", _table(over, fields, pair, names), analysis.cross_source_note)
 
 
-def world_section(analysis: Analysis, names: Mapping[str, str]) -> Section:
+def world_section(analysis: Analysis, pair: tuple[str, str], names: Mapping[str, str]) -> Section:
     """Each country's share of the world total in each indicator's latest year."""
     table = analysis.world_share
     if not table.empty:
         latest = table.groupby("indicator")["year"].transform("max")
-        table = table[table["year"] == latest].assign(
-            country=lambda t: t["country"].map(lambda c: names.get(c, c))
-        )
+        table = table[table["year"] == latest]
+    fields = ["indicator_name", "country", "year", "share_pct", "flag"]
     return (
         "Share of the world",
-        table[["indicator", "country", "year", "share_pct", "flag"]],
+        _table(table, fields, pair, names),
         "Each country's share (%) of the World Bank's world aggregate, latest year per indicator.",
     )

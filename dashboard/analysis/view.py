@@ -1,8 +1,6 @@
-"""The bridge from the page to the analysis: one Analysis per store data version and comparators."""
+"""The bridge from the page to the analysis: one Analysis per store snapshot and comparators."""
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 from dash import Dash, Input, Output
 
@@ -12,13 +10,13 @@ from dashboard.analysis import Analysis, Options, analyse
 from dashboard.analysis.panels import panels
 from dashboard.model import Model
 from dashboard.state import ViewState
+from fetchers.snapshot import StoreSnapshot
 
-CACHE_SIZE = 8  # analyses kept: one per data version and comparator choice in use
 
-
-def analysis_for(model: Model, view: ViewState) -> Analysis:
-    """The analysis of the focus pair and the view's comparators at the store's current data."""
-    return _analysis(model, model.store.data_version(), tuple(view.comparators))
+def analysis_for(model: Model, snap: StoreSnapshot, view: ViewState) -> Analysis:
+    """The analysis of the focus pair and the view's comparators in one snapshot (built once)."""
+    comparators = tuple(view.comparators)
+    return snap.derive(("analysis", comparators), lambda: _analyse(model, snap, comparators))
 
 
 def window_events(model: Model, analysis: Analysis) -> list[Event]:
@@ -36,41 +34,31 @@ def register(app: Dash, model: Model) -> None:
         prevent_initial_call=True,
     )
     def show(key):
-        return section(model, model.from_saved(key))  # checked like a link: the key is the client's
+        # The snapshot the charts were drawn from; the view checked like a link (the key is the
+        # client's).
+        version = key.get("version") if isinstance(key, dict) else None
+        return section(model, model.snapshots.at(version), model.from_saved(key))
 
 
-def section(model: Model, view: ViewState) -> list:
-    """The analysis panels for a view, built once per data version, comparators and events."""
-    version = model.store.data_version()
-    return _section(model, version, tuple(view.comparators), tuple(view.categories))
+def section(model: Model, snap: StoreSnapshot, view: ViewState) -> list:
+    """The analysis panels for a view (components are plain data: built once per snapshot)."""
+    comparators, categories = tuple(view.comparators), tuple(view.categories)
+
+    def build() -> list:
+        result = analysis_for(model, snap, view)
+        shown = [e for e in model.timeline.events if e.category in categories]
+        return panels(result, shown, model.names, window_events(model, result))
+
+    return snap.derive(("analysis-section", comparators, categories), build)
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def _analysis(model: Model, version: int, comparators: tuple[str, ...]) -> Analysis:
-    """The analysis at one data version (`version` is the cache key: the same for every viewer)."""
+def _analyse(model: Model, snap: StoreSnapshot, comparators: tuple[str, ...]) -> Analysis:
+    """The analysis at one snapshot."""
     # Load inputs.
-    store = model.store
     world = Options().world
-    countries = [*model.pair, *comparators, world]
-    frame = store.observations(countries=countries, with_run=True)
+    frame = snap.rows(countries=[*model.pair, *comparators, world])
     # Process data.
     options = Options(claims=load_claims(), names=model.names, world=world)
     return analyse(
-        frame,
-        store.history(),
-        store.runs(),
-        model.timeline.events,
-        model.pair,
-        comparators,
-        options,
+        frame, snap.history, snap.runs, model.timeline.events, model.pair, comparators, options
     )
-
-
-@lru_cache(maxsize=CACHE_SIZE)
-def _section(
-    model: Model, version: int, comparators: tuple[str, ...], categories: tuple[str, ...]
-) -> list:
-    """The panels at one data version (components are plain data: safe to hand out again)."""
-    result = _analysis(model, version, comparators)
-    shown = [e for e in model.timeline.events if e.category in categories]
-    return panels(result, shown, model.names, window_events(model, result))

@@ -168,7 +168,7 @@ WINDOW = frame(
 )
 
 
-def test_event_window_growth_change_and_difference_in_differences():
+def test_event_window_growth_change_and_the_change_in_the_growth_gap():
     crimea = event(date(2014, 3, 18), "Crimea")
     table = analysis.event_windows(WINDOW, [crimea], [GDP], ("CHN", "RUS", "IND"), PAIR, 3)
     rows = table.set_index("country")
@@ -180,7 +180,7 @@ def test_event_window_growth_change_and_difference_in_differences():
     assert rows.loc["RUS", "before_pct"] == pytest.approx(0.0)
     assert rows.loc["RUS", "change_pp"] == pytest.approx(rus_after)
     assert rows.loc["IND", "change_pp"] == pytest.approx(0.0)
-    assert table["did_pp"].tolist() == pytest.approx([chn_after - 10.0 - rus_after] * 3)
+    assert table["gap_change_pp"].tolist() == pytest.approx([chn_after - 10.0 - rus_after] * 3)
     assert rows.loc["CHN", "before_years"] == "2011–2014"
     assert rows.loc["CHN", "after_years"] == "2014–2017"
     assert rows.loc["CHN", "flag"] == "estimate" and rows.loc["RUS", "flag"] == ""
@@ -189,7 +189,9 @@ def test_event_window_growth_change_and_difference_in_differences():
 def test_event_window_with_a_negative_value_is_undefined_with_the_reason():
     crimea = event(date(2014, 3, 18))
     table = analysis.event_windows(WINDOW, [crimea], [FDI], PAIR, PAIR, 3).set_index("country")
-    assert math.isnan(table.loc["RUS", "before_pct"]) and math.isnan(table.loc["RUS", "did_pp"])
+    assert math.isnan(table.loc["RUS", "before_pct"]) and math.isnan(
+        table.loc["RUS", "gap_change_pp"]
+    )
     assert table.loc["RUS", "note"] == "2014 value ≤ 0; 2014 value ≤ 0"
     assert table.loc["CHN", "before_pct"] == pytest.approx(((12 / 10) ** (1 / 3) - 1) * 100)
 
@@ -208,7 +210,7 @@ def test_event_window_summary_puts_the_pair_side_by_side():
     assert len(summary) == 1
     row = summary.iloc[0]
     assert row["a_before_pct"] == pytest.approx(10.0) and row["b_before_pct"] == pytest.approx(0)
-    assert row["did_pp"] == pytest.approx(windows["did_pp"][0])
+    assert row["gap_change_pp"] == pytest.approx(windows["gap_change_pp"][0])
     assert row["flag"] == "estimate"
 
 
@@ -220,12 +222,16 @@ def test_gap_ratios_drop_non_positive_years():
 
 
 # --- 4. basis -------------------------------------------------------------------------------
-def test_basis_ratios_side_by_side_with_the_exchange_rate_part():
+def test_basis_ratios_side_by_side_with_the_price_levels_between_them():
     data = frame(
         obs(GDP, "CHN", 2020, 10.0),
         obs(GDP, "RUS", 2020, 2.0),
         obs(PPP, "CHN", 2020, 20.0),
         obs(PPP, "RUS", 2020, 5.0, flag="estimate"),
+        obs("PA.NUS.PPP", "CHN", 2020, 4.0),
+        obs("PA.NUS.FCRF", "CHN", 2020, 8.0),
+        obs("PA.NUS.PPP", "RUS", 2020, 30.0),
+        obs("PA.NUS.FCRF", "RUS", 2020, 75.0),
         obs("SIPRI.MILEX.CURRENT_USD", "CHN", 2020, 300.0),
         obs("SIPRI.MILEX.CURRENT_USD", "RUS", 2020, 60.0),
         obs("SIPRI.MILEX.CONSTANT_USD", "CHN", 2020, 240.0, flag="uncertain"),
@@ -234,13 +240,43 @@ def test_basis_ratios_side_by_side_with_the_exchange_rate_part():
     table = analysis.basis_table(data, PAIR).set_index("comparison")
     gdp = table.loc["GDP"]
     assert (gdp["first_ratio"], gdp["second_ratio"]) == (pytest.approx(5.0), pytest.approx(4.0))
-    assert gdp["difference"] == pytest.approx(1.0)
-    assert gdp["basis_effect_pct"] == pytest.approx(20.0)  # 1 − 4/5
+    # market-rate ratio = PPP ratio × price factor: 5 = 4 × 1.25, bounded and positive
+    assert gdp["price_factor"] == pytest.approx(1.25)
+    # price level ratio = PPP factor ÷ exchange rate: China 4/8 = 0.5, Russia 30/75 = 0.4
+    assert gdp["price_level_a"] == pytest.approx(0.5) and gdp["price_level_b"] == pytest.approx(0.4)
+    assert gdp["relative_price_level"] == pytest.approx(1.25)
     assert gdp["flag"] == "estimate"
     mil = table.loc["Military spending (SIPRI)"]
     assert (mil["first_ratio"], mil["second_ratio"]) == (pytest.approx(5.0), pytest.approx(3.0))
-    assert mil["basis_effect_pct"] == pytest.approx(40.0)
+    assert mil["price_factor"] == pytest.approx(5 / 3)
+    assert math.isnan(mil["relative_price_level"])
     assert mil["flag"] == "uncertain"
+
+
+def test_basis_uses_the_computed_gdp_at_ppp_when_the_wdi_series_is_absent():
+    data = frame(
+        obs(GDP, "CHN", 2020, 10.0),
+        obs(GDP, "RUS", 2020, 2.0),
+        obs("NY.GDP.PCAP.PP.CD", "CHN", 2020, 2.0),
+        obs("SP.POP.TOTL", "CHN", 2020, 10.0),
+        obs("NY.GDP.PCAP.PP.CD", "RUS", 2020, 5.0),
+        obs("SP.POP.TOTL", "RUS", 2020, 1.0),
+    )
+    with_ppp = analysis.analyse(data, NO_HISTORY, NO_RUNS, [], PAIR).basis.iloc[0]
+    assert with_ppp["second_indicator"] == "GDP.PPP.COMPUTED"
+    assert with_ppp["second_ratio"] == pytest.approx(20 / 5)  # 2 × 10 against 5 × 1
+
+
+def test_sipri_constant_and_current_meet_in_the_stated_base_year():
+    rows = [
+        {**obs("SIPRI.MILEX.CONSTANT_USD", c, 2023, v), "unit": "US$ m, constant 2023 prices"}
+        for c, v in (("CHN", 100.0), ("RUS", 50.0))
+    ] + [obs("SIPRI.MILEX.CURRENT_USD", "CHN", 2023, 100.0),
+         obs("SIPRI.MILEX.CURRENT_USD", "RUS", 2023, 40.0)]  # fmt: skip
+    note = analysis.basis.base_year_check(frame(*rows), PAIR, {"CHN": "China", "RUS": "Russia"})
+    assert "constant prices of 2023" in note
+    assert "China: constant ÷ current 1.000 (meet)" in note
+    assert "Russia: constant ÷ current 1.250 (do not meet)" in note
 
 
 # --- 5. release diff ------------------------------------------------------------------------
@@ -333,100 +369,151 @@ def test_world_share_where_the_aggregate_exists():
 
 
 # --- 2. claims ------------------------------------------------------------------------------
-WIDENED = Claim("w", "widened", "gap_widened", (GDP, FDI), 2011, "widened")
+def series(indicator, values):
+    """Rows of one indicator: {year: (China, Russia)}."""
+    return [
+        obs(indicator, country, year, pair[n])
+        for year, pair in values.items()
+        for n, country in enumerate(PAIR)
+    ]
 
 
-def test_gap_widened_holds_mixed_and_notes_skipped_years():
-    status, _, items = analysis.evaluate(WINDOW, WIDENED, PAIR)
-    # GDP: 100/100 = 1.0 in 2011 → 146.41/121 = 1.21 in 2017, widened; FDI: 2 → 14/3, widened.
-    assert status == "holds"
-    gdp, fdi = items
-    assert (gdp["first_value"], gdp["last_value"]) == (pytest.approx(1.0), pytest.approx(1.21))
-    assert (gdp["first_year"], gdp["last_year"]) == (2011, 2017)
-    assert gdp["flag"] == "estimate"
-    assert fdi["note"] == "left out (a value ≤ 0): 2014"
-    narrowed = Claim("n", "narrowed", "gap_widened", (GDP,), 2011, "narrowed")
-    assert analysis.evaluate(WINDOW, narrowed, PAIR)[0] == "does not hold"
-    both = Claim("m", "m", "gap_widened", (GDP, FDI), 2014, "widened")
-    # GDP from 2014: 1.331 → 1.21 narrowed; FDI has no positive ratio in 2014.
-    assert analysis.evaluate(WINDOW, both, PAIR)[0] == "does not hold"
-    none = Claim("x", "x", "gap_widened", (PPP,), 2011, "widened")
-    assert analysis.evaluate(WINDOW, none, PAIR)[0] == "no data"
+# GDP runs to 2016 and PPP to 2015: the common end year is 2015, so 2016 (a strong-rouble year
+# with the ratio at 1.0) is left out of both.
+RULED = frame(
+    *series(GDP, {2012: (2, 1), 2013: (2, 1), 2014: (3, 1), 2015: (3, 1), 2016: (1, 1)}),
+    *series(PPP, {2012: (4, 2), 2013: (4, 2), 2014: (4.1, 2), 2015: (4.1, 2)}),
+)
+TITLES = {GDP: "GDP (current US$)", PPP: "GDP, PPP", FDI: "FDI"}
 
 
-def test_mixed_when_series_disagree():
-    data = frame(
-        obs(GDP, "CHN", 2014, 4.0),
-        obs(GDP, "RUS", 2014, 2.0),
-        obs(GDP, "CHN", 2020, 9.0),
-        obs(GDP, "RUS", 2020, 3.0),
-        obs(PPP, "CHN", 2014, 4.0),
-        obs(PPP, "RUS", 2014, 2.0),
-        obs(PPP, "CHN", 2020, 3.0),
-        obs(PPP, "RUS", 2020, 3.0),
+def test_gap_widened_compares_window_means_over_a_common_end_year():
+    claim = Claim("w", "widened", "gap_widened", (GDP, PPP), 2014, "widened", years=2)
+    verdict = analysis.evaluate(RULED, claim, PAIR, TITLES)
+    gdp, ppp = verdict.items
+    # GDP: mean ratio 2012–13 = 2.0 → 2014–15 = 3.0, +50%: widened; China − Russia 1 → 2.
+    assert (gdp["reference_years"], gdp["latest_years"]) == ("2012–2013", "2014–2015")
+    assert (gdp["reference_ratio"], gdp["latest_ratio"]) == (2.0, 3.0)
+    assert gdp["ratio_change_pct"] == pytest.approx(50.0) and gdp["movement"] == "widened"
+    assert (gdp["reference_difference"], gdp["latest_difference"]) == (1.0, 2.0)
+    assert gdp["last_year"] == 2016
+    # PPP: 2.0 → 2.05, +2.5%: within the 5% band, steady, so not "widened".
+    assert ppp["ratio_change_pct"] == pytest.approx(2.5) and ppp["movement"] == "steady"
+    assert verdict.status == "mixed" and verdict.end_year == 2015
+    assert "common end year 2015 (later years left out: GDP (current US$) to 2016)" in (
+        verdict.summary
     )
-    claim = Claim("m", "m", "gap_widened", (GDP, PPP), 2014, "widened")
-    status, summary, _ = analysis.evaluate(data, claim, PAIR)
-    assert status == "mixed"
-    assert "ratio 2.00 in 2014 → 3.00 in 2020 (widened)" in summary
-    assert "ratio 2.00 in 2014 → 1.00 in 2020 (narrowed)" in summary
+    assert "ratio 2.00× (2012–2013 mean) → 3.00× (2014–2015 mean), +50%: widened" in verdict.summary
 
 
-def test_gap_not_closed_compares_every_year_from_the_period_end():
+def test_one_odd_year_cannot_flip_a_verdict():
+    data = frame(*series(GDP, {2011: (2, 1), 2012: (2, 1), 2013: (2, 1), 2014: (3, 1),
+                               2015: (3, 1), 2016: (1.8, 1)}))  # fmt: skip
+    claim = Claim("w", "w", "gap_widened", (GDP,), 2014, "widened")
+    # The ratio dips below its reference in 2016, but the 2014–16 mean (2.6) is 30% above 2.0.
+    verdict = analysis.evaluate(data, claim, PAIR)
+    assert verdict.status == "holds"
+    assert verdict.items[0]["latest_ratio"] == pytest.approx(2.6)
+
+
+def test_fewer_series_than_the_rule_needs_is_insufficient_data_naming_what_is_missing():
+    claim = Claim("w", "w", "gap_widened", (GDP, PPP, FDI), 2014, "widened", years=2)
+    verdict = analysis.evaluate(RULED, claim, PAIR, TITLES)
+    assert verdict.status == "insufficient data"
+    assert verdict.missing == ("FDI",)
+    assert "2 of 3 series with data; the rule needs 3" in verdict.summary
+    assert "FDI: missing (no year with both countries)" in verdict.summary
+    lenient = Claim("w", "w", "gap_widened", (GDP, PPP, FDI), 2014, "widened", years=2,
+                    min_series=2)  # fmt: skip
+    assert analysis.evaluate(RULED, lenient, PAIR, TITLES).status == "mixed"
+    gaps = frame(*series(GDP, {2012: (2, 1), 2014: (3, 1), 2015: (3, 1)}))
+    one = Claim("w", "w", "gap_widened", (GDP,), 2014, "widened", years=2)
+    verdict = analysis.evaluate(gaps, one, PAIR, TITLES)
+    assert verdict.status == "insufficient data"
+    assert verdict.items[0]["result"] == "missing (no ratio in 2013)"
+
+
+def test_gap_not_closed_holds_unless_a_series_narrowed_beyond_the_band():
     data = frame(
-        *(obs(GDP, "CHN", y, v) for y, v in ((2017, 8.0), (2018, 9.0), (2019, 7.0), (2020, 10.0))),
-        *(obs(GDP, "RUS", y, 2.0) for y in (2017, 2018, 2019, 2020)),
+        *series(GDP, {2015: (4, 1), 2016: (4, 1), 2017: (3, 1), 2019: (3.9, 1), 2020: (3.9, 1)}),
+        *series(PPP, {2015: (4, 1), 2016: (4, 1), 2019: (3, 1), 2020: (3, 1)}),
     )
-    claim = Claim("t", "t", "gap_not_closed", (GDP,), period=(2017, 2018))
-    status, _, (item,) = analysis.evaluate(data, claim, PAIR)
-    # 4.0 in 2017; from 2018 on: 4.5, 3.5 (2019), 5.0 — it dipped below, so it does not hold.
-    assert status == "does not hold"
-    assert item["result"] == "ratio 4.00 in 2017; lowest from 2018 on 3.50 (2019); 5.00 in 2020"
-    kept = data[~((data["year"] == 2019) & (data["country"] == "CHN"))]
-    assert analysis.evaluate(kept, claim, PAIR)[0] == "holds"
+    claim = Claim("t", "t", "gap_not_closed", (GDP,), period=(2017, 2018), years=2)
+    verdict = analysis.evaluate(data, claim, PAIR)
+    # 2015–16 mean 4.0 → 2019–20 mean 3.9: −2.5%, steady: the gap did not close.
+    assert verdict.status == "holds" and verdict.items[0]["movement"] == "steady"
+    both = Claim("t", "t", "gap_not_closed", (GDP, PPP), period=(2017, 2018), years=2)
+    assert analysis.evaluate(data, both, PAIR).status == "mixed"  # PPP: 4 → 3, −25%
+    # A latest window reaching back into the period is not a window "after" it.
+    early = frame(*series(GDP, {2015: (4, 1), 2016: (4, 1), 2018: (5, 1), 2019: (5, 1)}))
+    assert analysis.evaluate(early, claim, PAIR).status == "insufficient data"
 
 
-def test_needs_more_from_trade_shares_with_mirror_flag():
+def test_needs_more_compares_mean_shares_over_the_latest_years():
     data = frame(
         *trade(2013, rus=(1.0, 1.0, 100.0, 100.0)), *trade(2014), *trade(2015, flag="mirror")
     )
-    claim = Claim("n", "n", "needs_more", country="RUS", start=2014)
-    status, _, (item,) = analysis.evaluate(data, claim, PAIR)
-    assert status == "holds"
-    assert item["last_value"] == pytest.approx(6.25) and item["flag"] == "mirror"
-    assert item["result"].endswith("holds in 2 of 2 years")
-    # From 2013 on: in 2013 China has 1% of Russia's trade, Russia 4% of China's: mixed.
-    assert analysis.evaluate(data, Claim("n", "n", "needs_more", country="RUS"), PAIR)[0] == "mixed"
-    reverse = Claim("r", "r", "needs_more", country="CHN", start=2014)
-    status, _, (item,) = analysis.evaluate(data, reverse, PAIR)
-    assert status == "does not hold" and item["last_value"] == pytest.approx(0.16)
+    claim = Claim("n", "n", "needs_more", country="RUS", start=2014, years=2)
+    verdict = analysis.evaluate(data, claim, PAIR)
+    (item,) = verdict.items
+    # 2014–15: China takes 25% of Russia's trade, Russia 4% of China's: 6.25×.
+    assert verdict.status == "holds" and item["latest_ratio"] == pytest.approx(6.25)
+    assert item["flag"] == "mirror" and item["latest_years"] == "2014–2015"
+    reverse = Claim("r", "r", "needs_more", country="CHN", start=2014, years=2)
+    assert analysis.evaluate(data, reverse, PAIR).status == "does not hold"
+    too_few = Claim("n", "n", "needs_more", country="RUS", start=2015, years=2)
+    assert analysis.evaluate(data, too_few, PAIR).status == "insufficient data"
 
 
-def test_claim_table_reports_the_release_at_which_a_verdict_last_changed():
+def test_need_after_2021_from_partner_data_and_wto_totals():
+    china_only = [r for r in trade(2022) if r["country"] == "CHN"]
+    wto = [
+        obs("TX.VAL.MRCH.CD.WT", "RUS", 2022, 150.0),
+        obs("TM.VAL.MRCH.CD.WT", "RUS", 2022, 50.0),
+    ]
+    need = analysis.need_table(frame(*trade(2021), *china_only, *wto), PAIR).set_index("year")
+    # 2022: Russia's flows with China are China's reports (X 30 = China's M, M 20 = China's X);
+    # Russia's world totals the WDI's WTO-based 150 + 50: (30 + 20) ÷ 200 = 25%.
+    assert need.loc[2022, "a_share_of_b"] == pytest.approx(25.0)
+    assert need.loc[2022, "flag_b"] == "mirror"
+    assert need.loc[2022, "source_note"] == "from partner data and WTO totals"
+    assert need.loc[2021, "source_note"] == ""
+    text = analysis.need_sentence(need.reset_index(), PAIR, {})
+    assert text.endswith("(2022) (from partner data and WTO totals).")
+
+
+def test_claim_table_states_the_rule_and_the_release_at_which_a_verdict_last_changed():
     data = frame(
-        obs(GDP, "CHN", 2014, 4.0, source="worldbank"),
-        obs(GDP, "RUS", 2014, 2.0, source="worldbank"),
+        obs(GDP, "CHN", 2013, 4.0, source="worldbank"),
+        obs(GDP, "RUS", 2013, 2.0, source="worldbank"),
         obs(GDP, "CHN", 2020, 9.0, source="worldbank"),
         obs(GDP, "RUS", 2020, 3.0, source="worldbank"),
     )
     history = hist(
-        # Run 1: China 2020 3 → 9: the ratio 2014 → 2020 goes from 1.2 → 1.0 (narrowed) to 1.2 → 3.0.
+        # Run 1: China 2020 3 → 9: the ratio 2013 → 2020 goes from 2 → 1 (narrowed) to 2 → 3.
         (1, "worldbank", GDP, "CHN", "", 2020, 3.0, 9.0),
-        # Run 2: Russia 2014 2.5 → 2.0: 1.6 → 3.0 becomes 2.0 → 3.0, widened either way.
-        (2, "worldbank", GDP, "RUS", "", 2014, 2.5, 2.0),
+        # Run 2: Russia 2013 2.5 → 2.0: 1.6 → 3.0 becomes 2.0 → 3.0, widened either way.
+        (2, "worldbank", GDP, "RUS", "", 2013, 2.5, 2.0),
     )
     the_runs = runs(
         (1, "worldbank", "ok", "2026-03-01", "t1"), (2, "worldbank", "ok", "2026-07-01", "t2")
     )
-    widened = Claim("w", "w", "gap_widened", (GDP,), 2014, "widened")
-    narrowed = Claim("n", "n", "gap_widened", (GDP,), 2014, "narrowed")
-    claims, evidence = analysis.claim_table(data, history, the_runs, [widened, narrowed], PAIR)
+    widened = Claim("w", "w", "gap_widened", (GDP,), 2014, "widened", years=1)
+    narrowed = Claim("n", "n", "gap_widened", (GDP,), 2014, "narrowed", years=1)
+    names = {"CHN": "China", "RUS": "Russia"}
+    claims, evidence = analysis.claim_table(
+        data, history, the_runs, [widened, narrowed], PAIR, names, TITLES
+    )
     table = claims.set_index("id")
     assert table.loc["w", "status"] == "holds"
     assert table.loc["w", "last_changed_run"] == 1
     assert table.loc["w", "last_changed_release"] == "worldbank 2026-03-01"
     assert table.loc["n", "status"] == "does not hold" and table.loc["n", "last_changed_run"] == 1
-    assert table.loc["w", "years"] == "2014–2020"
+    assert table.loc["w", "years"] == "2013–2020"
+    assert table.loc["w", "rule"].startswith(
+        "Rule: for each of GDP (current US$), the mean China ÷ Russia ratio over the 1 years "
+        "before 2014 (2013–2013)"
+    )
     assert evidence["claim"].tolist() == ["w", "n"]
     unchanged, _ = analysis.claim_table(data, NO_HISTORY, the_runs, [widened], PAIR)
     assert unchanged.loc[0, "last_changed_release"] == ""
@@ -447,12 +534,13 @@ def test_revert_undoes_revisions_and_drops_additions():
 # --- one entry point and its tables ---------------------------------------------------------
 def test_analyse_and_tables_carry_every_panel():
     crimea = event(date(2014, 3, 18), "Russia annexes Crimea", "Crimea")
-    claims = (WIDENED,)
+    claims = (Claim("w", "widened", "gap_widened", (GDP,), 2014, "widened", years=3),)
     options = Options(
         window_events=("Russia annexes Crimea", "Not in the register"),
         window_indicators=(GDP,),
         claims=claims,
         names={"CHN": "China", "RUS": "Russia"},
+        titles=TITLES,
     )
     data = frame(*WINDOW.to_dict("records"), *trade(2017))
     result = analysis.analyse(data, NO_HISTORY, NO_RUNS, [crimea], PAIR, ("IND",), options)
@@ -470,6 +558,44 @@ def test_analyse_and_tables_carry_every_panel():
         "Cross-source",
         "World share",
     ]
-    assert "CHN share of RUS goods trade (%)" in tables["Need"].columns
-    assert tables["Claims"]["series"].tolist() == [GDP, FDI]
-    assert "did_pp (CHN − RUS)" in tables["Event windows"].columns
+    assert "China's share of Russia's goods trade (%)" in tables["Need"].columns
+    claims_sheet = tables["Claims"]
+    assert claims_sheet["indicator_id"].tolist() == [GDP]
+    assert claims_sheet["Indicator"].tolist() == ["GDP (current US$)"]
+    windows = tables["Event windows"]
+    assert "Change in the growth gap (China − Russia), pp" in windows.columns
+    assert windows["Indicator"].iloc[0] == "GDP (current US$)"
+    assert set(windows["Country"]) == {"China", "Russia", "IND"}
+    assert not [c for c in (h for t in tables.values() for h in t.columns) if "_pp" in c or
+                c.startswith(("first_", "did"))]  # fmt: skip
+
+
+def test_windows_use_real_growth_by_default_and_flag_overlapping_windows():
+    rates = [obs("NY.GDP.MKTP.KD.ZG", c, y, g) for c, g in (("CHN", 10.0), ("RUS", 0.0))
+             for y in range(2012, 2019)]  # fmt: skip
+    crimea = event(date(2014, 3, 18), "Russia annexes Crimea", "Crimea")
+    nss = event(date(2017, 12, 18), "US NSS", "NSS")
+    options = Options(window_events=("Russia annexes Crimea", "US NSS"), window_years=1)
+    result = analysis.analyse(frame(*rates), NO_HISTORY, NO_RUNS, [crimea, nss], PAIR, (), options)
+    table = result.windows.set_index(["event_label", "country"])
+    # Annual rates compound: 10% a year before and after; Russia flat.
+    assert table.loc[("Crimea", "CHN"), "before_pct"] == pytest.approx(10.0)
+    assert table.loc[("Crimea", "RUS"), "after_pct"] == pytest.approx(0.0)
+    assert result.window_basis == "real (constant prices)"
+    # N = 1: 2013–2015 and 2016–2018 share no year; with N = 2 they do (2014–18, 2015–19).
+    assert table.loc[("Crimea", "CHN"), "overlaps"] == ""
+    wider = Options(window_events=("Russia annexes Crimea", "US NSS"), window_years=2)
+    wide = analysis.analyse(frame(*rates), NO_HISTORY, NO_RUNS, [crimea, nss], PAIR, (), wider)
+    assert (
+        wide.windows.set_index(["event_label", "country"]).loc[("Crimea", "CHN"), "overlaps"]
+        == "NSS (2017)"
+    )
+
+
+def test_compounded_growth_from_annual_rates():
+    assert analysis.windows.compounded({2012: 10.0, 2013: 21.0}, 2011, 2013) == (
+        pytest.approx((1.1 * 1.21) ** 0.5 * 100 - 100),
+        "",
+    )
+    value, why = analysis.windows.compounded({2012: 10.0}, 2011, 2013)
+    assert math.isnan(value) and why == "growth missing in 2013"
