@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -45,6 +46,49 @@ METADATA_COLUMNS = (
 )
 
 
+# Column headers in words (ids stay as a column, headed "… id", for machines).
+HEADERS = {
+    "source": "Source",
+    "indicator": "Indicator id",
+    "indicator_title": "Indicator",
+    "title": "Indicator",
+    "country": "Country code",
+    "country_name": "Country",
+    "partner": "Partner code",
+    "year": "Year",
+    "value": "Value",
+    "unit": "Unit",
+    "basis": "Basis",
+    "flag": "Flag",
+    "source_release": "Source release",
+    "fetched_at": "Fetched (UTC)",
+    "origin": "Origin",
+    "source_organization": "Source organisation",
+    "source_note": "Source note",
+    "licence": "Licence",
+    "run_sha256": "SHA-256 of the run",
+    "start": "Start",
+    "end": "End",
+    "category": "Category",
+    "kind": "Kind",
+    "tier": "Importance",
+    "summary": "Summary",
+    "source_title": "Source title",
+    "accessed": "Source checked",
+}
+
+
+def header(name: object) -> str:
+    """A column's header in words: 'first_basis' → 'First basis' where no word is given."""
+    text = str(name)
+    if text in HEADERS:
+        return HEADERS[text]
+    if "_" in text and text == text.lower():
+        words = text.replace("_", " ")
+        return words[:1].upper() + words[1:]
+    return text
+
+
 def tidy_export(observations: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
     """The export table: each observation with the release, fetch time and origin (fetch,
     import or the bundled snapshot) of the run that stored it — a value kept from an older run
@@ -62,24 +106,45 @@ def tidy_export(observations: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def is_formula_like(value: object) -> bool:
+    """True for text a spreadsheet may run: a formula sign first, also behind blanks, line
+    breaks or no-break spaces, or in its full-width form (＝, ＋, －, ＠)."""
+    if not isinstance(value, str) or not value:
+        return False
+    if value.startswith(FORMULA_STARTS):
+        return True
+    rest = value.lstrip()  # every Unicode space, tab and line break, the no-break space too
+    return bool(rest) and unicodedata.normalize("NFKC", rest[0]) in "=+-@"
+
+
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells that a spreadsheet would run as a formula, prefixed with ' ; numbers untouched."""
     out = frame.copy()
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = [
-                f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v
-                for v in out[column]
-            ]
-    out.columns = [
-        f"'{c}" if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c for c in out.columns
-    ]
+            out[column] = [f"'{v}" if is_formula_like(v) else v for v in out[column]]
+    out.columns = [f"'{c}" if is_formula_like(c) else c for c in out.columns]
     return out
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV in UTF-8, floats written shortest-exact, missing values as empty cells, no formulas."""
     return neutralise(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def unique_names(titles: Sequence[str], limit: int = 48) -> list[str]:
+    """One file-name slug per title, numbered where two slug alike ('gdp', 'gdp-2')."""
+    seen: set[str] = set()
+    out = []
+    for title in titles:
+        base = slug(title, limit)
+        name, n = base, 1
+        while name in seen:
+            n += 1
+            name = f"{base}-{n}"
+        seen.add(name)
+        out.append(name)
+    return out
 
 
 def metadata_frame(indicators: Sequence[Indicator], meta: pd.DataFrame) -> pd.DataFrame:
@@ -130,18 +195,13 @@ def events_frame(events: Iterable[Event]) -> pd.DataFrame:
     )
 
 
-def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
-    """A workbook with one sheet per frame; text is stored as text, never as a formula."""
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            neutralise(frame).to_excel(writer, sheet_name=name[:31], index=False)
-        for sheet in writer.book.worksheets:
-            for row in sheet.iter_rows():
-                for cell in row:
-                    if cell.data_type == "f":  # belt and braces: openpyxl guesses formulas
-                        cell.data_type = "s"
-    return out.getvalue()
+def to_xlsx_bytes(
+    sheets: Mapping[str, pd.DataFrame], cover: Mapping[str, str] | None = None
+) -> bytes:
+    """A workbook: a cover sheet, then one sheet per frame (see dashboard.workbook)."""
+    from dashboard import workbook  # openpyxl loads only when a workbook is built
+
+    return workbook.build(sheets, cover)
 
 
 def footer_text(sources: Sequence[str], releases: Mapping[str, str], exported: datetime) -> str:

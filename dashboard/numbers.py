@@ -169,3 +169,43 @@ def plain(value: object, digits: int = 4) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text.strip("-0.,") == "" else text
+
+
+def is_year_column(name: str, values: list) -> bool:
+    """A column of years: its name says so, or every number is a whole year 1800–2200."""
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    whole = [v for v in numbers if math.isfinite(v) and float(v).is_integer()]
+    named = bool(re.search(r"(^|[ _])(year|from|to|base)($|[ _])", name, re.IGNORECASE))
+    in_range = (
+        bool(numbers) and len(whole) == len(numbers) and all(1800 <= v <= 2200 for v in whole)
+    )
+    return bool(numbers) and len(whole) == len(numbers) and (named or in_range)
+
+
+def column_texts(name: str, values: list, digits: int = 4) -> list[str]:
+    """A table column as text with one rule for the whole column: years bare ('2014'); other
+    numbers with the decimals that give its largest value `digits` significant digits,
+    separators and a true minus sign; text as it is."""
+    if is_year_column(name, values):
+        return [str(int(v)) if isinstance(v, int | float) and not isinstance(v, bool)
+                and math.isfinite(v) else plain(v) for v in values]  # fmt: skip
+    numbers = [abs(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)
+               and math.isfinite(v)]  # fmt: skip
+    if not numbers:
+        return [plain(v) for v in values]
+    top = max(numbers)
+    whole = all(float(v).is_integer() for v in numbers)
+    magnitude = math.floor(math.log10(top)) if top else 0
+    decimals = 0 if whole else max(0, digits - 1 - magnitude)
+    out = []
+    for v in values:
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            if not math.isfinite(v):
+                out.append("")
+                continue
+            text = f"{abs(v):,.{decimals}f}"
+            zero = text.strip("0.,") == ""
+            out.append(("" if zero or v >= 0 else MINUS) + text)
+        else:
+            out.append(plain(v))
+    return out

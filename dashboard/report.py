@@ -13,7 +13,8 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from config.about import APP_NAME, APP_VERSION
-from dashboard.numbers import plain
+from dashboard.exports import header
+from dashboard.numbers import column_texts
 
 
 @cache
@@ -28,22 +29,25 @@ def _template() -> jinja2.Template:
 
 
 def table(heading: str, frame: pd.DataFrame, note: str = "", charts_here: bool = False) -> dict:
-    """A report section: a frame's columns and cells as text (numbers without e-notation)."""
+    """A report section: headers in words, each column as text by one rule (years bare, one
+    precision per column, a true minus sign), no e-notation."""
+    cells = frame.astype(object).where(frame.notna(), None)
+    texts = [column_texts(str(c), cells[c].tolist()) for c in cells.columns]
     rows = [
         [
             {
-                "text": plain(v),
+                "text": texts[n][r],
                 "num": isinstance(v, int | float) and not isinstance(v, bool),
                 "url": isinstance(v, str) and v.startswith(("http://", "https://")),
             }
-            for v in record
+            for n, v in enumerate(record)
         ]
-        for record in frame.astype(object).where(frame.notna(), None).itertuples(index=False)
+        for r, record in enumerate(cells.itertuples(index=False))
     ]
     return {
         "heading": heading,
         "note": note,
-        "columns": [str(c) for c in frame.columns],
+        "columns": [header(c) for c in frame.columns],
         "rows": rows,
         "charts_here": charts_here,
     }

@@ -89,3 +89,15 @@ def test_plain_keeps_working_for_the_report():
     assert numbers.plain(3.6156e11) == "361,560,000,000"
     assert numbers.plain(-0.00001) == "-0.00001"
     assert numbers.plain("text") == "text"
+
+
+def test_a_table_column_follows_one_rule_years_bare_and_a_true_minus():
+    from dashboard.numbers import MINUS, column_texts
+
+    assert column_texts("year", [2014, 2025.0, None]) == ["2014", "2025", ""]
+    assert column_texts("from", [1998, 2014]) == ["1998", "2014"]
+    assert column_texts("anything", [2014, 2020]) == ["2014", "2020"]  # whole years 1800–2200
+    # One precision for the column, from its largest value: 4 significant digits of 12.34.
+    assert column_texts("ratio", [12.3456, 0.5, -1.25]) == ["12.35", "0.50", f"{MINUS}1.25"]
+    assert column_texts("value", [1234567, -2000]) == ["1,234,567", f"{MINUS}2,000"]
+    assert column_texts("note", ["x", None]) == ["x", ""]
