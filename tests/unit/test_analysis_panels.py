@@ -28,7 +28,15 @@ def result(data: pd.DataFrame, **options) -> analysis.Analysis:
         window_events=("Russia annexes Crimea",),
         window_indicators=("NY.GDP.MKTP.CD",),
         claims=(
-            Claim("w", "The gap widened.", "gap_widened", ("NY.GDP.MKTP.CD",), 2011, "widened"),
+            Claim(
+                "w",
+                "The gap widened.",
+                "gap_widened",
+                ("NY.GDP.MKTP.CD",),
+                2012,
+                "widened",
+                years=1,
+            ),
         ),
         names=NAMES,
         **options,
@@ -103,17 +111,33 @@ def test_a_line_of_plain_observations_carries_one_marker_and_no_per_point_text()
     assert len(json.dumps(fig["layout"]["template"])) < 1000  # the site's template, not plotly's
 
 
-def test_claims_panel_shows_verdict_numbers_and_says_it_is_not_causal():
+def test_claims_panel_shows_verdict_rule_numbers_and_says_it_is_not_causal():
     panel = analysis_panels.claims_panel(result(FULL))
     text = text_of(panel)
     assert analysis.NOT_CAUSAL.replace('"', '\\"') in text
-    claim = find(panel, "claim-w")
-    assert claim is not None
-    assert "holds" in text_of(claim)
-    assert "ratio 1.00 in 2011 → 1.21 in 2017 (widened) (estimate)" in text_of(claim)
-    assert "Years compared: 2011–2017. Verdict unchanged over the stored releases." in text_of(
-        claim
+    claim = text_of(find(panel, "claim-w"))
+    assert "holds" in claim
+    assert "Rule: for each of GDP (current US$), the mean China ÷ Russia ratio" in claim
+    # 2011: 100 ÷ 100 = 1.00; 2017: 146.41 ÷ 121 = 1.21 (an estimate): +21%.
+    assert "GDP (current US$): ratio 1.00× (2011–2011 mean) → 1.21× (2017–2017 mean), +21%" in claim
+    assert "(estimate)" in claim
+    assert "Years compared: 2011–2017. Verdict unchanged over the stored releases." in claim
+
+
+def test_claims_panel_names_what_is_missing():
+    short = Claim("s", "Short.", "gap_widened", ("NY.GDP.MKTP.CD", "NY.GDP.MKTP.PP.CD"), 2012,
+                  "widened", years=1)  # fmt: skip
+    data = dataclasses.replace(result(FULL), claims=pd.DataFrame(), evidence=pd.DataFrame())
+    claims, evidence = analysis.claim_table(
+        FULL, NO_HISTORY, NO_RUNS,
+        [short], PAIR, NAMES, analysis.indicator_titles(),
+    )  # fmt: skip
+    panel = analysis_panels.claims_panel(
+        dataclasses.replace(data, claims=claims, evidence=evidence)
     )
+    text = text_of(panel)
+    assert "insufficient data" in text
+    assert "Missing: GDP, PPP (current international $)." in text
 
 
 def test_windows_panel_table_and_shaded_chart():
@@ -122,7 +146,11 @@ def test_windows_panel_table_and_shaded_chart():
     grid = find(panel, "windows-table")
     (row,) = grid.rowData
     assert row["a_before_pct"] == pytest.approx(10.0)
-    assert row["did_pp"] == pytest.approx(data.windows["did_pp"][0])
+    assert row["gap_change_pp"] == pytest.approx(data.windows["gap_change_pp"][0])
+    headers = [c["headerName"] for c in grid.columnDefs]
+    assert headers[:3] == ["Event", "Indicator", "Change in the growth gap (China − Russia), pp"]
+    assert grid.columnDefs[0]["pinned"] == "left"
+    assert row["indicator_name"] == "GDP (current US$)"
     fig = analysis_panels.window_figure(data, CRIMEA, NAMES)
     rects = [(s["x0"], s["x1"]) for s in fig["layout"]["shapes"] if s["type"] == "rect"]
     assert rects == [(2011, 2014), (2014, 2017)]
@@ -154,6 +182,8 @@ def test_panels_say_why_they_are_empty():
         "No release changed a stored value.",
         "No world aggregate stored.",
         "do not say which run added them",
+        "Nothing to compare: no country-year has both",
+        "The World Bank republishes SIPRI",
     ):
         assert message in text
 
