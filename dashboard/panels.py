@@ -102,10 +102,12 @@ def chart_block(chart: Chart, sentence: str = "") -> html.Div:
         [
             html.Figure(
                 [
-                    dcc.Graph(
-                        figure=chart.figure,
-                        config={"displaylogo": False, "responsive": True},
-                        className="gap-chart",
+                    html.Div(
+                        dcc.Graph(
+                            figure=chart.figure,
+                            config={"displaylogo": False, "responsive": True},
+                            className="gap-chart",
+                        ),
                         **{"aria-hidden": "true"},  # the caption says it in words
                     ),
                     caption,

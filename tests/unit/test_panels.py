@@ -73,3 +73,16 @@ def test_chart_width_follows_the_columns():
     assert layout.chart_width(1360, 3, 1000) == 640  # two to a row
     assert layout.chart_width(1360, 1, 1000) == 1360
     assert layout.chart_width(350, 3, 1000) == 320  # a phone: one to a row, rounded down
+
+
+def test_a_chart_is_a_named_figure_with_its_sentence_and_a_link_to_the_data():
+    chart = Chart("NY.GDP.MKTP.CD", "GDP", "current US$", "economy", {"data": [], "layout": {}},
+                  (), "")  # fmt: skip
+    block = panels.chart_block(chart, "China's GDP is 7.6× Russia's.")
+    figure = block.children[0]
+    assert figure.to_plotly_json()["props"]["aria-label"] == "Chart: GDP"
+    caption = figure.children[1]
+    assert caption.children[0] == "China's GDP is 7.6× Russia's. "
+    assert caption.children[1].href == "#data"
+    buttons = block.children[1].children
+    assert buttons[0].to_plotly_json()["props"]["aria-label"] == "GDP: download data as CSV"
