@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("path", type=Path)
     snap = commands.add_parser("snapshot", help="write the bundled starter snapshot from the store")
     snap.add_argument("--out", type=Path, help="folder (data/snapshot)")
+    hook = commands.add_parser("notify", help="send a signed test event to WEBHOOK_URLS")
+    hook.add_argument("--test", action="store_true", required=True, help="send a test event")
     args = parser.parse_args(argv)
     # Every command opens the store (which loads Alembic only to migrate, quietly).
     from fetchers.starter import SNAPSHOT_DIR, ensure_loaded
@@ -55,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "snapshot":
         return _snapshot(args.out or SNAPSHOT_DIR, catalogue, store)
+    if args.command == "notify":
+        from fetchers.notify import command
+
+        return command(settings, store)
     ensure_loaded(store, settings, catalogue)  # an empty store starts from the bundled snapshot
     if args.command == "run":
         return _run(
