@@ -70,7 +70,28 @@ def refresh(
     fetch: Fetch | None = None,
     full: bool = False,
 ) -> RunSummary:
-    """Refresh one source; never raises (a failure is recorded as a failed run and returned)."""
+    """Refresh one source, then send the events it brought to the webhooks in the background;
+    never raises (a failure is recorded as a failed run and returned)."""
+    summary = _refresh(source, settings, catalogue, store, fetch, full)
+    if summary.run_id and getattr(settings, "webhook_urls", ""):
+        try:
+            from fetchers.notify import after_run
+
+            after_run(summary.run_id, settings, catalogue, store)
+        except Exception:  # a receiver's trouble must never be the refresh's
+            log.exception("could not start the webhooks of run %s", summary.run_id)
+    return summary
+
+
+def _refresh(
+    source: str,
+    settings: Settings,
+    catalogue: Catalogue,
+    store: Store,
+    fetch: Fetch | None,
+    full: bool,
+) -> RunSummary:
+    """Fetch, validate and store one source; failures become failed runs."""
     from fetchers.http import Http
 
     fetcher = fetch or SOURCES[source]
@@ -95,10 +116,9 @@ def refresh(
     except FetchError as exc:
         reason, detail, urls = exc.reason, str(exc), [exc.url] if exc.url else []
     except SuspiciousRelease as exc:
-        reason, detail = (
-            "the new release would remove too many stored values; kept the old",
-            str(exc),
-        )
+        from fetchers.changes import REFUSED  # the feed finds refusals by this line
+
+        reason, detail = REFUSED, str(exc)
     except RunFenced as exc:
         reason, detail = "another run took this source over; this run wrote nothing", str(exc)
     except StoreError as exc:
