@@ -23,7 +23,7 @@ def report_sections(analysis: Analysis, names: Mapping[str, str]) -> list[Sectio
         need_section(analysis, pair),
         windows_section(analysis, pair),
         basis_section(analysis, pair),
-        release_section(analysis, pair),
+        release_section(analysis, pair, names),
         cross_source_section(analysis, pair, names),
         world_section(analysis, pair, names),
     ]
@@ -81,7 +81,7 @@ def basis_section(analysis: Analysis, pair: tuple[str, str]) -> Section:
     return ("Basis switch", _table(analysis.basis, fields, pair), note)
 
 
-def release_section(analysis: Analysis, pair: tuple[str, str]) -> Section:
+def release_section(analysis: Analysis, pair: tuple[str, str], names: Mapping[str, str]) -> Section:
     """Values the latest release of each source revised or removed; added values counted."""
     diff = analysis.release_diff.assign(
         indicator_name=[analysis.titles.get(i, i) for i in analysis.release_diff["indicator"]]
@@ -102,7 +102,7 @@ def release_section(analysis: Analysis, pair: tuple[str, str]) -> Section:
         if len(changed) < len(diff)
         else ""
     )
-    return ("Release diff", _table(changed, fields, pair), note)
+    return ("Release diff", _table(changed, fields, pair, names), note)
 
 
 def cross_source_section(
