@@ -102,13 +102,10 @@ def chart_block(chart: Chart, sentence: str = "") -> html.Div:
         [
             html.Figure(
                 [
-                    html.Div(
-                        dcc.Graph(
-                            figure=chart.figure,
-                            config={"displaylogo": False, "responsive": True},
-                            className="gap-chart",
-                        ),
-                        **{"aria-hidden": "true"},  # the caption says it in words
+                    dcc.Graph(
+                        figure=chart.figure,
+                        config={"displaylogo": False, "responsive": True},
+                        className="gap-chart",
                     ),
                     caption,
                 ],

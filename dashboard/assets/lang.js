@@ -1,1 +1,0 @@
-document.documentElement.lang = document.documentElement.lang || "en";  // until the page template says it
