@@ -19,7 +19,7 @@ from fetchers.status import FAILING, overdue, release_date
 REFUSED = "the new release would remove too many stored values; kept the old"
 WRITING = ("ok", "partial")  # runs that stored a release
 LARGEST = 3  # revisions named per release
-KINDS = ("release", "refused", "down", "overdue", "test")
+KINDS = ("release", "refused", "down", "overdue", "verdict", "test")
 
 
 @dataclass(frozen=True)
@@ -246,6 +246,35 @@ def overdue_changes(entries: list[SourceCalendar], authority: str) -> list[Chang
                 run_id=0,
                 as_of=entry.fetched_at,
                 release=entry.last_release,
+            )
+        )
+    return out
+
+
+def verdict_changes(
+    claims: pd.DataFrame, runs: pd.DataFrame, catalogue: Catalogue, authority: str
+) -> list[Change]:
+    """Each claim's last verdict change, from the analysis' claim table (its status and the run
+    after which the verdict differs: last_changed_run, _release, _at); unchanged claims give none."""
+    sources = dict(zip(runs["id"], runs["source"], strict=True))
+    out = []
+    for row in claims.to_dict("records"):
+        run_id, at = row.get("last_changed_run"), str(row.get("last_changed_at") or "")
+        if run_id in (None, "") or pd.isna(run_id) or not at:
+            continue
+        source = str(sources.get(int(run_id), ""))
+        out.append(
+            Change(
+                id=tag(authority, at, f"run/{int(run_id)}/claim/{row['id']}/{row['status']}"),
+                kind="verdict",
+                source=source,
+                source_title=_title(catalogue, source),
+                title=f"Claim now {row['status']}: {row['text']}",
+                summary=f"{row['summary']} (the verdict changed with "
+                f"{row.get('last_changed_release') or 'a release'}).",
+                updated=at,
+                run_id=int(run_id),
+                as_of=at,
             )
         )
     return out

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from datetime import UTC, date, datetime, time
 
 import pandas as pd
@@ -12,6 +14,7 @@ from fetchers.schema import GOOD
 from fetchers.snapshot import StoreSnapshot
 from fetchers.tidy import KEY
 
+VINTAGES_KEPT = 4  # vintages kept per snapshot: a page and its downloads ask for the same one
 AS_OF_MAX = 40  # characters of an as_of value looked at: a timestamp is at most ~32
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -65,6 +68,25 @@ def as_of(snapshot: StoreSnapshot, when: datetime) -> StoreSnapshot:
         history=history[history["run_id"].isin(kept)].reset_index(drop=True),
         read_at=snapshot.read_at,
     )
+
+
+def at(snapshot: StoreSnapshot, when: datetime) -> StoreSnapshot:
+    """`as_of`, kept with the snapshot: every moment between the same two runs is one vintage,
+    and the last VINTAGES_KEPT vintages of a snapshot are kept (each is a copy of its rows)."""
+    cutoff = format_time(when)
+    runs = snapshot.runs
+    kept = tuple(runs.loc[(runs["finished_at"] != "") & (runs["finished_at"] <= cutoff), "id"])
+    cache, lock = snapshot.derive("vintages", lambda: (OrderedDict(), threading.Lock()))
+    with lock:
+        if kept in cache:
+            cache.move_to_end(kept)
+            return cache[kept]
+    found = as_of(snapshot, when)  # outside the lock: two readers may build one; both are equal
+    with lock:
+        cache[kept] = found
+        while len(cache) > VINTAGES_KEPT:
+            cache.popitem(last=False)
+    return found
 
 
 def _observations(

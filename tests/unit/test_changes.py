@@ -160,3 +160,20 @@ def test_permalink_pins_the_vintage_and_keeps_the_view():
         "https://am.example/?ind=A,B&as_of=2026-02-05"
     )
     assert permalink("https://am.example", "") == "https://am.example/"
+
+
+def test_a_claims_last_verdict_change_is_an_event():
+    from fetchers.changes import verdict_changes
+
+    claims = pd.DataFrame(
+        [{"id": "gdp-gap", "text": "China's economy outgrows Russia's", "status": "holds",
+          "summary": "The ratio grew from 5.1 to 9.8.", "last_changed_run": 2,
+          "last_changed_release": "worldbank 2026-02-01", "last_changed_at": "2026-02-05T10:00:00Z"},
+         {"id": "steady", "text": "Unchanged", "status": "holds", "summary": "",
+          "last_changed_run": "", "last_changed_release": "", "last_changed_at": ""}]
+    )  # fmt: skip
+    found = verdict_changes(claims, pd.DataFrame([run(2)]), catalogue_(), "example.org")
+    assert [(c.kind, c.id, c.source, c.as_of) for c in found] == [
+        ("verdict", "tag:example.org,2026-02-05:run/2/claim/gdp-gap/holds", "worldbank",
+         "2026-02-05T10:00:00Z")]  # fmt: skip
+    assert found[0].title == "Claim now holds: China's economy outgrows Russia's"
