@@ -179,7 +179,8 @@ def register(server: Flask, model, exporter, now: Callable[[], datetime] | None 
         def build(snap, view, at):
             meta = exporter.metadata(snap, view)
             title = view_title(view, model.titles, model.names, model.pair)
-            citation = cited(title, meta, catalogue, link(view, at), at, clock().date())
+            pinned = at or latest(snap)  # a citation points at numbers that will not change
+            citation = cited(title, meta, catalogue, link(view, pinned), pinned, clock().date())
             body = {"schema": DATA_SCHEMA, "version": snap.version, "as_of": at or None,
                     "title": title, "permalink": link(view, at),
                     "indicators": json.loads(meta.to_json(orient="records")),
@@ -187,6 +188,12 @@ def register(server: Flask, model, exporter, now: Callable[[], datetime] | None 
             return _json(body), "application/json"
 
         return serve(build)
+
+
+def latest(snap: StoreSnapshot) -> str:
+    """The moment of a snapshot's data: its newest finished run ('' for an empty store)."""
+    done = snap.runs.loc[snap.runs["finished_at"] != "", "finished_at"]
+    return str(done.max()) if not done.empty else ""
 
 
 def _cached(body: bytes, mimetype: str) -> Response:

@@ -112,6 +112,8 @@ def test_metadata_carries_the_release_then_and_a_citation_pinned_to_it(client):
     assert "release 2026-01-01" in body["citation"]["apa"]
     current = client.get(f"/data.metadata.json?{VIEW}").get_json()
     assert [i["source_release"] for i in current["indicators"]] == ["2026-02-01"]
+    assert current["as_of"] is None  # the data are today's, and the citation pins them
+    assert "as_of=2026-02-05T10:00:00Z" in current["citation"]["bibtex"]
 
 
 def test_the_feed_is_atom_with_the_revised_series_named(client):
