@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import re
+import socket
+import threading
+from collections.abc import Callable, Iterable
 
 from dash import Dash
 from dash.exceptions import DependencyException
@@ -22,6 +27,7 @@ CALLBACK = "/_dash-update-component"
 TOKENS = re.compile(rb'\\.|["\[\]{}]', re.DOTALL)  # an escape, a quote or a bracket
 NOT_A_CALLBACK = "This request does not match a callback of this page."
 TOO_MANY = "Too many requests from your address: please wait a minute and try again."
+BODY_SECONDS = 10.0  # a callback body (a few KB) arrives at once; one dripping is cut off
 
 
 def harden(app: Dash, settings: Settings | None = None) -> None:
@@ -36,6 +42,7 @@ def harden(app: Dash, settings: Settings | None = None) -> None:
     settings = settings or load_settings()
     server = app.server
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    server.wsgi_app = BodyDeadline(server.wsgi_app)  # type: ignore[method-assign]
     if settings.proxy_hops:  # the client's address is the one the proxy passes on
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxy_hops)  # type: ignore[method-assign]
     Talisman(
@@ -181,6 +188,50 @@ def json_depth(raw: bytes) -> int:
         else:
             depth -= 1
     return deepest
+
+
+class BodyDeadline:
+    """WSGI middleware: a request body must arrive whole within BODY_SECONDS, or 408.
+
+    Under gunicorn a thread reads the body as the client sends it; a client sending a byte every
+    few seconds would hold that thread for hours. The body is read up front while a timer stands
+    ready to shut the socket's reading side, which ends the read at once.
+    """
+
+    def __init__(self, app: Callable, seconds: float = BODY_SECONDS) -> None:
+        self.app, self.seconds = app, seconds
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        sock = environ.get("gunicorn.socket")  # the development server has no slow-client issue
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if sock is None or not 0 < length <= MAX_REQUEST_BYTES:
+            return self.app(environ, start_response)
+        timer = threading.Timer(self.seconds, _stop_reading, (sock,))
+        timer.daemon = True
+        timer.start()
+        try:
+            body = environ["wsgi.input"].read(length)
+        except (OSError, ValueError):
+            body = b""
+        finally:
+            timer.cancel()
+        if len(body) < length:
+            log.warning("request body from %s not complete after %g s; refused",
+                        environ.get("REMOTE_ADDR"), self.seconds)  # fmt: skip
+            start_response("408 Request Timeout",
+                           [("Content-Type", "application/json"), ("Connection", "close")])  # fmt: skip
+            return [b'{"error": "The request took too long to arrive."}']
+        environ["wsgi.input"] = io.BytesIO(body)
+        return self.app(environ, start_response)
+
+
+def _stop_reading(sock: socket.socket) -> None:
+    """End a blocked read on `sock` (its writing side stays open for the answer)."""
+    with contextlib.suppress(OSError):  # already closed
+        sock.shutdown(socket.SHUT_RD)
 
 
 class QuietRequestHandler(WSGIRequestHandler):

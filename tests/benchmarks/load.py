@@ -4,20 +4,29 @@ Run: `python -m tests.benchmarks.load [--clients 50] [--seconds 30]` — gunicor
 worker count and the separate scheduler, on a store of SYNTHETIC data, while a refresh rewrites
 the World Bank values (alternately ×1 and ×2) every few seconds. Prints requests/s, p50/p95,
 errors, RSS before and after, and how many responses mixed old and new data (the bar: none).
+
+`--slow [--seconds 60] [--sync]`: the production server (`gunicorn -c config/gunicorn.conf.py`)
+while 8 clients send a request body one byte every 2 s and 4 send their headers the same way;
+/healthz is probed every second and each answer's time printed (the bar: every one within 2 s).
+`--sync` runs the same against sync workers (the old README command), for comparison.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import requests
 
 from config.catalogue import load_catalogue
 from fetchers import jobs
@@ -173,6 +182,101 @@ def refresher(database_url: str, every: float):
     return run
 
 
+# --- slow clients: the production server's settings against clients that trickle bytes ---------
+SLOW_BODY = 8
+SLOW_HEADER = 4
+DRIP = 2.0  # seconds between two bytes of a slow client
+PROBE_LIMIT = 2.0  # every /healthz answer within this
+
+
+def slow_clients(seconds: float, sync: bool) -> int:
+    """Serve with config/gunicorn.conf.py (or sync workers) while slow clients hold connections;
+    probe /healthz every second; print each probe's time and the verdict."""
+    with tempfile.TemporaryDirectory() as folder:
+        url = servers.seeded_store(Path(folder))
+        port = servers.free_port()
+        command = [str(servers.GUNICORN), "-c", "config/gunicorn.conf.py"]
+        if sync:  # the README's old command: four sync workers, gunicorn's default timeout
+            command += ["-k", "sync", "--threads", "1", "--timeout", "30"]
+        process = subprocess.Popen(
+            [*command, "dashboard.app:server"], cwd=servers.ROOT,
+            env=servers.environment(url, port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        stop = threading.Event()
+        try:
+            servers.wait_until_up(base, process)
+            for _ in range(servers.WORKERS * 2):  # every worker has built the app
+                requests.get(base + "/healthz", timeout=30)
+            drips = [
+                threading.Thread(target=_drip, args=(port, kind, stop), daemon=True)
+                for kind in ["body"] * SLOW_BODY + ["header"] * SLOW_HEADER
+            ]
+            for drip in drips:
+                drip.start()
+            time.sleep(DRIP)  # every slow client is connected and has sent its first bytes
+            probes = _probe(base + "/healthz", seconds)
+        finally:
+            stop.set()
+            process.terminate()
+            try:
+                _, errors = process.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                _, errors = process.communicate()
+    times = [t for t, ok in probes if ok]
+    late = [t for t, ok in probes if not ok or t > PROBE_LIMIT]
+    kind = "sync workers (-k sync -w 4)" if sync else "config/gunicorn.conf.py (gthread)"
+    print(f"{kind}; {SLOW_BODY} slow-body + {SLOW_HEADER} slow-header clients (a byte every "
+          f"{DRIP:g} s); /healthz probed every second for {seconds:g} s")  # fmt: skip
+    print("probe times (s): " + " ".join(f"{t:.2f}" if ok else "FAIL" for t, ok in probes))
+    if times:
+        print(f"probes: {len(probes)}, answered {len(times)}; median {statistics.median(times):.3f}"
+              f" s, max {max(times):.3f} s; over {PROBE_LIMIT:g} s or failed: {len(late)}")  # fmt: skip
+    timeouts = errors.decode(errors="replace").count("WORKER TIMEOUT")
+    print(f"gunicorn WORKER TIMEOUT lines: {timeouts}")
+    return 0 if probes and not late else 1
+
+
+def _drip(port: int, kind: str, stop: threading.Event) -> None:
+    """One slow client: a callback POST whose body, or a GET whose headers, come a byte at a time."""
+    if kind == "body":
+        head = (b"POST /_dash-update-component HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 4096\r\n\r\n")  # fmt: skip
+        drip = b'{"output": "' + b"x" * 4000
+    else:
+        head, drip = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n", b"X-Slow: " + b"y" * 4000
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(head)
+            for byte in drip:
+                if stop.wait(DRIP):
+                    return
+                sock.sendall(bytes([byte]))
+    except OSError:
+        return  # the server closed it: a slow client may be cut off
+
+
+def _probe(url: str, seconds: float) -> list[tuple[float, bool]]:
+    """GET `url` once a second for `seconds`: each answer's time and whether it was a 200."""
+    found = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            status = requests.get(url, timeout=10).status_code
+            ok = status == 200
+            if not ok:
+                print(f"probe: HTTP {status}", flush=True)
+        except requests.RequestException as exc:
+            print(f"probe: {type(exc).__name__}", flush=True)
+            ok = False
+        took = time.monotonic() - started
+        found.append((took, ok))
+        time.sleep(max(0.0, 1.0 - took))
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     """Serve under gunicorn with the separate scheduler, load it, print the figures."""
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.load")
@@ -180,8 +284,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30, help=f"at most {MAX_SECONDS}")
     parser.add_argument("--workers", type=int, default=servers.WORKERS)
     parser.add_argument("--refresh-every", type=float, default=3.0, help="seconds between writes")
+    parser.add_argument("--slow", action="store_true", help="slow clients against /healthz")
+    parser.add_argument("--sync", action="store_true", help="with --slow: sync workers")
     args = parser.parse_args(argv)
     seconds = min(args.seconds, MAX_SECONDS)
+    if args.slow:
+        return slow_clients(seconds, args.sync)
     with tempfile.TemporaryDirectory() as folder:
         url = servers.seeded_store(Path(folder))
         charts = render.default_charts(url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from dataclasses import replace
 
 import pytest
@@ -250,3 +251,32 @@ def test_rate_limit_off_means_no_limit(settings, store, catalogue, monkeypatch):
     assert {client.post("/_dash-update-component", json=good).status_code for _ in range(8)} == {
         200
     }
+
+
+def test_a_body_that_drips_is_cut_off_with_408():
+    # As under gunicorn: the body is read from the client's socket (environ["gunicorn.socket"]).
+    server_side, client_side = socket.socketpair()
+    reached = []
+    app = security.BodyDeadline(lambda environ, start: reached.append(environ), seconds=0.3)
+    started = []
+    environ = {"gunicorn.socket": server_side, "wsgi.input": server_side.makefile("rb"),
+               "CONTENT_LENGTH": "100", "REMOTE_ADDR": "198.51.100.7"}  # fmt: skip
+    client_side.sendall(b'{"output": ')  # then nothing more: a client dripping or gone quiet
+    body = app(environ, lambda status, headers: started.append(status))
+    assert started == ["408 Request Timeout"] and reached == []
+    assert b"took too long" in b"".join(body)
+    server_side.close()
+    client_side.close()
+
+
+def test_a_body_that_arrives_whole_reaches_the_app():
+    server_side, client_side = socket.socketpair()
+    reached = []
+    app = security.BodyDeadline(lambda environ, start: reached.append(environ["wsgi.input"].read()))
+    client_side.sendall(b'{"a": 1}')
+    environ = {"gunicorn.socket": server_side, "wsgi.input": server_side.makefile("rb"),
+               "CONTENT_LENGTH": "8"}  # fmt: skip
+    app(environ, lambda status, headers: None)
+    assert reached == [b'{"a": 1}']
+    server_side.close()
+    client_side.close()
