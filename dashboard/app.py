@@ -10,6 +10,7 @@ from dash import Dash, html
 from flask_compress import Compress
 
 from config.catalogue import load_catalogue
+from config.claims import load_claims
 from config.events import load_events
 from config.settings import Settings, load_settings
 from dashboard import callbacks, downloads, figures, health, layout, security
@@ -26,6 +27,7 @@ def create_app(settings: Settings) -> Dash:
     """A Dash app reading the store named by `settings`; it never touches the network."""
     catalogue = load_catalogue()
     timeline = load_events()
+    load_claims()  # a broken claims file stops the start with a message naming it
     store = Store.from_settings(settings)
     ensure_loaded(store, settings, catalogue)  # an empty store starts from the bundled snapshot
     model = Model(store, settings, catalogue, timeline)
@@ -50,7 +52,7 @@ def create_app(settings: Settings) -> Dash:
     callbacks.register(app, model)
     analysis_view.register(app, model)  # the analysis section, one analysis per data version
     downloads.register(app, Snapshot(model, settings))
-    health.register(app.server, store)
+    health.register(app.server, model.snapshots)
     Compress(app.server)  # plotly.js and the callbacks' JSON shrink several-fold on the wire
     security.harden(app)  # last: its script hashes cover every callback registered above
     threading.Thread(target=_warm, args=(model,), name="warm-caches", daemon=True).start()
@@ -58,11 +60,12 @@ def create_app(settings: Settings) -> Dash:
 
 
 def _warm(model: Model) -> None:
-    """Build the default view and its analysis once in the background, so the first visitors'
-    requests find the store read, the figures' event layers and the analysis cached."""
+    """Read the store and build the default view's analysis once in the background, so the
+    first visitors' requests find the snapshot read and the analysis built."""
     try:
-        model.render(model.default, figures.EXPORT_WIDTH)
-        analysis_view.section(model, model.default)
+        snap = model.snapshots.current()
+        model.render(snap, model.default, figures.EXPORT_WIDTH)
+        analysis_view.section(model, snap, model.default)
     except Exception:  # warming is an optimisation: a failure here must not stop the server
         log.exception("warming the caches failed")
 

@@ -9,9 +9,9 @@ import pandas as pd
 from dash import Dash, Input, Output, State, html, no_update
 
 from dashboard import figures, layout, lazy, panels, rows, state, timeline
-from dashboard.cache import Memo
 from dashboard.model import Model, Status
 from dashboard.state import ViewState
+from fetchers.snapshot import StoreSnapshot
 
 FILTERS = ("f-indicators", "f-countries", "f-years", "f-mode", "f-scale", "f-base", "f-events")
 
@@ -77,9 +77,7 @@ TABLE_VIEW = lazy.SECTIONS["table"]  # the view fields the table's rows depend o
 
 
 def register(app: Dash, model: Model) -> None:
-    """Wire the callbacks; each is a few lines over `model`."""
-    renders: Memo[dict] = Memo(64)  # many viewers of one view and data version: one render
-    tables: Memo[pd.DataFrame] = Memo(32)  # the table's rows per selection and data version
+    """Wire the callbacks; each is a few lines over `model` and one store snapshot."""
 
     # Link → filters and view: on load and on back/forward. Only what differs is set, so the
     # filters' own callback below is not woken for a link the page already shows.
@@ -135,23 +133,25 @@ def register(app: Dash, model: Model) -> None:
         view, _ = model.from_url(search)
         content = content_width if isinstance(content_width, int | float) else None
         width = layout.chart_width(content, len(view.indicators), figures.EXPORT_WIDTH)
-        version = model.store.data_version()  # read once: every part of this render uses it
-        out = renders.get((view, version, width), lambda: draw(view, width, version))
-        return out["story"], out["kpis"], out["charts"], out["base_options"], version
+        snap = model.snapshots.current()  # one snapshot: every part of this render reads it
+        # Many viewers of one view at one data version cost one render.
+        out = snap.derive(("render", view, width), lambda: draw(snap, view, width))
+        return out["story"], out["kpis"], out["charts"], out["base_options"], snap.version
 
-    def draw(view: ViewState, width: int, version: int) -> dict:
-        out = panels.render(model.render(view, width, version), model.names, model.pair)
-        years = model.reads.base_years(view, version)
+    def draw(snap: StoreSnapshot, view: ViewState, width: int) -> dict:
+        out = panels.render(model.render(snap, view, width), model.names, model.pair)
+        years = model.base_years(snap, view)
         return {**out, "base_options": panels.base_options(years, view.base_year)}
 
-    def table_view(key: object) -> ViewState:
+    def section(key: object) -> tuple[StoreSnapshot, ViewState]:
+        """A section's snapshot (the version the charts were drawn from) and view (from its key)."""
         saved = {**asdict(model.default), **key} if isinstance(key, dict) else None
-        return model.from_saved(saved)
+        version = key.get("version") if isinstance(key, dict) else None
+        return model.snapshots.at(version), model.from_saved(saved)
 
-    def table_of(view: ViewState) -> pd.DataFrame:
+    def table_of(snap: StoreSnapshot, view: ViewState) -> pd.DataFrame:
         fields = tuple(getattr(view, f) for f in TABLE_VIEW)
-        return tables.get((fields, model.store.data_version()),
-                          lambda: panels.table_frame(model.table(view)))  # fmt: skip
+        return snap.derive(("table", fields), lambda: panels.table_frame(model.table(snap, view)))
 
     # The grid is put on the page when the table first nears the screen (its script loads then,
     # not before the charts) and given the selection's columns whenever the key changes; React
@@ -162,7 +162,7 @@ def register(app: Dash, model: Model) -> None:
         prevent_initial_call=True,
     )
     def table(key):
-        return layout.data_table(panels.table_columns(table_view(key).base_year))
+        return layout.data_table(panels.table_columns(section(key)[1].base_year))
 
     @app.callback(
         Output("table", "getRowsResponse"),
@@ -173,7 +173,7 @@ def register(app: Dash, model: Model) -> None:
     def table_rows(request, key):
         if request is None or key is None:
             return no_update
-        return rows.block(table_of(table_view(key)), request)
+        return rows.block(table_of(*section(key)), request)
 
     @app.callback(
         Output("sources", "children"),
@@ -181,7 +181,7 @@ def register(app: Dash, model: Model) -> None:
         prevent_initial_call=True,
     )
     def sources(key):
-        return panels.sources_panel(model.source_rows(table_view(key)))
+        return panels.sources_panel(model.source_rows(*section(key)))
 
     app.clientside_callback(
         PURGE_JS,
@@ -198,7 +198,7 @@ def register(app: Dash, model: Model) -> None:
         Input("url", "pathname"),
     )
     def status(_path):
-        return header(model.status())
+        return header(model.status(model.snapshots.current()))
 
     def header(now: Status) -> tuple:
         return panels.status_line(now, model.catalogue), panels.banner(now)
@@ -214,7 +214,7 @@ def register(app: Dash, model: Model) -> None:
         prevent_initial_call=True,
     )
     def poll(_n, drawn):
-        now = model.status()
+        now = model.status(model.snapshots.current())
         version = no_update if drawn is None or now.version == drawn else now.version
         return version, *header(now)
 

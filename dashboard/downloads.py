@@ -78,7 +78,7 @@ def drawn_csv(model: Model, data: dict | None, indicator: str):
     view = model.from_saved(data)
     if indicator not in view.indicators:
         return no_update, dbc.Badge(NOT_AVAILABLE, color="warning")
-    frame = model.drawn(view, indicator)
+    frame = model.drawn(model.snapshots.current(), view, indicator)
     if frame.empty:
         return no_update, dbc.Badge("This chart draws no data to download.", color="warning")
     title = f"{model.titles.get(indicator, indicator)} {view.mode}"

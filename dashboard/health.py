@@ -8,26 +8,31 @@ import sqlalchemy as sa
 from flask import Flask, Response, jsonify
 
 from fetchers.errors import StoreError
-from fetchers.store import Store
+from fetchers.snapshot import Snapshots
 
 log = logging.getLogger(__name__)
 
 
-def register(server: Flask, store: Store) -> None:
-    """Add GET /healthz to the Flask server: 200 with the store's state, 503 if it cannot answer."""
+def register(server: Flask, snapshots: Snapshots) -> None:
+    """Add GET /healthz to the Flask server: 200 with the store's state, 503 if it cannot answer
+    (the page goes on showing the data last read)."""
 
     @server.get("/healthz")
     def healthz() -> tuple[Response, int]:
         try:
-            return jsonify(health(store)), 200
+            found = health(snapshots)
         except (StoreError, sa.exc.SQLAlchemyError) as exc:
             log.warning("health check: the store did not answer: %s", exc)
-            return jsonify({"status": "error", "reason": "the store did not answer"}), 503
+            found = {"status": "error"}
+        if snapshots.unreachable or found["status"] == "error":
+            return jsonify({**found, "status": "error", "reason": "the store did not answer"}), 503
+        return jsonify(found), 200
 
 
-def health(store: Store) -> dict:
+def health(snapshots: Snapshots) -> dict:
     """The store's state as JSON-ready data: no URLs, paths or error text."""
-    runs = store.last_runs()
+    snap = snapshots.current()
+    runs = snap.last_runs(snapshots.store.lease_seconds)
     sources = {
         row["source"]: {
             "last_ok_at": row["last_ok_at"] or None,
@@ -38,7 +43,7 @@ def health(store: Store) -> dict:
     }
     return {
         "status": "ok",
-        "data_version": store.data_version(),
-        "read_only": store.read_only,
+        "data_version": snap.version,
+        "read_only": snapshots.store.read_only,
         "sources": sources,
     }

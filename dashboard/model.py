@@ -13,14 +13,14 @@ from config.clock import short
 from config.events import Event, Timeline
 from config.settings import Settings
 from dashboard import figures, metrics, numbers, state, wording
-from dashboard.cache import Memo
-from dashboard.derived import DERIVED
-from dashboard.reads import Reads
+from dashboard.derived import DERIVED, with_derived
+from fetchers.snapshot import Snapshots, StoreSnapshot
 from fetchers.status import SourceStatus, data_origin, header_line, source_statuses
 from fetchers.store import Store
 
 STORY_LINES = 3  # headline sentences on the first screen
 STATUS_SECONDS = 5  # how long one reading of the sources' status serves the header
+UNREACHABLE = "The data store is not answering: the page shows the data it last read."
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,18 @@ class Chart:
     figure: dict | None  # plotly's figure as plain data (figures.gap_spec)
     missing: tuple[str, ...] = ()
     reason: str = ""  # why there is no figure, in words
+
+
+@dataclass(frozen=True)
+class Part:
+    """One indicator's rows in a view's data, with its words and the pair's values by year."""
+
+    title: str
+    unit: str
+    theme: str
+    rows: pd.DataFrame
+    present: frozenset[str]  # countries with a value
+    values: tuple[metrics.ByYear, metrics.ByYear]  # the pair's values by year, for the KPIs
 
 
 @dataclass(frozen=True)
@@ -69,7 +81,8 @@ class Rendered:
 
 
 class Model:
-    """Answers every question the page, the report and the export CLI ask of the store."""
+    """Answers every question the page, the report and the export CLI ask of the store: each
+    answer a function of one store snapshot (`self.snapshots.current()`) and a view."""
 
     def __init__(
         self, store: Store, settings: Settings, catalogue: Catalogue, timeline: Timeline
@@ -86,8 +99,7 @@ class Model:
         self.titles = {i.id: i.title for i in catalogue.indicators} | {
             k: d.title for k, d in DERIVED.items()
         }
-        self.reads = Reads(store, catalogue, self.pair)
-        self._status: Memo[Status] = Memo(2)
+        self.snapshots = Snapshots(store)
         self.comparators = tuple(c.iso3 for c in catalogue.countries if c.role == "comparator")
         self.last_year = datetime.now(UTC).year
         self.default = state.default_state(
@@ -136,11 +148,56 @@ class Model:
         ]
 
     # --- data ----------------------------------------------------------------------------------
-    stored_ids = staticmethod(Reads.stored_ids)
+    @staticmethod
+    def stored_ids(indicators: tuple[str, ...] | list[str]) -> list[str]:
+        """The stored indicators behind a selection: derived ones replaced by their inputs."""
+        out: list[str] = []
+        for indicator_id in indicators:
+            for stored in (
+                DERIVED[indicator_id].inputs if indicator_id in DERIVED else (indicator_id,)
+            ):
+                if stored not in out:
+                    out.append(stored)
+        return out
 
-    def data(self, view: state.ViewState, version: int | None = None) -> pd.DataFrame:
-        """Stored rows for the view's indicators and countries, with derived series (kept per version)."""
-        return self.reads.frame(view, version)
+    def data(self, snap: StoreSnapshot, view: state.ViewState) -> pd.DataFrame:
+        """Stored rows for the view's indicators and countries, with derived series."""
+        indicators = tuple(self.stored_ids(view.indicators))
+        countries = (*self.pair, *view.comparators)
+        derived = tuple(i for i in view.indicators if i in DERIVED)
+
+        def build() -> pd.DataFrame:
+            frame = snap.rows(list(indicators), list(countries))
+            return with_derived(frame, derived, self.pair)
+
+        return snap.derive(("data", indicators, countries, derived), build)
+
+    def parts(self, snap: StoreSnapshot, view: state.ViewState) -> list[Part]:
+        """Each selected indicator's part of the view's data."""
+        frame = self.data(snap, view)
+        return [self.part_of(i, frame) for i in view.indicators]
+
+    def part_of(self, indicator_id: str, frame: pd.DataFrame) -> Part:
+        """One indicator's part of a frame."""
+        title, unit, theme = self.describe(indicator_id, frame)
+        rows = frame[frame["indicator"] == indicator_id]
+        present = frozenset(rows.dropna(subset=["value"])["country"])
+        return Part(
+            title, unit, theme, rows, present, metrics.by_year(rows, indicator_id, self.pair)
+        )
+
+    def describe(self, indicator_id: str, frame: pd.DataFrame) -> tuple[str, str, str]:
+        """Title, unit and theme of a catalogued or derived indicator."""
+        if indicator_id in DERIVED:
+            item = DERIVED[indicator_id]
+            return item.title, item.unit, item.theme
+        item = self.catalogue.indicator(indicator_id)
+        units = frame.loc[frame["indicator"] == indicator_id, "unit"]
+        return item.title, (units.iloc[-1] if len(units) else item.unit), item.theme
+
+    def base_years(self, snap: StoreSnapshot, view: state.ViewState) -> list[int]:
+        """Years with data for both of the pair in the view's indicators: the base-year choices."""
+        return metrics.common_years(self.data(snap, view), self.pair)
 
     def events(self, view: state.ViewState) -> list[Event]:
         """The events of the view's categories, in date order."""
@@ -152,15 +209,9 @@ class Model:
 
     # --- what the page shows -------------------------------------------------------------------
     @staticmethod
-    def series(
-        rows: pd.DataFrame,
-        view: state.ViewState,
-        pair: tuple[str, str],
-        transformed: pd.DataFrame | None = None,
-    ) -> pd.DataFrame:
-        """One indicator's drawn series: the view's mode (unless `transformed`), in its years."""
-        if transformed is None:
-            transformed = metrics.transform(rows, view.mode, pair, view.base_year)
+    def series(rows: pd.DataFrame, view: state.ViewState, pair: tuple[str, str]) -> pd.DataFrame:
+        """One indicator's drawn series: the view's mode, in its years."""
+        transformed = metrics.transform(rows, view.mode, pair, view.base_year)
         years = transformed["year"]
         return transformed[(years >= view.year_from) & (years <= view.year_to)]
 
@@ -172,10 +223,9 @@ class Model:
         view: state.ViewState,
         events: list[Event],
         width: int = figures.EXPORT_WIDTH,
-        transformed: pd.DataFrame | None = None,
     ) -> dict | None:
         """The gap chart of one indicator's rows, or None when nothing is in range."""
-        series = self.series(rows, view, self.pair, transformed)
+        series = self.series(rows, view, self.pair)
         if series.empty:
             return None
         # The axis spans the chosen years that hold data: a view of 1900–2100 is not drawn so.
@@ -189,38 +239,23 @@ class Model:
         )  # fmt: skip
 
     def charts(
-        self,
-        view: state.ViewState,
-        frame: pd.DataFrame | None = None,
-        width: int = figures.EXPORT_WIDTH,
-        version: int | None = None,
+        self, snap: StoreSnapshot, view: state.ViewState, width: int = figures.EXPORT_WIDTH
     ) -> list[Chart]:
         """One chart per selected indicator, in the order the reader picked them."""
         events = self.events(view)
-        key = self.reads.key(view, version) if frame is None else None
-        statuses: list[SourceStatus] | None = None  # read only when a chart is empty
         out = []
-        for indicator_id, part in zip(
-            view.indicators, self.reads.parts(view, frame, key), strict=True
-        ):
-            title, unit, rows = part.title, part.unit, part.rows
+        for indicator_id, part in zip(view.indicators, self.parts(snap, view), strict=True):
             missing = tuple(self.names.get(c, c) for c in self.pair if c not in part.present)
-            kept = None if key is None else self.reads.transformed(view, indicator_id, part, key)
-            fig = self.figure(title, unit, rows, view, events, width, kept)
-            if fig is None and statuses is None:
-                statuses = self.status().sources
-            reason = "" if fig else self.why_empty(indicator_id, rows, view, statuses or [])
-            out.append(Chart(indicator_id, title, unit, part.theme, fig, missing, reason))
+            fig = self.figure(part.title, part.unit, part.rows, view, events, width)
+            reason = "" if fig else self.why_empty(snap, indicator_id, part.rows, view)
+            out.append(Chart(indicator_id, part.title, part.unit, part.theme, fig, missing, reason))
         return out
 
     def why_empty(
-        self,
-        indicator_id: str,
-        rows: pd.DataFrame,
-        view: state.ViewState,
-        statuses: list[SourceStatus],
+        self, snap: StoreSnapshot, indicator_id: str, rows: pd.DataFrame, view: state.ViewState
     ) -> str:
         """The true cause of an empty chart: a source down, not in the snapshot, or no years."""
+        statuses = self.status(snap).sources
         for source in self.sources_of(indicator_id):
             status = next((s for s in statuses if s.source == source), None)
             name = self.catalogue.source(source).title
@@ -236,13 +271,13 @@ class Model:
         years = sorted(set(rows.dropna(subset=["value"])["year"]))
         return wording.no_chart(view.mode, (view.year_from, view.year_to), view.base_year, years)
 
-    def drawn(self, view: state.ViewState, indicator_id: str) -> pd.DataFrame:
+    def drawn(self, snap: StoreSnapshot, view: state.ViewState, indicator_id: str) -> pd.DataFrame:
         """Exactly the series one chart draws, with its names, mode, unit and provenance."""
-        frame = self.data(replace(view, indicators=(indicator_id,)))
-        title, unit, _ = self.reads.describe(indicator_id, frame)
+        frame = self.data(snap, replace(view, indicators=(indicator_id,)))
+        title, unit, _ = self.describe(indicator_id, frame)
         series = self.series(frame[frame["indicator"] == indicator_id], view, self.pair)
         info = numbers.unit_of(unit)
-        runs = self.store.last_runs()
+        runs = snap.last_runs(self.settings.scheduler_lease_seconds)
         releases = (
             {} if runs.empty else dict(zip(runs["source"], runs["last_ok_release"], strict=True))
         )
@@ -269,19 +304,11 @@ class Model:
             }
         )
 
-    def kpis(
-        self,
-        view: state.ViewState,
-        frame: pd.DataFrame | None = None,
-        version: int | None = None,
-    ) -> list[KpiRow]:
+    def kpis(self, snap: StoreSnapshot, view: state.ViewState) -> list[KpiRow]:
         """The headline comparison of every selected indicator that has a common year."""
         out = []
         years = (view.year_from, view.year_to)
-        key = self.reads.key(view, version) if frame is None else None
-        for indicator_id, part in zip(
-            view.indicators, self.reads.parts(view, frame, key), strict=True
-        ):
+        for indicator_id, part in zip(view.indicators, self.parts(snap, view), strict=True):
             kpi = metrics.kpi_of(part.values, indicator_id, view.base_year, years)
             if kpi is not None:
                 title, unit = part.title, part.unit
@@ -289,20 +316,21 @@ class Model:
                 out.append(KpiRow(indicator_id, title, unit, kpi, sentence))
         return out
 
-    def story(self, view: state.ViewState) -> list[str]:
+    def story(self, snap: StoreSnapshot, view: state.ViewState) -> list[str]:
         """The headline sentences of a view."""
-        return [k.sentence for k in self.kpis(view)[:STORY_LINES]]
+        return [k.sentence for k in self.kpis(snap, view)[:STORY_LINES]]
 
-    def key_figures(self, view: state.ViewState) -> pd.DataFrame:
+    def key_figures(self, snap: StoreSnapshot, view: state.ViewState) -> pd.DataFrame:
         """The KPI cards as a table of text, worded as on the page (for the report)."""
         a, b = (self.names[c] for c in self.pair)
-        rows = [wording.key_figure(row.title, row.unit, row.kpi, a, b) for row in self.kpis(view)]
+        rows = [
+            wording.key_figure(row.title, row.unit, row.kpi, a, b) for row in self.kpis(snap, view)
+        ]
         return pd.DataFrame(rows)
 
-    def table(self, view: state.ViewState, frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    def table(self, snap: StoreSnapshot, view: state.ViewState) -> pd.DataFrame:
         """The data table's rows in the view's years, with readable names."""
-        frame = self.data(view) if frame is None else frame
-        table = metrics.table_rows(frame, view.base_year)
+        table = metrics.table_rows(self.data(snap, view), view.base_year)
         table = table[(table["year"] >= view.year_from) & (table["year"] <= view.year_to)]
         units = [numbers.unit_of(u) for u in table["unit"]]
         return table.assign(
@@ -315,9 +343,9 @@ class Model:
             since_text=wording.changes(table["since_base_pct"], table["since_base_diff"], units),
         )
 
-    def source_rows(self, view: state.ViewState) -> list[dict]:
+    def source_rows(self, snap: StoreSnapshot, view: state.ViewState) -> list[dict]:
         """Provenance per selected indicator."""
-        by_id = {r["indicator"]: r for r in self.store.indicator_meta().to_dict("records")}
+        by_id = {r["indicator"]: r for r in snap.meta.to_dict("records")}
         rows = []
         for indicator_id in view.indicators:
             if indicator_id in DERIVED:
@@ -346,36 +374,40 @@ class Model:
             )
         return rows
 
-    def empty_message(self) -> str:
+    @staticmethod
+    def empty_message(snap: StoreSnapshot) -> str:
         """What to say when the view has no data at all."""
-        if self.store.last_runs().empty:
+        if snap.runs.empty:
             return ("No data stored yet: the first fetch starts with the app. Without internet, "
                     "load a downloaded file with `python -m fetchers import FILE`.")  # fmt: skip
         return "The store has no data for the selected indicators; pick others or check the sources' status above."
 
     def render(
-        self, view: state.ViewState, width: int = figures.EXPORT_WIDTH, version: int | None = None
+        self, snap: StoreSnapshot, view: state.ViewState, width: int = figures.EXPORT_WIDTH
     ) -> Rendered:
-        """Story, KPIs, charts and events for a view, from one store read at one data version."""
-        version = self.store.data_version() if version is None else version
-        empty = not self.data(view, version)["value"].notna().any()
-        kpis = self.kpis(view, version=version)
+        """Story, KPIs, charts and events for a view, all from one snapshot."""
+        empty = not self.data(snap, view)["value"].notna().any()
+        kpis = self.kpis(snap, view)
         return Rendered(
             kpis=kpis,
-            charts=[] if empty else self.charts(view, width=width, version=version),
+            charts=[] if empty else self.charts(snap, view, width),
             events=self.events(view),
-            empty_message=self.empty_message() if empty else "",
+            empty_message=self.empty_message(snap) if empty else "",
             story=[k.sentence for k in kpis[:STORY_LINES]],
         )
 
-    def status(self) -> Status:
-        """Data version and per-source freshness for the header, kept STATUS_SECONDS per version."""
-        now = int(time.monotonic() // STATUS_SECONDS)
-        return self._status.get((self.store.data_version(), now), self._read_status)
+    def status(self, snap: StoreSnapshot) -> Status:
+        """Data version and per-source freshness for the header (read again each STATUS_SECONDS:
+        ages and staleness move with the clock, not only with the data)."""
+        unreachable = self.snapshots.unreachable
+        tick = int(time.monotonic() // STATUS_SECONDS)
+        return snap.derive(("status", tick, unreachable), lambda: self._status(snap, unreachable))
 
-    def _read_status(self) -> Status:
-        runs = self.store.last_runs()
+    def _status(self, snap: StoreSnapshot, unreachable: bool) -> Status:
+        runs = snap.last_runs(self.settings.scheduler_lease_seconds)
         statuses = source_statuses(runs, self.settings)
         empty = runs.empty or not runs["last_ok_id"].notna().any()
         line = header_line(statuses, self.catalogue)
-        return Status(self.store.data_version(), statuses, empty, line)
+        return Status(
+            snap.version, statuses, empty, f"{UNREACHABLE} {line}" if unreachable else line
+        )

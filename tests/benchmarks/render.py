@@ -68,7 +68,8 @@ def default_charts(database_url: str) -> int:
 
     settings = servers.settings_for(database_url)
     model = Model(Store.open(database_url), settings, load_catalogue(), load_events())
-    return sum(chart.figure is not None for chart in model.charts(model.default))
+    charts = model.charts(model.snapshots.current(), model.default)
+    return sum(chart.figure is not None for chart in charts)
 
 
 def breakdown(base: str, group: list[dict], repeats: int) -> list[Row]:

@@ -86,10 +86,11 @@ def test_the_page_bridge_reads_the_store_once_per_data_version(
     seed(store, catalogue)
     model = Model(store, settings, catalogue, load_events())
     view = dataclasses.replace(model.default, comparators=("USA", "IND"))
-    first = view_module.analysis_for(model, view)
-    assert view_module.analysis_for(model, view) is first  # cached: same for every viewer
+    snap = model.snapshots.current()
+    first = view_module.analysis_for(model, snap, view)
+    assert view_module.analysis_for(model, snap, view) is first  # built once per snapshot
     assert {"USA", "IND"} <= set(first.world_share["country"])  # the wider comparison
-    cards = view_module.section(model, view)
+    cards = view_module.section(model, snap, view)
     assert [c.id for c in cards] == [
         "analysis-need",
         "analysis-claims",
@@ -99,12 +100,12 @@ def test_the_page_bridge_reads_the_store_once_per_data_version(
         "analysis-cross-source",
         "analysis-world",
     ]
-    assert view_module.section(model, view) is cards
+    assert view_module.section(model, snap, view) is cards
     revised = worldbank_result(catalogue, scale=1.1)
     store.write_run(
         store.start_run("worldbank"), dataclasses.replace(revised, release="2099-09-09")
     )
-    again = view_module.analysis_for(model, view)
+    again = view_module.analysis_for(model, model.snapshots.current(), view)
     assert again is not first
     assert set(again.release_diff.query("source == 'worldbank'")["change"]) == {"revised"}
 
@@ -132,4 +133,6 @@ def test_the_clients_key_is_checked_like_a_link(store: Store, catalogue: Catalog
     view = model.from_saved({"comparators": ["<script>", "USA"], "categories": ["economy"]})
     assert (view.comparators, view.categories) == (("USA",), ("economy",))
     assert view.mode == model.default.mode  # the rest of the view from the default
-    assert "USA" in set(view_module.analysis_for(model, view).world_share["country"])
+    assert "USA" in set(
+        view_module.analysis_for(model, model.snapshots.current(), view).world_share["country"]
+    )

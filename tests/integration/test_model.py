@@ -10,6 +10,7 @@ from config.events import load_events
 from dashboard import panels, rows
 from dashboard.model import Model
 from dashboard.state import ViewState
+from fetchers.schema import observations
 from tests.support.components import text_of
 from tests.support.seed import seed, worldbank_result
 
@@ -21,17 +22,18 @@ def model(store, settings, catalogue) -> Model:
 
 def page_parts(model: Model, view: ViewState) -> dict:
     """The three callbacks' components for a view: render, table (first block), sources."""
-    table = panels.table_frame(model.table(view))
+    snap = model.snapshots.current()
+    table = panels.table_frame(model.table(snap, view))
     return {
-        **panels.render(model.render(view), model.names, model.pair),
+        **panels.render(model.render(snap, view), model.names, model.pair),
         "rows": rows.block(table, {"startRow": 0, "endRow": 100})["rowData"],
-        "sources": panels.sources_panel(model.source_rows(view)),
-        "base_options": panels.base_options(model.reads.base_years(view), view.base_year),
+        "sources": panels.sources_panel(model.source_rows(snap, view)),
+        "base_options": panels.base_options(model.base_years(snap, view), view.base_year),
     }
 
 
 def header_parts(model: Model) -> tuple[int, object, list]:
-    status = model.status()
+    status = model.status(model.snapshots.current())
     return status.version, panels.status_line(status, model.catalogue), panels.banner(status)
 
 
@@ -49,10 +51,12 @@ def test_seeded_render_has_kpis_charts_table_and_sources(model, store, catalogue
     out = page_parts(model, model.default)
     kpis = text_of(out["kpis"])
     assert "China ÷ Russia" in kpis and "from 3.00× in 2014 to 3.00× (0%)" in kpis
-    assert text_of(out["story"]).startswith("China's GDP is 3.0× Russia's (2024), as in 2014")
+    assert text_of(out["story"]).startswith("China's GDP is 3.0× Russia's at market exchange rates (2024), as in 2014")
     assert [o["value"] for o in out["base_options"]] == list(range(1990, 2025))
     assert all(r["value_text"] and "e+" not in r["value_text"] for r in out["rows"])
-    assert len(model.render(model.default).charts) == len(model.default.indicators)
+    assert len(model.render(model.snapshots.current(), model.default).charts) == len(
+        model.default.indicators
+    )
     assert len(out["rows"]) == 50 and {"yoy_pct", "since_base_pct"} <= set(out["rows"][0])
     assert "Synthetic note for NY.GDP.MKTP.CD." in text_of(out["sources"])
     assert "2099-01-15" in text_of(out["sources"])
@@ -61,7 +65,7 @@ def test_seeded_render_has_kpis_charts_table_and_sources(model, store, catalogue
 def test_charts_keep_the_order_the_reader_picked(model, store, catalogue):
     seed(store, catalogue)
     picked = ("MS.MIL.XPND.CD", "NY.GDP.MKTP.CD", "CMT.PARTNER_SHARE")
-    charts = model.charts(replace(model.default, indicators=picked))
+    charts = model.charts(model.snapshots.current(), replace(model.default, indicators=picked))
     assert tuple(c.indicator for c in charts) == picked
 
 
@@ -82,14 +86,15 @@ def test_failed_run_is_one_calm_header_line_with_details(model, store, catalogue
 def test_an_empty_chart_says_its_true_cause(model, store, catalogue):
     seed(store, catalogue)
     view = replace(model.default, indicators=("NY.GDP.MKTP.CD",), year_from=1970, year_to=1980)
-    (chart,) = model.charts(view)
+    (chart,) = model.charts(model.snapshots.current(), view)
     assert chart.figure is None
     assert chart.reason == (
         "No observation in the chosen years 1970–1980; the data cover 1990–2024."
     )
     store.fail_run(store.start_run("trade"), "trade: cannot reach comtradeapi.un.org — no network?")
-    empty = model.data(view).iloc[0:0]
-    reason = model.why_empty("CMT.TOTAL.X", empty, view, model.status().sources)
+    snap = model.snapshots.current()
+    empty = model.data(snap, view).iloc[0:0]
+    reason = model.why_empty(snap, "CMT.TOTAL.X", empty, view)
     assert reason.startswith("UN Comtrade is down since")
     assert "cannot reach comtradeapi.un.org" in reason
 
@@ -98,7 +103,7 @@ def test_drawn_series_is_what_the_chart_shows(model, store, catalogue):
     seed(store, catalogue)
     view = replace(model.default, indicators=("NY.GDP.MKTP.CD",), mode="ratio", year_from=2000,
                    year_to=2010)  # fmt: skip
-    drawn = model.drawn(view, "NY.GDP.MKTP.CD")
+    drawn = model.drawn(model.snapshots.current(), view, "NY.GDP.MKTP.CD")
     assert list(drawn["year"]) == list(range(2000, 2011))
     assert set(drawn["series"]) == {"China ÷ Russia"} and set(drawn["mode"]) == {"ratio"}
     assert drawn["value"].round(6).eq(3.0).all()
@@ -109,13 +114,17 @@ def test_drawn_series_is_what_the_chart_shows(model, store, catalogue):
 
 def test_indicator_without_data_for_a_country_says_so(model, store, catalogue):
     seed(store, catalogue)
-    store.engine.dispose()
+    with store.engine.begin() as conn:  # Russia's values of one indicator were never published
+        conn.execute(
+            observations.delete().where(
+                observations.c.indicator == "SIPRI.MILEX.CURRENT_USD",
+                observations.c.country == "RUS",
+            )
+        )
     view = replace(
         model.default, indicators=("SIPRI.MILEX.CURRENT_USD",), year_from=2010, year_to=2011
     )
-    frame = model.data(view)
-    only_china = frame[(frame["indicator"] != "SIPRI.MILEX.CURRENT_USD") | (frame.country == "CHN")]
-    chart = model.charts(view, only_china)[0]
+    chart = model.charts(model.snapshots.current(), view)[0]
     assert chart.missing == ("Russia",)
     assert "No data for Russia" in text_of(panels.chart_block(chart))
 
@@ -136,7 +145,7 @@ def test_filters_round_trip(model):
 def test_key_figures_for_the_report_are_worded_like_the_page(model, store, catalogue):
     seed(store, catalogue)
     view = replace(model.default, indicators=("NY.GDP.MKTP.CD", "MS.MIL.XPND.GD.ZS"))
-    table = model.key_figures(view)
+    table = model.key_figures(model.snapshots.current(), view)
     gdp, share = table.to_dict("records")
     assert gdp["year"] == "2024" and gdp["China"].startswith("US$ ")
     assert gdp["China ÷ Russia"] == "3.00×"
@@ -144,7 +153,9 @@ def test_key_figures_for_the_report_are_worded_like_the_page(model, store, catal
     assert share["China"].endswith("% of GDP") and share["China ÷ Russia"] == ""
     assert " pp" in share["each side"] and "/yr" not in share["each side"]
     assert not any("e+" in str(v) for v in table.to_numpy().ravel())
-    assert model.story(view)[0].startswith("China's GDP is 3.0× Russia's (2024)")
+    assert model.story(model.snapshots.current(), view)[0].startswith(
+        "China's GDP is 3.0× Russia's at market exchange rates (2024)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -163,18 +174,21 @@ def test_filter_values_from_the_browser_are_checked(model, values):
     assert view.mode in ("absolute", "ratio", "indexed", "share")
 
 
-def test_a_new_year_range_reuses_the_views_data_and_a_new_release_does_not(model, store, catalogue):
+def test_a_view_reads_one_snapshot_and_a_new_release_a_new_one(model, store, catalogue):
     seed(store, catalogue)
     view = model.default
     narrower = replace(view, year_from=2005, year_to=2015)
     gdp = "NY.GDP.MKTP.CD"
-    key = model.reads.key(view)
-    assert model.reads.key(narrower) == key  # the years are not part of the store read...
-    assert model.reads.part(narrower, gdp, key) is model.reads.part(view, gdp, key)  # ...read once
-    kpi = {k.indicator: k.kpi for k in model.kpis(narrower)}[gdp]
+    snap = model.snapshots.current()
+    assert model.snapshots.current() is snap  # the version has not moved: nothing read again
+    assert model.data(snap, narrower) is model.data(snap, view)  # the years only slice
+    kpi = {k.indicator: k.kpi for k in model.kpis(snap, narrower)}[gdp]
     assert kpi.year == 2015  # ...and the KPI still takes the latest common year in range
-    assert model.charts(narrower)[0].figure["layout"]["xaxis"]["range"] == [2004.5, 2015.5]
+    assert model.charts(snap, narrower)[0].figure["layout"]["xaxis"]["range"] == [2004.5, 2015.5]
 
     store.write_run(store.start_run("worldbank"), worldbank_result(catalogue, scale=2.0))
-    again = model.reads.part(view, gdp, model.reads.key(view))
-    assert again.values[0][2015][0] == 2 * kpi.a_value  # the new release, not the kept one
+    newer = model.snapshots.current()
+    assert newer.version > snap.version
+    again = {k.indicator: k.kpi for k in model.kpis(newer, narrower)}[gdp]
+    assert again.a_value == 2 * kpi.a_value  # the new release, not the kept one
+    assert model.snapshots.at(snap.version) is snap  # a page drawn from it still gets its rows
