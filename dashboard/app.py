@@ -13,7 +13,7 @@ from config.catalogue import load_catalogue
 from config.claims import load_claims
 from config.events import load_events
 from config.settings import Settings, load_settings
-from dashboard import callbacks, downloads, figures, health, layout, security
+from dashboard import callbacks, downloads, feeds, figures, health, layout, security
 from dashboard.analysis import view as analysis_view
 from dashboard.model import DERIVED, Model
 from dashboard.snapshot import Snapshot
@@ -51,8 +51,10 @@ def create_app(settings: Settings) -> Dash:
     app.validation_layout = html.Div([app.layout, layout.data_table([])])
     callbacks.register(app, model)
     analysis_view.register(app, model)  # the analysis section, one analysis per data version
-    downloads.register(app, Snapshot(model, settings))
+    exporter = Snapshot(model, settings)
+    downloads.register(app, exporter)
     health.register(app.server, model.snapshots)
+    feeds.register(app.server, model, exporter)  # the feed, calendar and data URLs
     Compress(app.server)  # plotly.js and the callbacks' JSON shrink several-fold on the wire
     security.harden(app)  # last: its script hashes cover every callback registered above
     threading.Thread(target=_warm, args=(model,), name="warm-caches", daemon=True).start()

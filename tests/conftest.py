@@ -52,7 +52,17 @@ def wb(httpserver: HTTPServer) -> WorldBankFake:
 
 # Test modules whose tests run on both databases (via the `database_url` fixture).
 BOTH_DATABASES = frozenset(
-    {"test_store", "test_jobs", "test_scheduler", "test_locks", "test_migrations", "test_health"}
+    {
+        "test_store",
+        "test_jobs",
+        "test_scheduler",
+        "test_locks",
+        "test_migrations",
+        "test_health",
+        "test_vintage",
+        "test_notify",
+        "test_feeds",
+    }
 )
 
 
