@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import secrets
+import stat
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 from config.catalogue import CatalogueError, load_catalogue
-from config.files import write_atomic
 from config.settings import SettingsError, load_settings
 from fetchers.errors import StoreError
 from fetchers.starter import ensure_loaded
@@ -96,11 +97,20 @@ def export(argv: list[str], settings, catalogue) -> int:
         )
     if countries:
         view = replace(view, comparators=tuple(c for c in model.comparators if c in countries))
+    if args.format == "xlsx" and view.mode != "absolute":
+        return _fail(
+            f"--mode {view.mode} changes what charts draw; the XLSX holds the values as "
+            "published: use --format csv for the drawn series, or leave --mode out",
+            2,
+        )
     indicator = (
         view.indicators[0] if args.format in ("png", "svg") and len(view.indicators) == 1 else None
     )
     try:
-        _, data = Snapshot(model, settings).build(view, args.format, indicator, countries)
+        if args.format == "csv" and view.mode != "absolute":
+            data = drawn_csv(model, view)  # what the charts draw: ratios, indices or shares
+        else:
+            _, data = Snapshot(model, settings).build(view, args.format, indicator, countries)
     except ExportRefused as exc:
         return _fail(str(exc), 1)
     except (StoreError, RuntimeError) as exc:
@@ -109,11 +119,53 @@ def export(argv: list[str], settings, catalogue) -> int:
         sys.stdout.buffer.write(data)
         return 0
     try:
-        write_atomic(args.out, data)
+        write_through(args.out, data)
     except OSError as exc:
         return _fail(f"cannot write {args.out}: {exc.strerror}; nothing was changed", 1)
     print(f"wrote {args.out} ({len(data):,} bytes, {args.format})")
     return 0
+
+
+def drawn_csv(model, view) -> bytes:
+    """The series the view's charts draw (in a ratio, indexed or share mode), one indicator after
+    another, with unit and provenance, as CSV."""
+    import pandas as pd
+
+    from dashboard import exports
+    from dashboard.snapshot import EmptySelection
+
+    snap = model.snapshots.current()
+    frames = [model.drawn(snap, view, indicator) for indicator in view.indicators]
+    frame = pd.concat([f for f in frames if not f.empty], ignore_index=True) if frames else None
+    if frame is None or frame.empty or frame["value"].isna().all():
+        raise EmptySelection(f"nothing to draw in {view.mode} mode for this selection")
+    return exports.to_csv_bytes(frame)
+
+
+def write_through(path: Path, data: bytes) -> None:
+    """Replace the file at `path` (through a symbolic link: the link stays a link) with `data`,
+    whole or not at all, keeping an existing file's permissions (0600 stays 0600).
+
+    The temporary name is short, so any name the file system allows can be written.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = None  # a new file: the usual permissions (the umask's)
+    temp = target.with_name(f".am-{secrets.token_hex(4)}.part")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def _export_view(args, model):

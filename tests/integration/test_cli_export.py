@@ -106,3 +106,49 @@ def test_unwritable_path(env, tmp_path):
     result = cli("dashboard", "export", "--out", str(tmp_path / "missing" / "x.csv"), env=env)
     assert result.returncode == 1
     assert "cannot write" in result.stderr
+
+
+def test_ratio_csv_is_the_drawn_ratio_recomputed_from_the_stored_values(env, tmp_path):
+    out = tmp_path / "ratio.csv"
+    result = cli("dashboard", "export", "--mode", "ratio", "--format", "csv", "--out", str(out),
+                 "--indicator", "NY.GDP.MKTP.CD", "--from", "2000", "--to", "2020", env=env)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    frame = pd.read_csv(out)
+    assert set(frame["mode"]) == {"ratio"} and set(frame["indicator"]) == {"NY.GDP.MKTP.CD"}
+    stored = Store.open(env["DATABASE_URL"]).observations(sources=["worldbank"])
+    gdp = stored[stored["indicator"] == "NY.GDP.MKTP.CD"].pivot(
+        index="year", columns="country", values="value"
+    )
+    expected = (gdp["CHN"] / gdp["RUS"]).dropna().loc[2000:2020]
+    got = frame.dropna(subset=["value"]).set_index("year")["value"]
+    assert list(got.index) == list(expected.index)
+    assert got.to_numpy() == pytest.approx(expected.to_numpy(), rel=1e-12)
+    assert "÷" in frame["series"].iloc[0]
+
+
+def test_an_option_that_would_change_nothing_is_refused(env, tmp_path):
+    result = cli("dashboard", "export", "--mode", "ratio", "--format", "xlsx",
+                 "--out", str(tmp_path / "x.xlsx"), env=env)  # fmt: skip
+    assert result.returncode == 2
+    assert "--mode ratio" in result.stderr and not (tmp_path / "x.xlsx").exists()
+
+
+def test_out_through_a_symlink_keeps_the_link_and_the_files_mode(env, tmp_path):
+    real = tmp_path / "real.csv"
+    real.write_text("old")
+    real.chmod(0o600)
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    args = ["--indicator", "NY.GDP.MKTP.CD", "--from", "2019", "--to", "2020"]
+    result = cli("dashboard", "export", "--out", str(link), *args, env=env)
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and real.read_text().startswith("source,")
+    assert oct(real.stat().st_mode & 0o777) == oct(0o600)
+
+
+def test_a_long_valid_name_is_written(env, tmp_path):
+    out = tmp_path / ("n" * 230 + ".csv")  # 234 characters: within the 255 a name may have
+    args = ["--indicator", "NY.GDP.MKTP.CD", "--from", "2019", "--to", "2020"]
+    result = cli("dashboard", "export", "--out", str(out), *args, env=env)
+    assert result.returncode == 0, result.stderr
+    assert out.exists() and [p.name for p in tmp_path.iterdir()] == [out.name]
