@@ -54,12 +54,17 @@ def fetch(settings: Settings, catalogue: Catalogue, http: Http, previous: Previo
     meta = _metadata(http, base, kept, bodies)
 
     # Process data.
-    if refused:
-        log.warning("%s: refused by the API, kept as before: %s", SOURCE, ", ".join(refused))
     frame = to_frame(records, kept, countries, bodies[-1].url)
+    # A country the answer left out of an indicator: the rest is stored, its values kept as they
+    # were (the indicator counts as refused, so no stored value reads as removed), and named.
+    gaps = missing_countries(frame, kept, countries)
+    refused += list(gaps)
+    notes = tuple(f"no values for {', '.join(c)} in {i}; kept as before" for i, c in gaps.items())
+    if refused:
+        log.warning("%s: refused or incomplete, kept as before: %s", SOURCE, ", ".join(refused))
 
     # Save outputs (the job stores them).
-    return _result(frame, meta, bodies, release, refused=tuple(refused))
+    return _result(frame, meta, bodies, release, refused=tuple(refused), notes=notes)
 
 
 def envelope(payload: object) -> str | None:
@@ -123,7 +128,7 @@ def parse_records(rows: list, url: str) -> list[dict]:
 def to_frame(
     records: list[dict], indicators: Sequence[Indicator], countries: Sequence[str], url: str
 ) -> pd.DataFrame:
-    """Tidy frame in catalogue units; raise if any asked-for series came back absent."""
+    """Tidy frame in catalogue units; raise if nothing came back, or records not asked for."""
     if not records:
         raise EmptyResult(SOURCE, url, "no observations returned")
     frame = make_frame(records)
@@ -131,14 +136,20 @@ def to_frame(
     frame["unit"] = [
         u or units.get(i, "") for u, i in zip(frame["unit"], frame["indicator"], strict=True)
     ]
-    got = set(zip(frame["indicator"], frame["country"], strict=False))
-    absent = [f"{i.id}/{c}" for i in indicators for c in countries if (i.id, c) not in got]
-    if absent:
-        raise BadResponse(SOURCE, url, f"no records for {', '.join(absent)}")
     extra = sorted(set(frame["indicator"]) - set(units))
     if extra:
         raise BadResponse(SOURCE, url, f"records for indicators not asked for: {extra}")
     return frame
+
+
+def missing_countries(
+    frame: pd.DataFrame, indicators: Sequence[Indicator], countries: Sequence[str]
+) -> dict[str, list[str]]:
+    """Per indicator with records, the asked-for countries the answer holds no record for."""
+    got = set(zip(frame["indicator"], frame["country"], strict=False))
+    present = set(frame["indicator"])
+    gaps = {i.id: [c for c in countries if (i.id, c) not in got] for i in indicators}
+    return {i: c for i, c in gaps.items() if c and i in present}
 
 
 def parse_indicator_meta(rows: list, url: str) -> list[IndicatorMeta]:
@@ -174,6 +185,7 @@ def _result(
     release: str,
     refused: tuple[str, ...] = (),
     unchanged: bool = False,
+    notes: tuple[str, ...] = (),
 ) -> SourceResult:
     """The SourceResult of a refresh, with the sha256 of every body read."""
     return SourceResult(
@@ -185,6 +197,7 @@ def _result(
         release=release,
         refused=refused,
         unchanged=unchanged,
+        notes=notes,
     )
 
 

@@ -170,3 +170,24 @@ def test_error_envelope_in_isolation_is_an_api_error(settings, wb):
             worldbank.envelope,
         )
     assert info.value.message.endswith("deleted or archived.")
+
+
+def test_a_country_missing_from_the_answer_stores_the_rest_as_partial(
+    settings, catalogue, store, wb
+):
+    assert refresh("worldbank", settings, catalogue, store).status == "ok"
+    before = store.observations(sources=["worldbank"])
+    wb.absent.add("RUS")
+    wb.release = "2099-02-01"
+    wb.overrides[("NY.GDP.MKTP.CD", "CHN", 2020)] = 123.0
+    summary = refresh("worldbank", settings, catalogue, store)
+    assert summary.status == "partial" and summary.ok
+    assert "no values for RUS in NY.GDP.MKTP.CD; kept as before" in summary.line()
+    after = store.observations(sources=["worldbank"])
+    # The rest is stored (a revised value arrives) and Russia's values stand as they were.
+    gdp = after[(after.indicator == "NY.GDP.MKTP.CD") & (after.country == "CHN")]
+    assert gdp.set_index("year").loc[2020, "value"] == 123.0
+    russia = lambda f: f[f.country == "RUS"].sort_values(["indicator", "year"])["value"].tolist()  # noqa: E731
+    assert russia(after) == pytest.approx(russia(before), nan_ok=True)
+    run = store.last_runs().set_index("source").loc["worldbank"]
+    assert run["status"] == "partial" and "RUS" in run["notes"]

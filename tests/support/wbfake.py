@@ -48,6 +48,7 @@ class WorldBankFake:
         self.years = list(years)
         self.overrides: dict[tuple[str, str, int], float | None] = {}
         self.unknown: set[str] = set()  # archived or renamed: the API's error envelope
+        self.absent: set[str] = set()  # countries the data answers leave out
         self.release = LASTUPDATED
         self.bom = False
         self.requests: list[str] = []
@@ -119,6 +120,7 @@ class WorldBankFake:
             }
             for ind in indicators
             for c in countries
+            if c not in self.absent
             for year in sorted(self.years, reverse=True)
         ]
         per_page = int(args.get("per_page", 50))
