@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import secrets
+import signal
 import stat
 import sys
 from dataclasses import replace
@@ -43,22 +44,37 @@ def serve(settings, catalogue) -> int:
     from config.events import EventsError
     from dashboard.app import create_app
     from dashboard.security import QuietRequestHandler
-    from fetchers.scheduler import build_scheduler, should_run_in_process
+    from fetchers.scheduler import build_scheduler, should_run_in_process, stop
 
     try:
         app = create_app(settings)
     except (StoreError, EventsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    scheduler = store = None
     if should_run_in_process(settings, os.environ):
-        build_scheduler(settings, catalogue, Store.from_settings(settings)).start()
-    app.run(
-        host=settings.host,
-        port=settings.port,
-        debug=settings.dash_debug,
-        request_handler=QuietRequestHandler,
-    )
+        store = Store.from_settings(settings)
+        scheduler = build_scheduler(settings, catalogue, store)
+        scheduler.start()
+    # systemd stops with SIGTERM: end as on Ctrl+C, so the scheduler's lease is given back.
+    signal.signal(signal.SIGTERM, _exit)
+    try:
+        app.run(
+            host=settings.host,
+            port=settings.port,
+            debug=settings.dash_debug,
+            request_handler=QuietRequestHandler,
+        )
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if scheduler is not None:
+            stop(scheduler, store)  # a standby scheduler takes over at once
     return 0
+
+
+def _exit(_signum, _frame) -> None:
+    raise SystemExit(0)
 
 
 def export(argv: list[str], settings, catalogue) -> int:

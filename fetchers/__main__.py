@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -79,14 +80,20 @@ def main(argv: list[str] | None = None) -> int:
 
 def _schedule(settings: Settings, catalogue: Catalogue, store: Store) -> int:
     """Run the scheduler in the foreground until Ctrl+C; then hand the lease over at once."""
-    from fetchers.scheduler import LEASE, build_scheduler
+    from fetchers.scheduler import build_scheduler, stop
 
     scheduler = build_scheduler(settings, catalogue, store, blocking=True)
     print(f"scheduler: {', '.join(j.name for j in scheduler.get_jobs())}; Ctrl+C stops")
+    # systemd stops with SIGTERM: end as on Ctrl+C, so the lease is given back below.
+    signal.signal(signal.SIGTERM, _exit)
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
-    store.release_lease(LEASE)  # a standby scheduler takes over at once
+    stop(scheduler, store)  # a standby scheduler takes over at once
     return 0
+
+
+def _exit(_signum, _frame) -> None:
+    raise SystemExit(0)
 
 
 def _run(

@@ -70,6 +70,19 @@ def build_scheduler(
     return scheduler
 
 
+def stop(scheduler: BaseScheduler, store: Store) -> None:
+    """Stop the scheduler and give back the store's lease at once: a standby scheduler takes over
+    now, not after SCHEDULER_LEASE_SECONDS. A refresh under way is left to end with the process."""
+    import sqlalchemy as sa
+
+    if scheduler.running:
+        scheduler.shutdown(wait=False)
+    try:
+        store.release_lease(LEASE)
+    except sa.exc.SQLAlchemyError as exc:  # a store that is down: the lease then simply expires
+        log.warning("could not give back the scheduler lease: %s", exc)
+
+
 def keep_lease(
     scheduler: BaseScheduler, settings: Settings, store: Store, state: dict[str, bool]
 ) -> None:

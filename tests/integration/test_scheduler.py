@@ -16,6 +16,7 @@ from fetchers.scheduler import (
     next_try,
     run_job,
     should_run_in_process,
+    stop,
 )
 from fetchers.schema import runs
 from tests.conftest import make_settings, open_store
@@ -159,3 +160,17 @@ def test_a_scheduler_taking_over_does_not_repeat_an_attempt_that_just_failed(set
     store.fail_run(store.start_run("worldbank"), "cannot reach the source")
     later = next_try(store, "worldbank", settings)
     assert later - now >= timedelta(minutes=settings.retry_failed_minutes - 1)
+
+
+def test_a_stopped_scheduler_gives_back_its_lease_at_once(settings, catalogue, store):
+    standby = open_store(settings)
+    scheduler = started(settings, catalogue, store)
+    keep_lease(scheduler, settings, store, {"held": False})  # as its lease job does on start
+    assert store.lease_holder(LEASE).owner == store.holder.owner
+    assert not standby.hold_lease(LEASE, settings.scheduler_lease_seconds)
+    stop(scheduler, store)
+    assert not scheduler.running
+    assert store.lease_holder(LEASE) is None
+    # A standby takes over now, not after SCHEDULER_LEASE_SECONDS.
+    assert standby.hold_lease(LEASE, settings.scheduler_lease_seconds)
+    standby.close()
