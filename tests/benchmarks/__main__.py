@@ -13,9 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.benchmarks import exports, load, render, servers, table, worldbank
+from tests.benchmarks import economies, exports, load, render, servers, table, worldbank
 
-SECTIONS = ("render", "load", "worldbank", "exports")
+SECTIONS = ("render", "load", "worldbank", "exports", "economies")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
             "worldbank": lambda: worldbank.measure(args.latency),
             "exports": lambda: exports.measure(url, args.repeats),
+            "economies": lambda: economies.measure(Path(folder), args.repeats),
         }
         for name in chosen:
             found = sections[name]()
