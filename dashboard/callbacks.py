@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -11,6 +11,7 @@ from dash import Dash, Input, Output, State, html, no_update
 from dashboard import figures, layout, lazy, panels, rows, state, timeline
 from dashboard.model import Model, Status
 from dashboard.state import ViewState
+from fetchers import vintage
 from fetchers.snapshot import StoreSnapshot
 
 FILTERS = ("f-indicators", "f-countries", "f-years", "f-mode", "f-scale", "f-base", "f-events")
@@ -112,8 +113,9 @@ def register(app: Dash, model: Model) -> None:
     )
     def from_filters(*values):
         *values, search = values
-        view = model.from_filters(list(values))
-        if view == model.from_url(search)[0]:
+        shown = model.from_url(search)[0]
+        view = replace(model.from_filters(list(values)), as_of=shown.as_of)  # the vintage stays
+        if view == shown:
             # The link shows this view already (from_link set the filters from it, or the link
             # is written another way): no new history entry, no second render, the note stays.
             return no_update, no_update, no_update
@@ -133,13 +135,16 @@ def register(app: Dash, model: Model) -> None:
         view, _ = model.from_url(search)
         content = content_width if isinstance(content_width, int | float) else None
         width = layout.chart_width(content, len(view.indicators), figures.EXPORT_WIDTH)
-        snap = model.snapshots.current()  # one snapshot: every part of this render reads it
+        snap = model.snapshot_for(view)  # one snapshot (or its vintage): the whole render reads it
         # Many viewers of one view at one data version cost one render.
         out = snap.derive(("render", view, width), lambda: draw(snap, view, width))
         return out["story"], out["kpis"], out["charts"], out["base_options"], snap.version
 
     def draw(snap: StoreSnapshot, view: ViewState, width: int) -> dict:
         out = panels.render(model.render(snap, view, width), model.names, model.pair)
+        if view.as_of:  # a vintage says so above everything it shows
+            note = f"As of {view.as_of}: the values the store held then, not the latest."
+            out["story"] = html.Div([html.P(note, className="as-of fw-semibold"), out["story"]])
         years = model.base_years(snap, view)
         return {**out, "base_options": panels.base_options(years, view.base_year)}
 
@@ -147,7 +152,12 @@ def register(app: Dash, model: Model) -> None:
         """A section's snapshot (the version the charts were drawn from) and view (from its key)."""
         saved = {**asdict(model.default), **key} if isinstance(key, dict) else None
         version = key.get("version") if isinstance(key, dict) else None
-        return model.snapshots.at(version), model.from_saved(saved)
+        view = model.from_saved(saved)
+        snap = model.snapshots.at(version)
+        try:
+            return model.vintage(snap, view.as_of), view
+        except vintage.VintageError:
+            return snap, view
 
     def table_of(snap: StoreSnapshot, view: ViewState) -> pd.DataFrame:
         fields = tuple(getattr(view, f) for f in TABLE_VIEW)

@@ -14,6 +14,7 @@ from config.events import Event, Timeline
 from config.settings import Settings
 from dashboard import figures, metrics, numbers, state, wording
 from dashboard.derived import DERIVED, with_derived
+from fetchers import vintage
 from fetchers.snapshot import Snapshots, StoreSnapshot
 from fetchers.status import SourceStatus, data_origin, header_line, source_statuses
 from fetchers.store import Store
@@ -108,10 +109,31 @@ class Model:
 
     # --- URL and filter state -----------------------------------------------------------------
     def from_url(self, search: str | None) -> tuple[state.ViewState, list[str]]:
-        """Parse the link's query string."""
-        return state.parse(
+        """Parse the link's query string; an `as_of` the store cannot show is dropped, noted."""
+        view, notes = state.parse(
             search, self.default, self.indicator_ids, self.comparators, self.timeline.categories
         )
+        if view.as_of:
+            try:
+                self.vintage(self.snapshots.current(), view.as_of)
+            except vintage.VintageError as exc:
+                return replace(view, as_of=""), [*notes, f"{exc} Showing the latest data."]
+        return view, notes
+
+    @staticmethod
+    def vintage(snap: StoreSnapshot, as_of: str) -> StoreSnapshot:
+        """The snapshot of what the store held at `as_of` (VintageError names what is wrong)."""
+        if not as_of:
+            return snap
+        return vintage.at(snap, vintage.parse_as_of(as_of, vintage.first_moment(snap.runs)))
+
+    def snapshot_for(self, view: state.ViewState) -> StoreSnapshot:
+        """The snapshot a view reads: the current one, or its vintage (the latest if it is bad)."""
+        snap = self.snapshots.current()
+        try:
+            return self.vintage(snap, view.as_of)
+        except vintage.VintageError:
+            return snap
 
     def from_saved(self, data: object) -> state.ViewState:
         """A client's saved view, checked like a link (anything invalid falls back)."""

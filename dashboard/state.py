@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
@@ -18,7 +19,7 @@ DEFAULT_INDICATORS = (
     "NY.GDP.PCAP.CD",
     "MS.MIL.XPND.GD.ZS",
 )
-PARAMS = ("ind", "c", "from", "to", "mode", "scale", "base", "ev")
+PARAMS = ("ind", "c", "from", "to", "mode", "scale", "base", "ev", "as_of")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class ViewState:
     scale: str
     base_year: int
     categories: tuple[str, ...]
+    as_of: str = ""  # a vintage: the values the store held then ("" for the latest)
 
 
 def default_state(
@@ -46,6 +48,8 @@ def default_state(
     return ViewState(wanted, (), 1990, today_year, "absolute", "linear", 2014, categories)
 
 
+# A date or an ISO timestamp; whether it names a moment the store can show is the vintage's check.
+AS_OF = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?")
 MAX_INDICATORS = 12  # a view with more charts than this is not a view anyone reads
 MAX_ITEMS_READ = 100  # list items looked at per field: bounds the work a hostile payload costs
 FIELDS = {  # ViewState field → link parameter
@@ -57,6 +61,7 @@ FIELDS = {  # ViewState field → link parameter
     "scale": "scale",
     "base_year": "base",
     "categories": "ev",
+    "as_of": "as_of",
 }
 
 
@@ -147,6 +152,14 @@ def coerce(
                 )
             else:
                 state = replace(state, **{field: year})
+    if "as_of" in values:
+        text = values["as_of"]
+        if isinstance(text, str) and AS_OF.fullmatch(text):
+            state = replace(state, as_of=text)
+        elif text not in ("", None):
+            notes.append(
+                f"as_of={_show(text)} is not a date (YYYY-MM-DD) or a time; showing the latest data."
+            )
     if state.year_from > state.year_to:
         notes.append("The link's year range is reversed; showing the default range.")
         state = replace(state, year_from=default.year_from, year_to=default.year_to)
@@ -164,6 +177,7 @@ def serialise(state: ViewState, default: ViewState) -> str:
         "scale": state.scale,
         "base": str(state.base_year),
         "ev": ",".join(state.categories),
+        **({"as_of": state.as_of} if state.as_of else {}),
     }
     if state == default:
         return ""

@@ -7,11 +7,12 @@ from dataclasses import replace
 import pytest
 
 from config.events import load_events
-from dashboard import panels, rows
+from dashboard import panels, rows, state
 from dashboard.model import Model
 from dashboard.state import ViewState
 from fetchers.schema import observations
 from tests.support.components import text_of
+from tests.support.releases import FIRST_VALUES, GDP, two_releases
 from tests.support.seed import seed, worldbank_result
 
 
@@ -51,7 +52,9 @@ def test_seeded_render_has_kpis_charts_table_and_sources(model, store, catalogue
     out = page_parts(model, model.default)
     kpis = text_of(out["kpis"])
     assert "China ÷ Russia" in kpis and "from 3.00× in 2014 to 3.00× (0%)" in kpis
-    assert text_of(out["story"]).startswith("China's GDP is 3.0× Russia's at market exchange rates (2024), as in 2014")
+    assert text_of(out["story"]).startswith(
+        "China's GDP is 3.0× Russia's at market exchange rates (2024), as in 2014"
+    )
     assert [o["value"] for o in out["base_options"]] == list(range(1990, 2025))
     assert all(r["value_text"] and "e+" not in r["value_text"] for r in out["rows"])
     assert len(model.render(model.snapshots.current(), model.default).charts) == len(
@@ -192,3 +195,25 @@ def test_a_view_reads_one_snapshot_and_a_new_release_a_new_one(model, store, cat
     again = {k.indicator: k.kpi for k in model.kpis(newer, narrower)}[gdp]
     assert again.a_value == 2 * kpi.a_value  # the new release, not the kept one
     assert model.snapshots.at(snap.version) is snap  # a page drawn from it still gets its rows
+
+
+def test_a_link_with_as_of_shows_the_values_the_store_held_then(model, store):
+    two_releases(store)
+    link = "?ind=NY.GDP.MKTP.CD&from=2020&to=2025"
+    then, notes = model.from_url(link + "&as_of=2026-01-20")
+    assert (then.as_of, notes) == ("2026-01-20", [])
+    old = model.snapshot_for(then)
+    russia = old.rows([GDP], ["RUS"]).set_index("year")["value"]
+    assert russia[2024] == FIRST_VALUES[("RUS", 2024)] and 2025 not in russia.index
+    now = model.snapshot_for(model.from_url(link)[0])
+    assert now.rows([GDP], ["RUS"]).set_index("year")["value"][2024] == 2.1318e12
+    kpi = {k.indicator: k.kpi for k in model.kpis(old, then)}[GDP]
+    assert kpi.b_value == FIRST_VALUES[("RUS", 2024)]  # the page's figures are the old ones
+    assert "as_of=2026-01-20" in state.serialise(then, model.default)
+
+
+@pytest.mark.parametrize("as_of", ["2099-01-01", "2020-01-01", "yesterday"])
+def test_an_as_of_the_store_cannot_show_is_noted_and_the_latest_shown(model, store, as_of):
+    two_releases(store)
+    view, notes = model.from_url(f"?as_of={as_of}")
+    assert view.as_of == "" and len(notes) == 1 and "latest data" in notes[0]
