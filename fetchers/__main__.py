@@ -1,4 +1,4 @@
-"""Command line: `python -m fetchers run|status|schedule|import`."""
+"""Command line: `python -m fetchers run|status|schedule|import|verify|snapshot`."""
 
 # Each command imports what it uses (the store: pandas, SQLAlchemy; the sources: requests,
 # openpyxl; the scheduler: APScheduler) in its own function, so `--help` and `status` start fast.
@@ -37,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         "import", help="load a downloaded SIPRI workbook, World Bank CSV or API JSON file"
     )
     imp.add_argument("path", type=Path)
+    commands.add_parser(
+        "verify", help="check stored values against the raw bodies they came from (bit rot)"
+    )
     snap = commands.add_parser("snapshot", help="write the bundled starter snapshot from the store")
     snap.add_argument("--out", type=Path, help="folder (data/snapshot)")
     hook = commands.add_parser("notify", help="send a signed test event to WEBHOOK_URLS")
@@ -58,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "snapshot":
         return _snapshot(args.out or SNAPSHOT_DIR, catalogue, store)
+    if args.command == "verify":
+        return _verify(catalogue, store)
     if args.command == "notify":
         from fetchers.notify import command
 
@@ -143,6 +148,16 @@ def _status(settings: Settings, catalogue: Catalogue, store: Store) -> int:
         else "scheduler: none active (start `python -m fetchers schedule` or the dashboard)"
     )
     return 0
+
+
+def _verify(catalogue: Catalogue, store: Store) -> int:
+    """Print what verification found; exit 1 on any mismatch."""
+    from fetchers.verify import verify
+
+    report = verify(store, catalogue)
+    for line in report.lines():
+        print(line)
+    return 0 if report.ok else 1
 
 
 def _snapshot(out: Path, catalogue: Catalogue, store: Store) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -108,3 +109,18 @@ def test_bad_setting_names_itself(tmp_path):
     result = cli("fetchers", "status", env=env)
     assert result.returncode == 2
     assert "PORT='eighty': expected a whole number from 1 to 65535" in result.stderr
+
+
+def test_verify_exits_1_naming_a_value_that_changed(tmp_path, httpserver, wb):
+    env = {**env_for(tmp_path, httpserver.url_for("/v2")), "RAW_DIR": str(tmp_path / "raw")}
+    assert cli("fetchers", "run", "--source", "worldbank", env=env).returncode == 0
+    clean = cli("fetchers", "verify", env=env)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert clean.stdout.strip().splitlines()[-1].endswith("all match")
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as conn:
+        conn.execute("UPDATE observations SET value = 0.5 WHERE indicator = 'SP.POP.TOTL' "
+                     "AND country = 'RUS' AND year = 2000")  # fmt: skip
+    rotten = cli("fetchers", "verify", env=env)
+    assert rotten.returncode == 1
+    assert "MISMATCH run 1 (worldbank): SP.POP.TOTL RUS 2000 is stored as 0.5" in rotten.stdout
+    assert "1 MISMATCHES" in rotten.stdout
