@@ -54,7 +54,7 @@ def test_keyboard_reaches_filters_copy_link_and_exports_with_visible_focus(app, 
     wanted = {"filters-toggle", "copy-link", "export-csv", "export-xlsx", "export-zip",
               "export-pdf", "export-html"}  # fmt: skip
     reached = set()
-    for _ in range(80):
+    for _ in range(300):  # past the key figures, chart buttons and legends
         page.keyboard.press("Tab")
         focused = page.evaluate(
             "() => { const e = document.activeElement; const s = getComputedStyle(e);"
