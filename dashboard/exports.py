@@ -83,7 +83,7 @@ def header(name: object) -> str:
     text = str(name)
     if text in HEADERS:
         return HEADERS[text]
-    if "_" in text and text == text.lower():
+    if text.isidentifier() and text == text.lower():
         words = text.replace("_", " ")
         return words[:1].upper() + words[1:]
     return text
