@@ -69,6 +69,7 @@ history = sa.Table(
     sa.Column("new_value", sa.Float),
     sa.Column("old_flag", sa.String(16), nullable=False, default=""),
     sa.Column("new_flag", sa.String(16), nullable=False, default=""),
+    sa.Column("old_run_id", sa.Integer),  # the run whose value this revision replaced
 )
 
 indicator_meta = sa.Table(

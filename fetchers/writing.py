@@ -76,13 +76,18 @@ def write_release(
 
 
 def _current(conn: sa.Connection, source: str) -> pd.DataFrame:
-    """The stored observations of one source, and whether each came from the bundled snapshot."""
+    """The stored observations of one source, whether each came from the bundled snapshot, and
+    the run that wrote it."""
     query = (
-        sa.select(*(observations.c[c] for c in COLUMNS), (runs.c.kind == "snapshot").label("s"))
+        sa.select(
+            *(observations.c[c] for c in COLUMNS),
+            (runs.c.kind == "snapshot").label("s"),
+            observations.c.run_id,
+        )
         .join(runs, runs.c.id == observations.c.run_id)
         .where(observations.c.source == source)
     )
-    return pd.DataFrame(conn.execute(query).all(), columns=[*COLUMNS, "snapshot"])
+    return pd.DataFrame(conn.execute(query).all(), columns=[*COLUMNS, "snapshot", "old_run_id"])
 
 
 def _same(a: object, b: object) -> bool:
@@ -143,6 +148,7 @@ def _history_rows(frame: pd.DataFrame, run_id: int) -> list[dict]:
             "new_value": _clean(r["value"]),
             "old_flag": r["flag_old"],
             "new_flag": r["flag"],
+            "old_run_id": int(r["old_run_id"]),
         }
         for r in frame.to_dict("records")
     ]

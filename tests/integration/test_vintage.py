@@ -8,7 +8,7 @@ import pytest
 
 from fetchers import snapshot as snapshots
 from fetchers.vintage import VintageError, as_of, first_moment, parse_as_of
-from tests.support.releases import GDP, two_releases
+from tests.support.releases import FIRST_VALUES, GDP, store_release, two_releases
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 FIRST = datetime(2026, 1, 5, 10, tzinfo=UTC)
@@ -83,3 +83,16 @@ def test_dates_and_timestamps():
 def test_an_empty_store_has_no_vintage():
     with pytest.raises(VintageError, match="no data yet"):
         parse_as_of("2026-01-20", None, NOW)
+
+
+def test_a_value_added_then_revised_belongs_to_the_release_that_added_it(store):
+    # Three releases: the first adds Russia 2024, the second leaves it, the third revises it.
+    first = store_release(store, FIRST_VALUES, "2026-01-01", "2026-01-05T10:00:00Z")
+    store_release(store, {**FIRST_VALUES, ("CHN", 2023): 16.0e12}, "2026-01-15",
+                  "2026-01-15T10:00:00Z")  # fmt: skip
+    store_release(store, {**FIRST_VALUES, ("CHN", 2023): 16.0e12, ("RUS", 2024): 2.1e12},
+                  "2026-02-01", "2026-02-05T10:00:00Z")  # fmt: skip
+    assert store.history()["old_run_id"].tolist() == [first]
+    then = as_of(snapshots.read(store), datetime(2026, 1, 20, tzinfo=UTC))
+    row = then.observations.query("country == 'RUS' and year == 2024").iloc[0]
+    assert (row["value"], row["run_id"]) == (2.2e12, first)
