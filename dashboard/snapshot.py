@@ -215,13 +215,16 @@ class Snapshot:
             pdf = printer.submit(renderers.html_to_pdf, html)
             pngs = renderers.images_bytes([(fig, "png") for _, _, fig in charts])
             files: dict[str, bytes] = {}
-            for (_, title, _), png, svg in zip(charts, pngs, svgs, strict=True):
-                stem = f"chart_{exports.slug(title)}"
-                files[f"{stem}.png"], files[f"{stem}.svg"] = png, svg
+            stems = exports.unique_names([title for _, title, _ in charts])  # "GDP", "GDP!"
+            for stem, png, svg in zip(stems, pngs, svgs, strict=True):
+                files[f"chart_{stem}.png"], files[f"chart_{stem}.svg"] = png, svg
             files["data.csv"] = exports.to_csv_bytes(self._data(snap, view, countries))
             files["data.xlsx"] = self._xlsx(snap, view, countries)
-            for sheet, table in self.analysis(snap, view).items():
-                files[f"analysis/{exports.slug(sheet)}.csv"] = exports.to_csv_bytes(table)
+            sheets = self.analysis(snap, view)
+            for stem, table in zip(
+                exports.unique_names(list(sheets)), sheets.values(), strict=True
+            ):
+                files[f"analysis/{stem}.csv"] = exports.to_csv_bytes(table)
             files["report.html"] = self._html(snap, view, exported, charts).encode("utf-8")
             files["report.pdf"] = pdf.result()
         meta = self.metadata(snap, view)

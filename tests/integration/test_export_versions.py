@@ -53,3 +53,16 @@ def test_a_zip_built_while_a_refresh_commits_holds_one_version(exporter, store):
     sheet = pd.read_excel(io.BytesIO(archive.read("data.xlsx")), sheet_name="Data")
     assert sheet.filter(like="alue").iloc[:, 0].dropna().isin(stored.values).all()
     assert "2099-12-31" not in archive.read("report.html").decode("utf-8")
+
+
+def test_charts_whose_titles_slug_alike_both_reach_the_zip(exporter, monkeypatch):
+    charts = exporter.charts
+
+    def twins(snap, view, exported):  # two charts titled "GDP" and "GDP!"
+        (one,) = charts(snap, replace(view, indicators=(GDP,)), exported)
+        return [(GDP, "GDP", one[2]), (GDP, "GDP!", one[2])]
+
+    monkeypatch.setattr(exporter, "charts", twins)
+    _, body = exporter.build(replace(exporter.model.default, indicators=(GDP,)), "zip")
+    names = zipfile.ZipFile(io.BytesIO(body)).namelist()
+    assert {"chart_gdp.png", "chart_gdp-2.png", "chart_gdp.svg", "chart_gdp-2.svg"} <= set(names)
