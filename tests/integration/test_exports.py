@@ -17,6 +17,7 @@ import pytest
 
 from config.events import load_events
 from dashboard import exports, renderers
+from dashboard.analysis.tables import header as words
 from dashboard.model import Model
 from dashboard.snapshot import EmptySelection, Snapshot
 from tests.support.seed import seed
@@ -82,10 +83,10 @@ def test_xlsx_has_data_metadata_and_events_sheets(catalogue):
             )
         )
     )
-    assert book.sheetnames == ["Data", "Metadata", "Events"]
+    assert book.sheetnames == ["About", "Data", "Metadata", "Events"]
     assert book["Data"]["E2"].value == 10.5
     headers = [c.value for c in book["Metadata"][1]]
-    assert headers == list(exports.METADATA_COLUMNS)
+    assert headers == [exports.header(c) for c in exports.METADATA_COLUMNS]  # in words
     assert book["Metadata"]["H2"].value == "CC BY 4.0"
     assert book["Events"]["A2"].value == load_events().events[0].start.isoformat()
 
@@ -167,7 +168,7 @@ def test_snapshot_zip_holds_everything(snapshot):
     assert {"chart_gdp.png", "chart_gdp.svg", "chart_military-expenditure.png"} <= names
     assert {f"analysis/{exports.slug(sheet)}.csv" for sheet in ANALYSIS_SHEETS} <= names
     need = pd.read_csv(io.BytesIO(archive.read("analysis/need.csv")))
-    assert len(need) and "need ratio" in need.columns
+    assert len(need) and any("÷" in c for c in need.columns)  # the need ratio, in words
     manifest = json.loads(archive.read("metadata.json"))
     assert manifest["permalink"].startswith(
         "http://127.0.0.1:8050/?ind=NY.GDP.MKTP.CD,MS.MIL.XPND.CD"
@@ -207,25 +208,30 @@ def test_xlsx_carries_the_analysis_sheets_recomputed_from_the_store(snapshot, st
     view = replace(snapshot.model.default, indicators=("NY.GDP.MKTP.CD",))
     _, body = snapshot.build(view, "xlsx")
     book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
-    assert book.sheetnames == ["Data", "Metadata", "Events", *ANALYSIS_SHEETS]
-    need = pd.read_excel(io.BytesIO(body), sheet_name="Need").set_index("year")
+    assert book.sheetnames[:4] == ["About", "Data", "Metadata", "Events"]
+    assert set(ANALYSIS_SHEETS) <= set(book.sheetnames)
+
+    def h(field):  # the analysis sheets' headers are in words (dashboard.analysis.tables)
+        return words(field, ("China", "Russia"))
+
+    need = pd.read_excel(io.BytesIO(body), sheet_name="Need").set_index(h("year"))
     # Russia's share of China's trade, recomputed from China's own Comtrade rows.
     trade = store.observations(countries=["CHN"], sources=["trade"])
     china = trade.groupby(["partner", "year"])["value"].sum()
     expected = china["RUS"] / china["WLD"] * 100
-    shown = need["RUS share of CHN goods trade (%)"]
+    shown = need["Russia's share of China's goods trade (%)"]
     for year in (2000, 2015):
         assert shown[year] == pytest.approx(expected[year])
     # Cross-source: World Bank MS.MIL.XPND.CD against SIPRI current US$ m × 10⁶.
     cross = pd.read_excel(io.BytesIO(body), sheet_name="Cross-source")
-    row = cross[(cross["country"] == "CHN") & (cross["year"] == 2015)].iloc[0]
+    row = cross[cross[h("country")].isin(["CHN", "China"]) & (cross[h("year")] == 2015)].iloc[0]
     values = store.observations(
         indicators=["MS.MIL.XPND.CD", "SIPRI.MILEX.CURRENT_USD"], countries=["CHN"]
     )
     values = values[values["year"] == 2015].set_index("indicator")["value"]
     sipri = values["SIPRI.MILEX.CURRENT_USD"] * 1e6
-    assert row["sipri_usd"] == pytest.approx(sipri)
-    assert row["relative_difference_pct"] == pytest.approx(
+    assert row[h("sipri_usd")] == pytest.approx(sipri)
+    assert row[h("relative_difference_pct")] == pytest.approx(
         abs(values["MS.MIL.XPND.CD"] - sipri) / sipri * 100
     )
     # The world aggregate gives each country's share of the world total.
@@ -233,10 +239,10 @@ def test_xlsx_carries_the_analysis_sheets_recomputed_from_the_store(snapshot, st
     gdp = store.observations(indicators=["NY.GDP.MKTP.CD"], countries=["RUS", "WLD"])
     gdp = gdp[gdp["year"] == 2010].set_index("country")["value"]
     share = world[
-        (world["indicator"] == "NY.GDP.MKTP.CD")
-        & (world["country"] == "RUS")
-        & (world["year"] == 2010)
-    ]["share_pct"]
+        (world[h("indicator")] == "NY.GDP.MKTP.CD")
+        & world[h("country")].isin(["RUS", "Russia"])
+        & (world[h("year")] == 2010)
+    ][h("share_pct")]
     assert share.iloc[0] == pytest.approx(gdp["RUS"] / gdp["WLD"] * 100)
 
 

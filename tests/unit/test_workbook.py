@@ -39,7 +39,7 @@ def test_the_cover_sheet_comes_first_with_title_view_permalink_citation_and_lice
 
 def test_sheets_have_headers_in_words_frozen_widths_and_formats_per_unit():
     data = workbook()["Data"]
-    assert [c.value for c in data[1]] == ["Indicator id", "Country code", "Year", "Value", "Unit"]
+    assert [c.value for c in data[1]] == ["Indicator id", "Country", "Year", "Value", "Unit"]
     assert data.freeze_panes == "A2"
     assert data["C2"].value == 2014 and data["C2"].number_format == "0"  # no separator
     assert data["D2"].value == 1.04e13 and data["D2"].number_format == "#,##0.##"
@@ -49,7 +49,7 @@ def test_sheets_have_headers_in_words_frozen_widths_and_formats_per_unit():
 
 def test_report_tables_print_years_bare_and_headers_in_words():
     section = report.table("Data", DATA)
-    assert section["columns"] == ["Indicator id", "Country code", "Year", "Value", "Unit"]
+    assert section["columns"] == ["Indicator id", "Country", "Year", "Value", "Unit"]
     assert [row[2]["text"] for row in section["rows"]] == ["2014", "2024"]
     analysis = report.table("Windows", pd.DataFrame({"first_basis": [1.5], "window_from": [2010]}))
     assert analysis["columns"] == ["First basis", "Window from"]
