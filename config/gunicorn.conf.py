@@ -20,7 +20,9 @@ bind = [f"{_settings.host}:{_settings.port}"]
 # trickles its headers (gunicorn reads them), or for at most 10 s of body (the app's BodyDeadline
 # then answers 408). 32 threads each: a dozen slow clients landing on one worker leave it room.
 worker_class = "gthread"
-workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
+# One process per core (at most four): rendering and report builds are CPU work in Python, so
+# more processes than cores only make /healthz wait behind them; each holds REPORT_WORKERS builds.
+workers = int(os.environ.get("WEB_CONCURRENCY") or min(4, os.cpu_count() or 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "32"))
 # Open connections a worker keeps (waiting or idle keep-alive) beyond its busy threads.
 worker_connections = 200

@@ -5,9 +5,10 @@ worker count and the separate scheduler, on a store of SYNTHETIC data, while a r
 the World Bank values (alternately ×1 and ×2) every few seconds. Prints requests/s, p50/p95,
 errors, RSS before and after, and how many responses mixed old and new data (the bar: none).
 
-`--slow [--seconds 60] [--sync]`: the production server (`gunicorn -c config/gunicorn.conf.py`)
-while 8 clients send a request body one byte every 2 s and 4 send their headers the same way;
-/healthz is probed every second and each answer's time printed (the bar: every one within 2 s).
+`--slow [--seconds 60] [--exports 6] [--sync]`: the production server (`gunicorn -c
+config/gunicorn.conf.py`) while 8 clients send a request body one byte every 2 s, 4 send their
+headers the same way, and a burst of report ZIP exports arrives at once; /healthz is probed every
+second and each answer's time printed (the bar: every one within 2 s, no export answered 5xx).
 `--sync` runs the same against sync workers (the old README command), for comparison.
 """
 
@@ -187,9 +188,10 @@ SLOW_BODY = 8
 SLOW_HEADER = 4
 DRIP = 2.0  # seconds between two bytes of a slow client
 PROBE_LIMIT = 2.0  # every /healthz answer within this
+EXPORT_VIEW = {"indicators": ["NY.GDP.MKTP.CD", "MS.MIL.XPND.CD", "NE.EXP.GNFS.CD"]}
 
 
-def slow_clients(seconds: float, sync: bool) -> int:
+def slow_clients(seconds: float, sync: bool, exports: int = 0) -> int:
     """Serve with config/gunicorn.conf.py (or sync workers) while slow clients hold connections;
     probe /healthz every second; print each probe's time and the verdict."""
     with tempfile.TemporaryDirectory() as folder:
@@ -215,7 +217,11 @@ def slow_clients(seconds: float, sync: bool) -> int:
             for drip in drips:
                 drip.start()
             time.sleep(DRIP)  # every slow client is connected and has sent its first bytes
+            answers: list[tuple[int, float, str]] = []
+            burst = threading.Thread(target=_export_burst, args=(base, exports, answers))
+            threading.Timer(3.0, burst.start).start()  # a few probes first, then the burst
             probes = _probe(base + "/healthz", seconds)
+            burst.join()
         finally:
             stop.set()
             process.terminate()
@@ -233,9 +239,43 @@ def slow_clients(seconds: float, sync: bool) -> int:
     if times:
         print(f"probes: {len(probes)}, answered {len(times)}; median {statistics.median(times):.3f}"
               f" s, max {max(times):.3f} s; over {PROBE_LIMIT:g} s or failed: {len(late)}")  # fmt: skip
+    if exports:
+        codes = sorted(f"{code} {said}" for code, _, said in answers)
+        print(f"{exports} report ZIP exports at once: {', '.join(codes)}; slowest answer "
+              f"{max((t for _, t, _ in answers), default=0):.1f} s")  # fmt: skip
     timeouts = errors.decode(errors="replace").count("WORKER TIMEOUT")
     print(f"gunicorn WORKER TIMEOUT lines: {timeouts}")
-    return 0 if probes and not late else 1
+    failed_exports = [code for code, _, _ in answers if code == 0 or code >= 500]
+    return 0 if probes and not late and not failed_exports else 1
+
+
+def _export_burst(base: str, count: int, answers: list[tuple[int, float, str]]) -> None:
+    """`count` report ZIP requests at once, as `count` clicks on the page's ZIP button."""
+    if not count:
+        return
+    deps = requests.get(base + "/_dash-dependencies", timeout=30).json()
+    dep = next(d for d in deps if any(i["id"] == "export-zip" for i in d["inputs"]))
+    outputs = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1]}
+               for p in dep["output"].strip(".").split("...")]  # fmt: skip
+    body = {"output": dep["output"], "outputs": outputs, "changedPropIds": ["export-zip.n_clicks"],
+            "inputs": [{"id": "export-zip", "property": "n_clicks", "value": 1}],
+            "state": [{"id": "view", "property": "data", "value": EXPORT_VIEW}]}  # fmt: skip
+
+    def one() -> None:
+        started = time.monotonic()
+        try:
+            answer = requests.post(base + "/_dash-update-component", json=body, timeout=120)
+            code, text = answer.status_code, answer.text
+        except requests.RequestException:
+            code, text = 0, ""
+        said = "zip" if "Downloaded" in text else "busy" if "busy" in text else "other"
+        answers.append((code, time.monotonic() - started, said))
+
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def _drip(port: int, kind: str, stop: threading.Event) -> None:
@@ -286,10 +326,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refresh-every", type=float, default=3.0, help="seconds between writes")
     parser.add_argument("--slow", action="store_true", help="slow clients against /healthz")
     parser.add_argument("--sync", action="store_true", help="with --slow: sync workers")
+    parser.add_argument("--exports", type=int, default=6, help="with --slow: report ZIPs at once")
     args = parser.parse_args(argv)
     seconds = min(args.seconds, MAX_SECONDS)
     if args.slow:
-        return slow_clients(seconds, args.sync)
+        return slow_clients(seconds, args.sync, args.exports)
     with tempfile.TemporaryDirectory() as folder:
         url = servers.seeded_store(Path(folder))
         charts = render.default_charts(url)
