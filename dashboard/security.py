@@ -207,29 +207,41 @@ class BodyDeadline:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if sock is None or not 0 < length <= MAX_REQUEST_BYTES:
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        if sock is None or not (0 < length <= MAX_REQUEST_BYTES or (chunked and not length)):
             return self.app(environ, start_response)
-        timer = threading.Timer(self.seconds, _stop_reading, (sock,))
+        late = threading.Event()
+        timer = threading.Timer(self.seconds, _stop_reading, (sock, late))
         timer.daemon = True
         timer.start()
-        try:
-            body = environ["wsgi.input"].read(length)
+        try:  # a chunked body is read to its end, or to one byte past the size limit
+            body = environ["wsgi.input"].read(length or MAX_REQUEST_BYTES + 1)
         except (OSError, ValueError):
             body = b""
         finally:
             timer.cancel()
-        if len(body) < length:
+        if late.is_set() or len(body) < length:
             log.warning("request body from %s not complete after %g s; refused",
                         environ.get("REMOTE_ADDR"), self.seconds)  # fmt: skip
-            start_response("408 Request Timeout",
-                           [("Content-Type", "application/json"), ("Connection", "close")])  # fmt: skip
-            return [b'{"error": "The request took too long to arrive."}']
+            return _refuse(start_response, "408 Request Timeout",
+                           b'{"error": "The request took too long to arrive."}')  # fmt: skip
+        if len(body) > MAX_REQUEST_BYTES:
+            return _refuse(start_response, "413 Request Entity Too Large",
+                           b'{"error": "The request is too large."}')  # fmt: skip
         environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
         return self.app(environ, start_response)
 
 
-def _stop_reading(sock: socket.socket) -> None:
+def _refuse(start_response: Callable, status: str, body: bytes) -> list[bytes]:
+    """A refusal answered before the app, closing the connection (its body was not all read)."""
+    start_response(status, [("Content-Type", "application/json"), ("Connection", "close")])
+    return [body]
+
+
+def _stop_reading(sock: socket.socket, late: threading.Event) -> None:
     """End a blocked read on `sock` (its writing side stays open for the answer)."""
+    late.set()
     with contextlib.suppress(OSError):  # already closed
         sock.shutdown(socket.SHUT_RD)
 

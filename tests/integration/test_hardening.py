@@ -280,3 +280,16 @@ def test_a_body_that_arrives_whole_reaches_the_app():
     assert reached == [b'{"a": 1}']
     server_side.close()
     client_side.close()
+
+
+def test_a_chunked_body_that_drips_is_cut_off_too():
+    server_side, client_side = socket.socketpair()
+    started = []
+    app = security.BodyDeadline(lambda environ, start: [b"reached"], seconds=0.3)
+    environ = {"gunicorn.socket": server_side, "wsgi.input": server_side.makefile("rb"),
+               "HTTP_TRANSFER_ENCODING": "chunked"}  # fmt: skip
+    client_side.sendall(b"partial")
+    body = app(environ, lambda status, headers: started.append(status))
+    assert started == ["408 Request Timeout"] and body != [b"reached"]
+    server_side.close()
+    client_side.close()
