@@ -113,7 +113,10 @@ def export(argv: list[str], settings, catalogue) -> int:
         )
     if countries:
         view = replace(view, comparators=tuple(c for c in model.comparators if c in countries))
-    if args.format == "xlsx" and view.mode != "absolute":
+    # --mode asks for what the charts draw; without it (a link's mode included) the values as
+    # published, as the page's data export and /data.csv give them.
+    drawn = args.mode is not None and args.mode != "absolute"
+    if args.format == "xlsx" and drawn:
         return _fail(
             f"--mode {view.mode} changes what charts draw; the XLSX holds the values as "
             "published: use --format csv for the drawn series, or leave --mode out",
@@ -123,7 +126,7 @@ def export(argv: list[str], settings, catalogue) -> int:
         view.indicators[0] if args.format in ("png", "svg") and len(view.indicators) == 1 else None
     )
     try:
-        if args.format == "csv" and view.mode != "absolute":
+        if args.format == "csv" and drawn:
             data = drawn_csv(model, view)  # what the charts draw: ratios, indices or shares
         else:
             _, data = Snapshot(model, settings).build(view, args.format, indicator, countries)

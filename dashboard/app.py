@@ -21,6 +21,21 @@ from fetchers.starter import ensure_loaded
 from fetchers.store import Store
 
 log = logging.getLogger(__name__)
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        {%config%}
+        {%scripts%}
+        {%renderer%}
+    </body>
+</html>"""
 
 
 def create_app(settings: Settings) -> Dash:
@@ -36,6 +51,9 @@ def create_app(settings: Settings) -> Dash:
         title="Asymmetry Monitor",
         # Bootstrap's CSS is served from assets/ (no CDN): the page works offline.
         serve_locally=True,
+        # The page's language, and Dash's scripts without a <footer> around them: the page has
+        # one footer landmark of its own.
+        index_string=INDEX,
     )
     options = layout.indicator_options(catalogue, DERIVED)
     app.layout = layout.page(
@@ -56,7 +74,7 @@ def create_app(settings: Settings) -> Dash:
     health.register(app.server, model.snapshots)
     feeds.register(app.server, model, exporter)  # the feed, calendar and data URLs
     Compress(app.server)  # plotly.js and the callbacks' JSON shrink several-fold on the wire
-    security.harden(app)  # last: its script hashes cover every callback registered above
+    security.harden(app, settings)  # last: its script hashes cover every callback registered above
     threading.Thread(target=_warm, args=(model,), name="warm-caches", daemon=True).start()
     return app
 

@@ -195,9 +195,12 @@ class Model:
         return snap.derive(("data", indicators, countries, derived), build)
 
     def parts(self, snap: StoreSnapshot, view: state.ViewState) -> list[Part]:
-        """Each selected indicator's part of the view's data."""
-        frame = self.data(snap, view)
-        return [self.part_of(i, frame) for i in view.indicators]
+        """Each selected indicator's part of the view's data (built once per snapshot: a new
+        year range or mode only slices and transforms them)."""
+        key = ("parts", view.indicators, view.comparators)
+        return snap.derive(
+            key, lambda: [self.part_of(i, self.data(snap, view)) for i in view.indicators]
+        )
 
     def part_of(self, indicator_id: str, frame: pd.DataFrame) -> Part:
         """One indicator's part of a frame."""
@@ -334,9 +337,25 @@ class Model:
             kpi = metrics.kpi_of(part.values, indicator_id, view.base_year, years)
             if kpi is not None:
                 title, unit = part.title, part.unit
-                sentence = wording.headline(indicator_id, title, unit, kpi, self.names, self.pair)
+                ppp = self.ppp_kpi(snap, view, indicator_id)
+                sentence = wording.headline(
+                    indicator_id, title, unit, kpi, self.names, self.pair, ppp=ppp
+                )
                 out.append(KpiRow(indicator_id, title, unit, kpi, sentence))
         return out
+
+    def ppp_kpi(self, snap: StoreSnapshot, view: state.ViewState, indicator_id: str):
+        """The comparison at purchasing power parity beside a market-rate series (its first
+        twin with data: the WDI's own series, else the one computed from per-capita values)."""
+        years = (view.year_from, view.year_to)
+        for twin in wording.PPP_TWINS.get(indicator_id, ()):
+            if twin not in self.indicator_ids:
+                continue
+            (part,) = self.parts(snap, replace(view, indicators=(twin,)))
+            kpi = metrics.kpi_of(part.values, twin, view.base_year, years)
+            if kpi is not None:
+                return kpi
+        return None
 
     def story(self, snap: StoreSnapshot, view: state.ViewState) -> list[str]:
         """The headline sentences of a view."""

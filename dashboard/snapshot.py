@@ -14,10 +14,11 @@ import plotly.graph_objects as go
 from config.about import APP_NAME, APP_VERSION
 from config.clock import format_time
 from config.settings import Settings
-from dashboard import exports, renderers, report, state
+from dashboard import citation, exports, renderers, report, state
 from dashboard.analysis import analysis_tables
 from dashboard.analysis.reporting import report_sections
 from dashboard.analysis.view import analysis_for
+from dashboard.feeds import latest, view_title
 from dashboard.layout import MODE_LABELS
 from dashboard.model import Model
 from fetchers.snapshot import StoreSnapshot
@@ -91,8 +92,41 @@ class Snapshot:
         return out
 
     def permalink(self, view: state.ViewState) -> str:
-        """The address that reopens this view."""
+        """The address that reopens this view (with the latest data)."""
         return self.settings.public_url + "/" + state.serialise(view, self.model.default)
+
+    @staticmethod
+    def as_of(snap: StoreSnapshot, view: state.ViewState) -> str:
+        """The moment the export's numbers stood: the view's vintage, else the newest run's end."""
+        return view.as_of or latest(snap)
+
+    def pinned(self, snap: StoreSnapshot, view: state.ViewState) -> str:
+        """The address that reopens this view on exactly these numbers (as_of pinned)."""
+        return self.permalink(replace(view, as_of=self.as_of(snap, view)))
+
+    def cite(
+        self, snap: StoreSnapshot, view: state.ViewState, exported: datetime
+    ) -> citation.Cited:
+        """How to cite this view: title, sources with their releases, pinned permalink, access."""
+        model = self.model
+        title = view_title(view, model.titles, model.names, model.pair)
+        return citation.cited(
+            title, self.metadata(snap, view), model.catalogue, self.pinned(snap, view),
+            self.as_of(snap, view), exported.date(),
+        )  # fmt: skip
+
+    def cover(self, snap: StoreSnapshot, view: state.ViewState, exported: datetime) -> dict:
+        """The workbook's cover: what the view is, where it reopens, how to cite it."""
+        licences = sorted({i.licence for i in self.model.catalogue.indicators})
+        return {
+            "View": "; ".join(f"{k}: {v}" for k, v in self._filter_text(view).items()),
+            "Permalink": self.pinned(snap, view),
+            "Citation": citation.apa(self.cite(snap, view, exported)),
+            "Licences": "; ".join(licences),
+            "Data as of": self.as_of(snap, view),
+            "Data version": str(snap.version),
+            "Exported": format_time(exported),
+        }
 
     # --- artefacts ------------------------------------------------------------------------------
     def build(
@@ -176,7 +210,8 @@ class Snapshot:
                 "Metadata": self.metadata(snap, view),
                 "Events": self.events(view),
                 **self.analysis(snap, view),
-            }
+            },
+            cover=self.cover(snap, view, datetime.now(UTC)),
         )
 
     def _html(self, snap, view, exported, charts, static_svgs=None) -> str:
@@ -228,18 +263,23 @@ class Snapshot:
             files["report.html"] = self._html(snap, view, exported, charts).encode("utf-8")
             files["report.pdf"] = pdf.result()
         meta = self.metadata(snap, view)
-        files["CITATION.txt"] = exports.citation_text(
+        cited = citation.all_formats(self.cite(snap, view, exported))
+        sources = exports.citation_text(
             meta,
             exported,
-            self.permalink(view),
+            self.pinned(snap, view),
             {s.id: s.citation for s in self.model.catalogue.sources},
-        ).encode("utf-8")
+        )
+        files["CITATION.txt"] = "\n\n".join([cited["apa"], cited["chicago"], sources]).encode()
+        files["CITATION.bib"] = cited["bibtex"].encode("utf-8")
+        files["CITATION.ris"] = cited["ris"].encode("utf-8")
         manifest = {
             "app": APP_NAME,
             "app_version": APP_VERSION,
             "exported_at": format_time(exported),
             "filters": json.loads(json.dumps(asdict(view))),
-            "permalink": self.permalink(view),
+            "as_of": self.as_of(snap, view),
+            "permalink": self.pinned(snap, view),
             # Every file here was built from this one state of the store.
             "data_version": snap.version,
             "sources": self._source_times(snap),

@@ -43,9 +43,11 @@ def default_state(
     categories: tuple[str, ...],
     today_year: int,
 ) -> ViewState:
-    """The view a first-time visitor sees: the default indicators that exist, 1990 to now."""
+    """The view a first-time visitor sees: the default indicators that exist, as the ratio of the
+    pair, 1990 to now."""
     wanted = tuple(i for i in DEFAULT_INDICATORS if i in indicators) or indicators[:3]
-    return ViewState(wanted, (), 1990, today_year, "absolute", "linear", 2014, categories)
+    # The gap is the subject: China ÷ Russia leads, not levels where Russia lies on the floor.
+    return ViewState(wanted, (), 1990, today_year, "ratio", "linear", 2014, categories)
 
 
 # A date or an ISO timestamp; whether it names a moment the store can show is the vintage's check.

@@ -47,6 +47,37 @@ def observations_frame(
     return frame
 
 
+TEXT_KEYS = ("source", "indicator", "country", "partner", "unit", "flag")
+
+
+def observations_compact(conn: sa.Connection) -> pd.DataFrame:
+    """Every observation with its run, in key order, text as categories: the snapshot's frame.
+
+    Read through the driver's own cursor (in `conn`'s transaction): a few hundred thousand rows
+    build in a fraction of the time SQLAlchemy's rows take, and repeated text (ids, units, flags)
+    is held once, so a store of every economy stays small in memory."""
+    columns = [*COLUMNS, "run_id"]
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(f"SELECT {', '.join(columns)} FROM observations")
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    for column in TEXT_KEYS:
+        frame[column] = frame[column].astype("category")
+    frame["year"] = frame["year"].astype("int64")
+    frame["value"] = frame["value"].astype("float64")
+    frame["run_id"] = frame["run_id"].astype("int64")
+    return frame.sort_values(list(KEY), ignore_index=True)
+
+
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """A compact frame's text columns as plain text again (what every reader expects)."""
+    text = [c for c in TEXT_KEYS if c in frame and isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype(dict.fromkeys(text, "str")) if text else frame
+
+
 def runs_frame(conn: sa.Connection) -> pd.DataFrame:
     """Every run, oldest first, as stored (a dead 'running' run is not relabelled here); its
     bulky JSON (validators, raw bodies) left out."""

@@ -35,7 +35,7 @@ class StoreSnapshot:
     """
 
     version: int
-    observations: pd.DataFrame  # the tidy frame with `run_id`, ordered by key
+    observations: pd.DataFrame  # the tidy frame with `run_id`, in key order, text as categories
     runs: pd.DataFrame  # every run, oldest first (reading.runs_frame)
     meta: pd.DataFrame  # what each source says of its indicators, with its run's release
     history: pd.DataFrame  # every revised value
@@ -57,15 +57,18 @@ class StoreSnapshot:
                 self._derived.popitem(last=False)
         return value
 
-    def rows(self, indicators: list[str] | None = None, countries: list[str] | None = None):
-        """Observations of some indicators and countries (all when None), in key order."""
+    def rows(
+        self, indicators: list[str] | None = None, countries: list[str] | None = None
+    ) -> pd.DataFrame:
+        """Observations of some indicators and countries (all when None), in key order, as a
+        plain tidy frame of the reader's own."""
         frame = self.observations
         if indicators is not None:
             parts = [self._indicator(i) for i in indicators]
             frame = pd.concat(parts, ignore_index=True) if parts else frame.iloc[0:0]
         if countries is not None:
             frame = frame[frame["country"].isin(countries)]
-        return frame.reset_index(drop=True)
+        return reading.plain(frame.reset_index(drop=True))
 
     def last_runs(self, lease_seconds: int, now: datetime | None = None) -> pd.DataFrame:
         """Per source: its latest run and its last success, as `Store.last_runs` gives them."""
@@ -76,7 +79,8 @@ class StoreSnapshot:
         if not self._by_indicator:
             with self._lock:
                 if not self._by_indicator:
-                    groups = dict(tuple(self.observations.groupby("indicator", sort=False)))
+                    groups = self.observations.groupby("indicator", observed=True, sort=False)
+                    groups = dict(tuple(groups))
                     self._by_indicator.update(groups)
         found = self._by_indicator.get(indicator)
         return self.observations.iloc[0:0] if found is None else found
@@ -92,7 +96,7 @@ def read(store: Store) -> StoreSnapshot:
             before = reading.version(conn)
             snapshot = StoreSnapshot(
                 version=before,
-                observations=reading.observations_frame(conn, with_run=True),
+                observations=reading.observations_compact(conn),
                 runs=reading.runs_frame(conn),
                 meta=reading.indicator_meta_frame(conn),
                 history=reading.history_frame(conn),

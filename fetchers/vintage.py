@@ -62,7 +62,7 @@ def as_of(snapshot: StoreSnapshot, when: datetime) -> StoreSnapshot:
     later = history[~history["run_id"].isin(kept)]
     return StoreSnapshot(
         version=snapshot.version,
-        observations=_observations(snapshot.observations, later, kept, kept_runs),
+        observations=_observations(snapshot.rows(), later, kept, kept_runs),
         runs=kept_runs,
         meta=_meta(snapshot.meta, kept_runs),
         history=history[history["run_id"].isin(kept)].reset_index(drop=True),

@@ -211,8 +211,8 @@ def test_xlsx_carries_the_analysis_sheets_recomputed_from_the_store(snapshot, st
     assert book.sheetnames[:4] == ["About", "Data", "Metadata", "Events"]
     assert set(ANALYSIS_SHEETS) <= set(book.sheetnames)
 
-    def h(field):  # the analysis sheets' headers are in words (dashboard.analysis.tables)
-        return words(field, ("China", "Russia"))
+    def h(field):  # the analysis sheets' headers in words (analysis.tables, then the workbook's)
+        return exports.header(words(field, ("China", "Russia")))
 
     need = pd.read_excel(io.BytesIO(body), sheet_name="Need").set_index(h("year"))
     # Russia's share of China's trade, recomputed from China's own Comtrade rows.

@@ -68,7 +68,10 @@ def test_an_old_store_is_upgraded_in_place_with_its_data(database_url, with_deta
     assert store.observations()["value"].tolist() == [17.8e12]
     assert store.last_runs()["last_ok_release"].item() == "2024-12-16"
     with store.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == database.HEAD
+        assert (
+            conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            == database.HEAD
+        )
     store.fail_run(store.start_run("worldbank"), "a new run works on the upgraded store")
     store.close()
     reopened = Store.open(database_url)  # a second open finds nothing to do
@@ -78,7 +81,6 @@ def test_an_old_store_is_upgraded_in_place_with_its_data(database_url, with_deta
 
 def test_the_head_a_current_store_is_checked_against_is_alembics_own(tmp_path):
     from alembic.script import ScriptDirectory
-
 
     assert ScriptDirectory(str(database.MIGRATIONS)).get_current_head() == database.HEAD
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"

@@ -88,7 +88,9 @@ def test_failed_run_is_one_calm_header_line_with_details(model, store, catalogue
 
 def test_an_empty_chart_says_its_true_cause(model, store, catalogue):
     seed(store, catalogue)
-    view = replace(model.default, indicators=("NY.GDP.MKTP.CD",), year_from=1970, year_to=1980)
+    view = replace(
+        model.default, indicators=("NY.GDP.MKTP.CD",), year_from=1970, year_to=1980, mode="absolute"
+    )
     (chart,) = model.charts(model.snapshots.current(), view)
     assert chart.figure is None
     assert chart.reason == (
@@ -125,7 +127,11 @@ def test_indicator_without_data_for_a_country_says_so(model, store, catalogue):
             )
         )
     view = replace(
-        model.default, indicators=("SIPRI.MILEX.CURRENT_USD",), year_from=2010, year_to=2011
+        model.default,
+        indicators=("SIPRI.MILEX.CURRENT_USD",),
+        year_from=2010,
+        year_to=2011,
+        mode="absolute",
     )
     chart = model.charts(model.snapshots.current(), view)[0]
     assert chart.missing == ("Russia",)
