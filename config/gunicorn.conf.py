@@ -1,4 +1,4 @@
-"""Production server settings: `gunicorn -c config/gunicorn.conf.py dashboard.app:server`."""
+"""Production server settings: `gunicorn -c config/gunicorn.conf.py dashboard.server.app:server`."""
 
 # gunicorn reads this file as Python; every value can be overridden on its command line.
 # docs/deploy.md explains the choices and the reverse proxy in front.
@@ -56,9 +56,9 @@ def on_starting(server) -> None:
     (PostgreSQL down, a bad URL, a damaged file) or a broken catalogue is one line and exit code
     3, not a traceback per worker."""
     from config.catalogue import CatalogueError, load_catalogue
-    from fetchers.errors import StoreError
-    from fetchers.starter import ensure_loaded
-    from fetchers.store import Store
+    from fetchers.jobs.starter import ensure_loaded
+    from fetchers.store.errors import StoreError
+    from fetchers.store.store import Store
 
     try:
         store = Store.from_settings(_settings)

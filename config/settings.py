@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,19 @@ def _url(raw: str) -> str:
 
 
 def _url_or_path(raw: str) -> str:
+    return raw.strip()
+
+
+def _urls(raw: str) -> str:
+    """Comma-separated http(s) URLs (or none)."""
+    urls = [u.strip() for u in raw.split(",") if u.strip()]
+    bad = [u for u in urls if not u.startswith(("http://", "https://"))]
+    if bad:
+        raise ValueError(f"http:// or https:// URLs separated by commas ({len(bad)} are not)")
+    return ",".join(urls)
+
+
+def _secret(raw: str) -> str:
     return raw.strip()
 
 
@@ -337,6 +350,33 @@ SETTINGS: tuple[Setting, ...] = (
         "per-client limits count by the address they pass. 0 when the server faces clients.",
     ),
     Setting(
+        "WEBHOOK_URLS",
+        "",
+        _urls,
+        "Comma-separated http(s) addresses that receive each refresh's events as signed JSON "
+        "(docs/watching.md); empty sends none.",
+    ),
+    Setting(
+        "WEBHOOK_SECRET",
+        "",
+        _secret,
+        "Key of the webhooks' HMAC-SHA256 signature (X-Signature); nothing is sent while it is "
+        "empty.",
+    ),
+    Setting(
+        "WEBHOOK_ATTEMPTS",
+        "3",
+        _int_range(1, 10),
+        "Tries per webhook event and receiver; timeouts, dropped connections, 429 and 5xx are "
+        "retried after 1 s, 2 s, …",
+    ),
+    Setting(
+        "WEBHOOK_TIMEOUT",
+        "5",
+        _float_range(0.5, 60),
+        "Seconds a webhook receiver has to connect, and then to answer.",
+    ),
+    Setting(
         "REPORT_WORKERS",
         "2",
         _int_range(1, 16),
@@ -383,6 +423,10 @@ class Settings:
     rate_limit: str
     rate_limit_storage_uri: str
     proxy_hops: int
+    webhook_urls: str
+    webhook_secret: str = field(repr=False)
+    webhook_attempts: int
+    webhook_timeout: float
     report_workers: int
 
     def refresh_hours(self, source: str) -> int:
@@ -394,6 +438,27 @@ class Settings:
         sizes = {"worldbank": self.worldbank_max_mb, "sipri": self.sipri_max_mb,
                  "trade": self.trade_max_mb}  # fmt: skip
         return sizes.get(source, max(sizes.values())) * 1024 * 1024
+
+
+def settings_markdown() -> str:
+    """docs/configuration.md: every setting, its default and its help (a test keeps it current)."""
+    lines = [
+        "# Configuration",
+        "",
+        "Every setting is an environment variable (or a line of `.env` in the project folder); "
+        "a bad value stops the start with one message naming every problem. Generated from "
+        "`config/settings.py`: `python -m config.settings > docs/configuration.md`.",
+        "",
+        "| Setting | Default | What it does |",
+        "|---|---|---|",
+    ]
+    for setting in SETTINGS:
+        shown = f"`{setting.default}`" if setting.default else "(empty)"
+        if setting.name == "DATABASE_URL":  # an absolute path on this machine
+            shown = "`sqlite:///<project>/data/asymmetry-monitor.sqlite3`"
+        text = setting.help.replace("|", "\\|")
+        lines.append(f"| `{setting.name}` | {shown} | {text} |")
+    return "\n".join(lines) + "\n"
 
 
 def load_settings(
@@ -420,3 +485,7 @@ def load_settings(
     if problems:
         raise SettingsError("Bad settings: " + "; ".join(problems))
     return Settings(**parsed)
+
+
+if __name__ == "__main__":
+    print(settings_markdown(), end="")

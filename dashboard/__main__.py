@@ -14,9 +14,9 @@ from pathlib import Path
 
 from config.catalogue import CatalogueError, load_catalogue
 from config.settings import SettingsError, load_settings
-from fetchers.errors import StoreError
-from fetchers.starter import ensure_loaded
-from fetchers.store import Store
+from fetchers.jobs.starter import ensure_loaded
+from fetchers.store.errors import StoreError
+from fetchers.store.store import Store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,11 +42,14 @@ def main(argv: list[str] | None = None) -> int:
 def serve(settings, catalogue) -> int:
     """Start the in-process scheduler (unless told not to) and serve the app."""
     from config.events import EventsError
-    from dashboard.app import create_app
-    from dashboard.security import QuietRequestHandler
-    from fetchers.scheduler import build_scheduler, should_run_in_process, stop
+    from dashboard.server.app import create_app
+    from dashboard.server.security import QuietRequestHandler
+    from fetchers.jobs.scheduler import build_scheduler, should_run_in_process, stop
 
     try:
+        loader = Store.from_settings(settings)
+        ensure_loaded(loader, settings, catalogue)  # an empty store starts from the snapshot
+        loader.close()
         app = create_app(settings)
     except (StoreError, EventsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -80,8 +83,8 @@ def _exit(_signum, _frame) -> None:
 def export(argv: list[str], settings, catalogue) -> int:
     """Write one export of a view, as the page would, with no server running."""
     from config.events import EventsError, load_events
-    from dashboard.model import Model
-    from dashboard.snapshot import FORMATS, ExportRefused, Snapshot
+    from dashboard.exports.exporter import FORMATS, ExportRefused, Snapshot
+    from dashboard.model.model import Model
 
     parser = argparse.ArgumentParser(
         prog="python -m dashboard export",
@@ -150,15 +153,15 @@ def drawn_csv(model, view) -> bytes:
     another, with unit and provenance, as CSV."""
     import pandas as pd
 
-    from dashboard import exports
-    from dashboard.snapshot import EmptySelection
+    from dashboard.exports import formats
+    from dashboard.exports.exporter import EmptySelection
 
     snap = model.snapshots.current()
     frames = [model.drawn(snap, view, indicator) for indicator in view.indicators]
     frame = pd.concat([f for f in frames if not f.empty], ignore_index=True) if frames else None
     if frame is None or frame.empty or frame["value"].isna().all():
         raise EmptySelection(f"nothing to draw in {view.mode} mode for this selection")
-    return exports.to_csv_bytes(frame)
+    return formats.to_csv_bytes(frame)
 
 
 def write_through(path: Path, data: bytes) -> None:
@@ -191,7 +194,7 @@ def _export_view(args, model):
     """The view an export command asks for, or a message saying what is wrong with it."""
     from urllib.parse import urlsplit
 
-    from dashboard.state import ViewState
+    from dashboard.model.state import ViewState
 
     if args.url:
         view, notes = model.from_url(urlsplit(args.url).query)

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from config.catalogue import Catalogue, CatalogueError, load_catalogue
 from config.clock import short
 from config.settings import Settings, SettingsError, load_settings
-from fetchers.errors import FetchError, StoreError
-from fetchers.sources import SOURCES
+from fetchers.sources.registry import SOURCES
+from fetchers.store.errors import FetchError, StoreError
 
 if TYPE_CHECKING:
-    from fetchers.store import Store
+    from fetchers.store.store import Store
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     hook.add_argument("--test", action="store_true", required=True, help="send a test event")
     args = parser.parse_args(argv)
     # Every command opens the store (which loads Alembic only to migrate, quietly).
-    from fetchers.starter import SNAPSHOT_DIR, ensure_loaded
-    from fetchers.store import Store
+    from fetchers.jobs.starter import SNAPSHOT_DIR, ensure_loaded
+    from fetchers.store.store import Store
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "verify":
         return _verify(catalogue, store)
     if args.command == "notify":
-        from fetchers.notify import command
+        from fetchers.jobs.notify import command
 
         return command(settings, store)
     ensure_loaded(store, settings, catalogue)  # an empty store starts from the bundled snapshot
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _schedule(settings: Settings, catalogue: Catalogue, store: Store) -> int:
     """Run the scheduler in the foreground until Ctrl+C; then hand the lease over at once."""
-    from fetchers.scheduler import build_scheduler, stop
+    from fetchers.jobs.scheduler import build_scheduler, stop
 
     scheduler = build_scheduler(settings, catalogue, store, blocking=True)
     print(f"scheduler: {', '.join(j.name for j in scheduler.get_jobs())}; Ctrl+C stops")
@@ -105,7 +105,7 @@ def _run(
     sources: list[str], settings: Settings, catalogue, store: Store, full: bool = False
 ) -> int:
     """Refresh each source once; the exit code says ok (0), failed (1), partial (3), busy (4)."""
-    from fetchers.jobs import exit_code, refresh
+    from fetchers.jobs.refresh import exit_code, refresh
 
     summaries = []
     for source in sources:
@@ -116,8 +116,8 @@ def _run(
 
 def _import(path: Path, catalogue: Catalogue, store: Store) -> int:
     """Read one file offline and store it as a run of its source."""
-    from fetchers.jobs import store_result
-    from fetchers.offline import read_file
+    from fetchers.jobs.refresh import store_result
+    from fetchers.sources.offline import read_file
 
     try:
         result = read_file(path, catalogue)
@@ -131,8 +131,8 @@ def _import(path: Path, catalogue: Catalogue, store: Store) -> int:
 
 def _status(settings: Settings, catalogue: Catalogue, store: Store) -> int:
     """Print the last run per source and its freshness."""
-    from fetchers.scheduler import LEASE
-    from fetchers.status import header_line, source_statuses
+    from fetchers.jobs.scheduler import LEASE
+    from fetchers.store.status import header_line, source_statuses
 
     statuses = source_statuses(store.last_runs(), settings)
     if not statuses:
@@ -152,7 +152,7 @@ def _status(settings: Settings, catalogue: Catalogue, store: Store) -> int:
 
 def _verify(catalogue: Catalogue, store: Store) -> int:
     """Print what verification found; exit 1 on any mismatch."""
-    from fetchers.verify import verify
+    from fetchers.jobs.verify import verify
 
     report = verify(store, catalogue)
     for line in report.lines():
@@ -162,7 +162,7 @@ def _verify(catalogue: Catalogue, store: Store) -> int:
 
 def _snapshot(out: Path, catalogue: Catalogue, store: Store) -> int:
     """Write the starter snapshot from the store; exit 1 if it holds no values."""
-    from fetchers.starter import write_snapshot
+    from fetchers.jobs.starter import write_snapshot
 
     try:
         lines = write_snapshot(store, catalogue, out)

@@ -19,7 +19,7 @@ from pytest_httpserver import HTTPServer
 
 from config.catalogue import Catalogue, load_catalogue
 from config.settings import Settings, load_settings
-from fetchers.store import Store
+from fetchers.store.store import Store
 from tests.support.wbfake import WorldBankFake
 
 

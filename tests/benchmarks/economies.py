@@ -9,9 +9,9 @@ from pathlib import Path
 import requests
 
 from config.catalogue import load_catalogue
-from fetchers import snapshot
-from fetchers.store import Store
-from fetchers.tidy import SourceResult, make_frame
+from fetchers.store import snapshot
+from fetchers.store.store import Store
+from fetchers.store.tidy import SourceResult, make_frame
 from tests.benchmarks import render, servers
 from tests.benchmarks.table import Row
 

@@ -10,10 +10,10 @@ import plotly.graph_objects as go
 
 from config.catalogue import load_catalogue
 from config.events import load_events
-from dashboard import renderers
-from dashboard.model import Model
-from dashboard.snapshot import Snapshot
-from fetchers.store import Store
+from dashboard.exports import renderers
+from dashboard.exports.exporter import Snapshot
+from dashboard.model.model import Model
+from fetchers.store.store import Store
 from tests.benchmarks import servers
 from tests.benchmarks.table import Row
 

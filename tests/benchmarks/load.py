@@ -30,8 +30,8 @@ import numpy as np
 import requests
 
 from config.catalogue import load_catalogue
-from fetchers import jobs
-from fetchers.store import Store
+from fetchers.jobs import refresh
+from fetchers.store.store import Store
 from tests.benchmarks import render, replay, servers
 from tests.benchmarks.table import Row
 from tests.support.seed import worldbank_result
@@ -178,7 +178,7 @@ def refresher(database_url: str, every: float):
             def fetch(*_args, scale: float = scale):
                 return worldbank_result(catalogue, scale)
 
-            summary = jobs.refresh("worldbank", settings, catalogue, store, fetch=fetch)
+            summary = refresh.refresh("worldbank", settings, catalogue, store, fetch=fetch)
             if summary.ok:
                 count[0] += 1
 
@@ -203,7 +203,7 @@ def slow_clients(seconds: float, sync: bool, exports: int = 0) -> int:
         if sync:  # the README's old command: four sync workers, gunicorn's default timeout
             command += ["-k", "sync", "--threads", "1", "--timeout", "30"]
         process = subprocess.Popen(
-            [*command, "dashboard.app:server"], cwd=servers.ROOT,
+            [*command, "dashboard.server.app:server"], cwd=servers.ROOT,
             env=servers.environment(url, port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"

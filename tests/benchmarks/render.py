@@ -63,8 +63,8 @@ def default_charts(database_url: str) -> int:
     """How many charts the project's default view draws."""
     from config.catalogue import load_catalogue
     from config.events import load_events
-    from dashboard.model import Model
-    from fetchers.store import Store
+    from dashboard.model.model import Model
+    from fetchers.store.store import Store
 
     settings = servers.settings_for(database_url)
     model = Model(Store.open(database_url), settings, load_catalogue(), load_events())

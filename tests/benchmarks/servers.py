@@ -14,12 +14,12 @@ import requests
 
 from config.catalogue import load_catalogue
 from config.settings import Settings, load_settings
-from fetchers.store import Store
+from fetchers.store.store import Store
 from tests.support.seed import seed
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-WORKERS = 4  # README: `gunicorn -w 4 -b 127.0.0.1:8050 dashboard.app:server`
+WORKERS = 4  # README: `gunicorn -w 4 -b 127.0.0.1:8050 dashboard.server.app:server`
 
 
 def seeded_store(folder: Path) -> str:
@@ -62,7 +62,9 @@ def environment(database_url: str, port: int, **extra: str) -> dict[str, str]:
 def command(app: str, gunicorn: bool, port: int, workers: int = WORKERS) -> list[str]:
     """How to serve `app` ('project' or 'bare'), by the built-in server or gunicorn."""
     if gunicorn:
-        target = "dashboard.app:server" if app == "project" else "tests.benchmarks.bare:server"
+        target = (
+            "dashboard.server.app:server" if app == "project" else "tests.benchmarks.bare:server"
+        )
         return [str(GUNICORN), "-w", str(workers), "-b", f"127.0.0.1:{port}", target]
     if app == "project":
         return [sys.executable, "-m", "dashboard"]

@@ -16,8 +16,8 @@ from werkzeug.serving import make_server
 
 from config.catalogue import load_catalogue
 from config.settings import load_settings
-from fetchers import jobs
-from fetchers.store import Store
+from fetchers.jobs import refresh
+from fetchers.store.store import Store
 from tests.benchmarks.table import Row
 from tests.support.wbfake import WorldBankFake
 
@@ -64,9 +64,9 @@ def ours(base: str, folder: Path) -> tuple[float, str]:
     catalogue = load_catalogue()
     store = Store.open(url)
     # `full` exists once the source reads only what changed; ask for everything either way.
-    extra = {"full": True} if "full" in inspect.signature(jobs.refresh).parameters else {}
+    extra = {"full": True} if "full" in inspect.signature(refresh.refresh).parameters else {}
     start = time.perf_counter()
-    summary = jobs.refresh("worldbank", settings, catalogue, store, **extra)
+    summary = refresh.refresh("worldbank", settings, catalogue, store, **extra)
     return time.perf_counter() - start, summary.line()
 
 

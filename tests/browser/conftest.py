@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from config.catalogue import load_catalogue
-from dashboard.renderers import CHROMIUM_ARGS
-from fetchers.store import Store
+from dashboard.exports.renderers import CHROMIUM_ARGS
+from fetchers.store.store import Store
 from tests.support.seed import seed
 
 CHROMIUM = "/usr/bin/chromium"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from dashboard.downloads import DRAWING_IMAGE, preparing
+from dashboard.page.downloads import DRAWING_IMAGE, preparing
 
 TIMEOUT = 20_000
 REPORT_BUTTONS = "button[id^='export-']"

@@ -11,12 +11,13 @@ import sqlalchemy as sa
 from config.catalogue import Catalogue
 from config.claims import Claim
 from config.events import load_events
-from dashboard import analysis, lazy
-from dashboard.analysis import view as view_module
-from dashboard.app import create_app
-from dashboard.model import Model
-from fetchers import schema
-from fetchers.store import Store
+from dashboard.model import analysis
+from dashboard.model.model import Model
+from dashboard.page import analysis_section as view_module
+from dashboard.page import lazy
+from dashboard.server.app import create_app
+from fetchers.store import schema
+from fetchers.store.store import Store
 from tests.support.seed import seed, worldbank_result
 
 GDP = "NY.GDP.MKTP.CD"

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from config.catalogue import load_catalogue
-from fetchers.store import Store
+from fetchers.store.store import Store
 from tests.integration.test_cli import cli
 from tests.support.seed import seed
 

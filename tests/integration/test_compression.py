@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 
 from config.settings import Settings
-from dashboard.app import create_app
+from dashboard.server.app import create_app
 
 
 def test_json_answers_are_compressed_when_asked(settings: Settings):

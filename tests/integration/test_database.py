@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from config.settings import SettingsError, load_settings, redact
-from fetchers import database
-from fetchers.errors import StoreError
+from fetchers.store import database
+from fetchers.store.errors import StoreError
 
 PASSWORD = "S3cretPW"
 

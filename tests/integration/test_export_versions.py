@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from config.events import load_events
-from dashboard.model import Model
-from dashboard.snapshot import Snapshot
+from dashboard.exports.exporter import Snapshot
+from dashboard.model.model import Model
 from tests.support.seed import seed, worldbank_result
 
 GDP = "NY.GDP.MKTP.CD"

@@ -16,10 +16,10 @@ import plotly.graph_objects as go
 import pytest
 
 from config.events import load_events
-from dashboard import exports, renderers
-from dashboard.analysis.tables import header as words
-from dashboard.model import Model
-from dashboard.snapshot import EmptySelection, Snapshot
+from dashboard.exports import formats, renderers
+from dashboard.exports.exporter import EmptySelection, Snapshot
+from dashboard.model.analysis.tables import header as words
+from dashboard.model.model import Model
 from tests.support.seed import seed
 
 WHEN = datetime(2099, 1, 2, 3, 4, tzinfo=UTC)
@@ -48,7 +48,7 @@ RUNS = pd.DataFrame(  # run 3 is newer than run 1: China's value keeps run 1's p
 
 
 def test_tidy_export_columns_provenance_and_missing_rows():
-    frame = exports.tidy_export(OBS, RUNS)
+    frame = formats.tidy_export(OBS, RUNS)
     assert list(frame.columns[:7]) == [
         "source",
         "indicator",
@@ -69,30 +69,30 @@ def test_tidy_export_columns_provenance_and_missing_rows():
         "2099-01-01",
         "T1",
     )
-    text = exports.to_csv_bytes(frame).decode()
+    text = formats.to_csv_bytes(frame).decode()
     assert 'sipri,SIPRI.MILEX.CURRENT_USD,RUS,2014,3.25,"US$ m, current prices",estimate' in text
 
 
 def test_xlsx_has_data_metadata_and_events_sheets(catalogue):
-    meta = exports.metadata_frame([catalogue.indicator("NY.GDP.MKTP.CD")], pd.DataFrame())
-    events = exports.events_frame(load_events().events[:2])
+    meta = formats.metadata_frame([catalogue.indicator("NY.GDP.MKTP.CD")], pd.DataFrame())
+    events = formats.events_frame(load_events().events[:2])
     book = openpyxl.load_workbook(
         io.BytesIO(
-            exports.to_xlsx_bytes(
-                {"Data": exports.tidy_export(OBS, RUNS), "Metadata": meta, "Events": events}
+            formats.to_xlsx_bytes(
+                {"Data": formats.tidy_export(OBS, RUNS), "Metadata": meta, "Events": events}
             )
         )
     )
     assert book.sheetnames == ["About", "Data", "Metadata", "Events"]
     assert book["Data"]["E2"].value == 10.5
     headers = [c.value for c in book["Metadata"][1]]
-    assert headers == [exports.header(c) for c in exports.METADATA_COLUMNS]  # in words
+    assert headers == [formats.header(c) for c in formats.METADATA_COLUMNS]  # in words
     assert book["Metadata"]["H2"].value == "CC BY 4.0"
     assert book["Events"]["A2"].value == load_events().events[0].start.isoformat()
 
 
 def test_zip_manifest_hashes_match_files():
-    body = exports.zip_bytes({"a.csv": b"x,y\n", "b.txt": b"hello"}, {"app": "test"})
+    body = formats.zip_bytes({"a.csv": b"x,y\n", "b.txt": b"hello"}, {"app": "test"})
     archive = zipfile.ZipFile(io.BytesIO(body))
     manifest = json.loads(archive.read("metadata.json"))
     assert set(manifest["files"]) == {"a.csv", "b.txt"}
@@ -101,16 +101,16 @@ def test_zip_manifest_hashes_match_files():
 
 
 def test_file_names_are_safe_and_dated():
-    assert exports.file_name(["GDP"], WHEN, "zip") == "asymmetry-monitor_gdp_2099-01-02.zip"
-    name = exports.file_name(["../../etc/passwd <x>", "b"], WHEN, "csv")
+    assert formats.file_name(["GDP"], WHEN, "zip") == "asymmetry-monitor_gdp_2099-01-02.zip"
+    name = formats.file_name(["../../etc/passwd <x>", "b"], WHEN, "csv")
     assert name == "asymmetry-monitor_etc-passwd-x-and-1-more_2099-01-02.csv"
-    assert "/" not in exports.slug("a/b\\c")
+    assert "/" not in formats.slug("a/b\\c")
 
 
 def test_images_have_type_size_and_footer():
     fig = go.Figure(go.Scatter(x=[2000, 2001], y=[1, 2]))
     fig = renderers.with_footer(
-        fig, exports.footer_text(["World Bank"], {"World Bank": "2099-01-01"}, WHEN)
+        fig, formats.footer_text(["World Bank"], {"World Bank": "2099-01-01"}, WHEN)
     )
     png = renderers.image_bytes(fig, "png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
@@ -166,7 +166,7 @@ def test_snapshot_zip_holds_everything(snapshot):
         "metadata.json",
     } <= names
     assert {"chart_gdp.png", "chart_gdp.svg", "chart_military-expenditure.png"} <= names
-    assert {f"analysis/{exports.slug(sheet)}.csv" for sheet in ANALYSIS_SHEETS} <= names
+    assert {f"analysis/{formats.slug(sheet)}.csv" for sheet in ANALYSIS_SHEETS} <= names
     need = pd.read_csv(io.BytesIO(archive.read("analysis/need.csv")))
     assert len(need) and any("÷" in c for c in need.columns)  # the need ratio, in words
     manifest = json.loads(archive.read("metadata.json"))
@@ -212,7 +212,7 @@ def test_xlsx_carries_the_analysis_sheets_recomputed_from_the_store(snapshot, st
     assert set(ANALYSIS_SHEETS) <= set(book.sheetnames)
 
     def h(field):  # the analysis sheets' headers in words (analysis.tables, then the workbook's)
-        return exports.header(words(field, ("China", "Russia")))
+        return formats.header(words(field, ("China", "Russia")))
 
     need = pd.read_excel(io.BytesIO(body), sheet_name="Need").set_index(h("year"))
     # Russia's share of China's trade, recomputed from China's own Comtrade rows.

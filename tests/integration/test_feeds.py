@@ -9,10 +9,10 @@ import pytest
 from flask import Flask
 
 from config.events import load_events
-from dashboard import feeds
 from dashboard.__main__ import main as dashboard_main
-from dashboard.model import Model
-from dashboard.snapshot import Snapshot
+from dashboard.exports.exporter import Snapshot
+from dashboard.model.model import Model
+from dashboard.server import feeds
 from tests.support.releases import GDP, two_releases
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)

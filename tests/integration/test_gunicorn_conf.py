@@ -16,7 +16,7 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 def start(**env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(GUNICORN), "-c", "config/gunicorn.conf.py", "dashboard.app:server"],
+        [str(GUNICORN), "-c", "config/gunicorn.conf.py", "dashboard.server.app:server"],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT), **env},
         capture_output=True,

@@ -8,8 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from dashboard import security, state
-from dashboard.app import create_app
+from dashboard.model import state
+from dashboard.server import security
+from dashboard.server.app import create_app
 from tests.support.seed import seed
 
 
@@ -149,7 +150,7 @@ def tracebacks(caplog) -> list[str]:
 
 def refusals(caplog) -> list[str]:
     """The one-line refusals security.py logs."""
-    return [r.getMessage() for r in caplog.records if r.name == "dashboard.security"]
+    return [r.getMessage() for r in caplog.records if r.name == "dashboard.server.security"]
 
 
 def _a_callback(client) -> dict:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from dashboard.health import register
-from fetchers.snapshot import Snapshots
-from fetchers.store import Store
+from dashboard.server.health import register
+from fetchers.store.snapshot import Snapshots
+from fetchers.store.store import Store
 from tests.integration.test_store import result
 
 

@@ -10,9 +10,9 @@ import time
 import pytest
 from werkzeug import Response
 
-from fetchers import trade, worldbank
-from fetchers.errors import APIError, BadResponse, HTTPStatusError, Kind, SourceUnavailable
-from fetchers.http import Http, TooLarge, TooSlow
+from fetchers.sources import trade, worldbank
+from fetchers.sources.http import Http, TooLarge, TooSlow
+from fetchers.store.errors import APIError, BadResponse, HTTPStatusError, Kind, SourceUnavailable
 from tests.conftest import make_settings
 from tests.support.comtradefake import ComtradeFake, gateway
 

@@ -13,9 +13,9 @@ import pytest
 import sqlalchemy as sa
 from werkzeug import Response
 
-from fetchers.errors import RunLocked, StoreError
-from fetchers.jobs import RunSummary, exit_code, refresh
-from fetchers.store import Store
+from fetchers.jobs.refresh import RunSummary, exit_code, refresh
+from fetchers.store.errors import RunLocked, StoreError
+from fetchers.store.store import Store
 from tests.conftest import make_settings
 from tests.support.wbfake import WorldBankFake
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fetchers.errors import RunLocked
-from fetchers.lease import Holder, acquire
-from fetchers.store import Store
+from fetchers.store.errors import RunLocked
+from fetchers.store.lease import Holder, acquire
+from fetchers.store.store import Store
 from tests.integration.test_store import result
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # A child process: open the store, refresh one source from a synthetic result, say how it went.
 WRITER = """
 import sys
-from fetchers.errors import RunLocked
-from fetchers.store import Store
+from fetchers.store.errors import RunLocked
+from fetchers.store.store import Store
 from tests.integration.test_store import result
 store = Store.open(sys.argv[1])
 try:
@@ -38,7 +38,7 @@ else:
 # A child process that starts a run and then hangs, as a slow fetch does.
 SLOW = """
 import sys, time
-from fetchers.store import Store
+from fetchers.store.store import Store
 store = Store.open(sys.argv[1], lease_seconds=3)
 print(store.start_run("worldbank"), flush=True)
 time.sleep(60)

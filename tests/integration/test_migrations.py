@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from fetchers import database
-from fetchers.store import Store
+from fetchers.store import database
+from fetchers.store.store import Store
 
 
 def v01_store(url: str, with_detail: bool) -> None:

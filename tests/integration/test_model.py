@@ -7,10 +7,11 @@ from dataclasses import replace
 import pytest
 
 from config.events import load_events
-from dashboard import panels, rows, state
-from dashboard.model import Model
-from dashboard.state import ViewState
-from fetchers.schema import observations
+from dashboard.model import state
+from dashboard.model.model import Model
+from dashboard.model.state import ViewState
+from dashboard.page import panels, rows
+from fetchers.store.schema import observations
 from tests.support.components import text_of
 from tests.support.releases import FIRST_VALUES, GDP, two_releases
 from tests.support.seed import seed, worldbank_result

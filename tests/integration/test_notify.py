@@ -13,10 +13,10 @@ import pytest
 import sqlalchemy as sa
 from werkzeug import Request, Response
 
-from fetchers import notify
-from fetchers.changes import changes, for_run
-from fetchers.jobs import refresh
-from fetchers.schema import deliveries
+from fetchers.jobs import notify
+from fetchers.jobs.refresh import refresh
+from fetchers.store.changes import changes, for_run
+from fetchers.store.schema import deliveries
 from tests.support.releases import fail_run, two_releases
 
 SECRET = "s3cret-for-tests"

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from fetchers.http import TooLarge
-from fetchers.offline import read_file
-from fetchers.store import Store
+from fetchers.sources.http import TooLarge
+from fetchers.sources.offline import read_file
+from fetchers.store.store import Store
 from tests.integration.test_cli import cli
 from tests.integration.test_sipri import zip_bomb
 from tests.support import sipri_book

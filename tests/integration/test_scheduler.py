@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from fetchers.jobs import refresh
-from fetchers.scheduler import (
+from fetchers.jobs.refresh import refresh
+from fetchers.jobs.scheduler import (
     LEASE,
     build_scheduler,
     keep_lease,
@@ -18,7 +18,7 @@ from fetchers.scheduler import (
     should_run_in_process,
     stop,
 )
-from fetchers.schema import runs
+from fetchers.store.schema import runs
 from tests.conftest import make_settings, open_store
 
 

@@ -10,10 +10,10 @@ import zipfile
 import pandas as pd
 import pytest
 
-from fetchers import sipri
-from fetchers.errors import BadResponse
-from fetchers.http import TooLarge
-from fetchers.jobs import refresh
+from fetchers.jobs.refresh import refresh
+from fetchers.sources import sipri
+from fetchers.sources.http import TooLarge
+from fetchers.store.errors import BadResponse
 from tests.conftest import make_settings
 from tests.support import sipri_book
 

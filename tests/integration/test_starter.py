@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from config.settings import PROJECT_ROOT
-from fetchers.jobs import refresh
-from fetchers.starter import (
+from fetchers.jobs.refresh import refresh
+from fetchers.jobs.starter import (
     DATA_FILE,
     META_FILE,
     SNAPSHOT_DIR,
@@ -18,8 +18,8 @@ from fetchers.starter import (
     read_snapshot,
     write_snapshot,
 )
-from fetchers.status import data_origin, header_line, source_statuses
-from fetchers.store import Store
+from fetchers.store.status import data_origin, header_line, source_statuses
+from fetchers.store.store import Store
 from tests.conftest import make_settings
 from tests.integration.test_cli import cli
 from tests.support.seed import seed

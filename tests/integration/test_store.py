@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from fetchers import snapshot
-from fetchers.errors import RunFenced, RunLocked, SuspiciousRelease
-from fetchers.removals import removals
-from fetchers.status import source_statuses
-from fetchers.store import Store
-from fetchers.tidy import IndicatorMeta, SourceResult, make_frame
+from fetchers.store import snapshot
+from fetchers.store.errors import RunFenced, RunLocked, SuspiciousRelease
+from fetchers.store.removals import removals
+from fetchers.store.status import source_statuses
+from fetchers.store.store import Store
+from fetchers.store.tidy import IndicatorMeta, SourceResult, make_frame
 
 
 def result(values: dict[int, float | None], flag: str = "") -> SourceResult:
@@ -310,7 +310,7 @@ def test_a_live_release_replaces_the_bundled_snapshot_freely(store: Store):
 
 
 def test_a_release_of_other_indicators_removes_nothing():
-    from fetchers.removals import removals
+    from fetchers.store.removals import removals
 
     old = make_frame(
         [{"source": "worldbank", "indicator": "A", "country": "CHN", "partner": "", "year": y,

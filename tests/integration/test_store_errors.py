@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from fetchers.errors import StoreError
-from fetchers.store import Store
+from fetchers.store.errors import StoreError
+from fetchers.store.store import Store
 from tests.integration.test_store import result
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,8 +62,8 @@ def test_a_read_only_store_is_served_read_only(tmp_path):
     store.close()
     code = """
 import sys
-from fetchers.errors import StoreError
-from fetchers.store import Store
+from fetchers.store.errors import StoreError
+from fetchers.store.store import Store
 store = Store.open(sys.argv[1])
 print(store.read_only, len(store.observations()), store.data_version())
 try:
@@ -80,7 +80,7 @@ except StoreError as exc:
 
 
 def test_a_store_folder_that_does_not_exist_is_one_line(tmp_path):
-    code = "import sys\nfrom fetchers.store import Store\nStore.open(sys.argv[1])"
+    code = "import sys\nfrom fetchers.store.store import Store\nStore.open(sys.argv[1])"
     out = on_read_only_folder(tmp_path, code, f"sqlite:///{tmp_path / 'data' / 'store.sqlite3'}")
     assert out.returncode == 1
     assert out.stderr.strip().splitlines()[-1] == (
@@ -91,7 +91,7 @@ def test_a_store_folder_that_does_not_exist_is_one_line(tmp_path):
 
 def test_postgresql_without_its_driver_names_the_package():
     code = (
-        "import sys\nsys.modules['psycopg'] = None\nfrom fetchers.store import Store\n"
+        "import sys\nsys.modules['psycopg'] = None\nfrom fetchers.store.store import Store\n"
         "Store.open('postgresql://u:secret@127.0.0.1:9/am')"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

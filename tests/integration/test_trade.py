@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from werkzeug import Response
 
-from fetchers import trade
-from fetchers.jobs import refresh
-from fetchers.tidy import Previous
+from fetchers.jobs.refresh import refresh
+from fetchers.sources import trade
+from fetchers.store.tidy import Previous
 from tests.conftest import make_settings
 from tests.support.comtradefake import ComtradeFake, synthetic_trade
 

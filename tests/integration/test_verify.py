@@ -6,9 +6,9 @@ import json
 
 import sqlalchemy as sa
 
-from fetchers.jobs import refresh
-from fetchers.schema import history, observations, runs
-from fetchers.verify import verify
+from fetchers.jobs.refresh import refresh
+from fetchers.jobs.verify import verify
+from fetchers.store.schema import history, observations, runs
 from tests.support import sipri_book
 
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from fetchers import snapshot as snapshots
-from fetchers.vintage import VintageError, as_of, first_moment, parse_as_of
+from fetchers.store import snapshot as snapshots
+from fetchers.store.vintage import VintageError, as_of, first_moment, parse_as_of
 from tests.support.releases import FIRST_VALUES, GDP, store_release, two_releases
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)

@@ -8,11 +8,11 @@ import math
 import pytest
 
 from config.catalogue import Catalogue, Indicator
-from fetchers import worldbank
-from fetchers.errors import APIError
-from fetchers.http import Http
-from fetchers.jobs import refresh
-from fetchers.tidy import Previous
+from fetchers.jobs.refresh import refresh
+from fetchers.sources import worldbank
+from fetchers.sources.http import Http
+from fetchers.store.errors import APIError
+from fetchers.store.tidy import Previous
 from tests.support.wbfake import LASTUPDATED, MAX_INDICATORS, MAX_URL
 
 FIRST = Previous()

@@ -3,9 +3,9 @@ one value and adds one year."""
 
 from __future__ import annotations
 
-from fetchers.schema import runs
-from fetchers.store import Store
-from fetchers.tidy import IndicatorMeta, SourceResult, make_frame
+from fetchers.store.schema import runs
+from fetchers.store.store import Store
+from fetchers.store.tidy import IndicatorMeta, SourceResult, make_frame
 
 GDP = "NY.GDP.MKTP.CD"
 FIRST_AT, SECOND_AT = "2026-01-05T10:00:00Z", "2026-02-05T10:00:00Z"

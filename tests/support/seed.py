@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from config.catalogue import Catalogue
-from fetchers import sipri
-from fetchers.store import Store
-from fetchers.tidy import IndicatorMeta, SourceResult, make_frame
+from fetchers.sources import sipri
+from fetchers.store.store import Store
+from fetchers.store.tidy import IndicatorMeta, SourceResult, make_frame
 from tests.support import sipri_book
 from tests.support.comtradefake import synthetic_trade
 from tests.support.wbfake import LASTUPDATED, synthetic_value

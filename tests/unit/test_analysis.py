@@ -10,8 +10,8 @@ import pytest
 
 from config.claims import Claim
 from config.events import Event
-from dashboard import analysis
-from dashboard.analysis import Options
+from dashboard.model import analysis
+from dashboard.model.analysis import Options
 
 PAIR = ("CHN", "RUS")
 GDP, PPP = "NY.GDP.MKTP.CD", "NY.GDP.MKTP.PP.CD"

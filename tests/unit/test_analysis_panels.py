@@ -12,8 +12,8 @@ import pytest
 
 from config.claims import Claim
 from config.events import Event
-from dashboard import analysis
-from dashboard.analysis import panels as analysis_panels
+from dashboard.model import analysis
+from dashboard.page import analysis_panels as analysis_panels
 from tests.unit.test_analysis import NO_HISTORY, NO_RUNS, WINDOW, event, frame, obs, trade
 
 PAIR = ("CHN", "RUS")
@@ -94,12 +94,13 @@ def test_need_chart_marks_mirror_years_and_draws_only_events_in_range():
     assert chinas_share["marker"]["symbol"] == ["circle", "square-open"]  # 2015 is mirror data
     assert chinas_share["customdata"] == ["", " (mirror data)"]
     assert fig["data"][2]["name"] == "need ratio" and fig["data"][2]["yaxis"] == "y2"
-    # The 2012–17 term a band; Crimea a dotted line (all day events in one trace); 1991 not drawn.
-    (band,) = fig["layout"]["shapes"]
-    assert (band["type"], band["x0"], band["x1"]) == ("rect", 2014, 2015)  # the plotted years
-    lines, markers = fig["data"][-2:]
-    assert lines["x"] == [2014.208, 2014.208, None] and lines["y"] == [0, 1, None]
-    assert [t.split(":")[0] for t in markers["text"]] == ["2012-11-15 – 2017-10-24", "2014-03-18"]
+    # The gap charts' event layer (one owner): context events are ticks at the foot with hover
+    # text on a hidden axis of their own (y2 is the need ratio's); 1991 is not drawn.
+    hover = [t for t in fig["data"] if t.get("name") == "Events"]
+    assert hover and all(t["yaxis"] == "y3" for t in hover)
+    named = [title for t in hover for title in t["text"]]
+    assert sorted(named) == ["A term", "Russia annexes Crimea"]
+    assert fig["layout"]["yaxis3"]["visible"] is False
 
 
 def test_a_line_of_plain_observations_carries_one_marker_and_no_per_point_text():

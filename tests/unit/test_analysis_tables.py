@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.analysis.tables import COLUMNS, header, in_words, rounded
+from dashboard.model.analysis.tables import COLUMNS, header, in_words, rounded
 
 PAIR = ("China", "Russia")
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
-from fetchers.changes import (
+from fetchers.store.changes import (
     REFUSED,
     amount,
     calendar,
@@ -163,7 +163,7 @@ def test_permalink_pins_the_vintage_and_keeps_the_view():
 
 
 def test_a_claims_last_verdict_change_is_an_event():
-    from fetchers.changes import verdict_changes
+    from fetchers.store.changes import verdict_changes
 
     claims = pd.DataFrame(
         [{"id": "gdp-gap", "text": "China's economy outgrows Russia's", "status": "holds",

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from config.catalogue import load_catalogue
-from dashboard.citation import all_formats, apa, bibtex, chicago, cited, ris
+from dashboard.exports.citation import all_formats, apa, bibtex, chicago, cited, ris
 
 LINK = "https://am.example/?ind=NY.GDP.MKTP.CD&as_of=2026-02-05T10:00:00Z"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.derived import DERIVED, GDP_PPP, gdp_ppp, with_derived
+from dashboard.model.derived import DERIVED, GDP_PPP, gdp_ppp, with_derived
 
 
 def row(indicator, country, year, value, flag=""):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dash import Dash
 
-from dashboard import downloads
-from dashboard.layout import BUSY_CLASS, EXPORTS, STATUS_CLASS
+from dashboard.page import downloads
+from dashboard.page.layout import BUSY_CLASS, EXPORTS, STATUS_CLASS
 
 FORMATS = [fmt for fmt, _ in EXPORTS]
 

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import exports
+from dashboard.exports import formats
 
 HOSTILE = ['=HYPERLINK("http://evil","x")', "+1+2", "-3+4", "@SUM(A1)", "\tx", "\rx"]
 FRAME = pd.DataFrame(
@@ -22,7 +22,7 @@ FRAME = pd.DataFrame(
 
 
 def test_csv_cells_that_start_a_formula_are_quoted_and_numbers_stay_numbers():
-    text = exports.to_csv_bytes(FRAME).decode()
+    text = formats.to_csv_bytes(FRAME).decode()
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     # (A bare CR inside a cell is not quoted by CSV writers; it is neutralised all the same.)
     assert [r["indicator"] for r in rows[:5]] == [f"'{h}" for h in HOSTILE[:5]]
@@ -32,7 +32,7 @@ def test_csv_cells_that_start_a_formula_are_quoted_and_numbers_stay_numbers():
 
 
 def test_xlsx_holds_text_never_formulas():
-    body = exports.to_xlsx_bytes({"Data": FRAME, "=evil": FRAME.rename(columns={"unit": "=u"})})
+    body = formats.to_xlsx_bytes({"Data": FRAME, "=evil": FRAME.rename(columns={"unit": "=u"})})
     book = openpyxl.load_workbook(io.BytesIO(body))
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
@@ -56,21 +56,21 @@ LOOK_ALIKES = [
 @pytest.mark.parametrize("text", LOOK_ALIKES)
 def test_formula_look_alikes_are_neutralised_in_csv(text):
     frame = pd.DataFrame({"t": [text], "n": [1.0]})
-    rows = list(csv.DictReader(io.StringIO(exports.to_csv_bytes(frame).decode(), newline="")))
+    rows = list(csv.DictReader(io.StringIO(formats.to_csv_bytes(frame).decode(), newline="")))
     assert rows[0]["t"] == "'" + text
     assert rows[0]["n"] == "1.0"
 
 
 def test_formula_look_alikes_stay_text_in_xlsx():
     frame = pd.DataFrame({"t": LOOK_ALIKES})
-    book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx_bytes({"Data": frame})))
+    book = openpyxl.load_workbook(io.BytesIO(formats.to_xlsx_bytes({"Data": frame})))
     cells = [row[0] for row in book["Data"].iter_rows(min_row=2)]
     assert all(c.data_type == "s" and not c.value.startswith("'") for c in cells)
     assert [c.value.strip() for c in cells] == [t.strip() for t in LOOK_ALIKES]
 
 
 def test_two_titles_that_slug_alike_get_names_of_their_own():
-    assert exports.unique_names(["GDP", "GDP!", "gdp", "Trade"]) == [
+    assert formats.unique_names(["GDP", "GDP!", "gdp", "Trade"]) == [
         "gdp",
         "gdp-2",
         "gdp-3",
@@ -81,4 +81,4 @@ def test_two_titles_that_slug_alike_get_names_of_their_own():
 @pytest.mark.parametrize("text", ["GDP", "% of GDP", "", "2014-03-18", "\u22123.2%", "a = b"])
 def test_ordinary_text_is_unchanged(text):
     frame = pd.DataFrame({"t": [text]})
-    assert exports.neutralise(frame)["t"][0] == text
+    assert formats.neutralise(frame)["t"][0] == text

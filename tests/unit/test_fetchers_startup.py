@@ -11,12 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from fetchers import sipri, trade, worldbank
-from fetchers.sources import NAMES, SOURCES, fetcher
+from fetchers.sources import sipri, trade, worldbank
+from fetchers.sources.registry import NAMES, SOURCES, fetcher
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE_MODULES = ("fetchers.sipri", "fetchers.worldbank", "fetchers.trade", "fetchers.offline")
-NETWORK = ("fetchers.http", "requests", "urllib3")
+SOURCE_MODULES = (
+    "fetchers.sources.sipri",
+    "fetchers.sources.worldbank",
+    "fetchers.sources.trade",
+    "fetchers.sources.offline",
+)
+NETWORK = ("fetchers.sources.http", "requests", "urllib3")
 SCHEDULER = ("apscheduler",)
 WORKBOOK = ("openpyxl",)
 STORE = ("pandas", "numpy", "sqlalchemy", "alembic")
@@ -84,15 +89,17 @@ def test_status_opens_the_store_but_no_source_http_client_or_scheduler(tmp_path)
     code, modules, shown = probe(tmp_path, CLI_PROBE, "status")
     assert code == 0
     assert "scheduler: none active" in shown
-    assert loaded(modules, ("sqlalchemy", "fetchers.store", "fetchers.status")) == [
-        "fetchers.status",
-        "fetchers.store",
+    assert loaded(modules, ("sqlalchemy", "fetchers.store.store", "fetchers.store.status")) == [
+        "fetchers.store.status",
+        "fetchers.store.store",
         "sqlalchemy",
     ]
     assert loaded(modules, SOURCE_MODULES + NETWORK + SCHEDULER + WORKBOOK) == []
 
 
-@pytest.mark.parametrize("module", ["fetchers.jobs", "fetchers.scheduler", "fetchers.sources"])
+@pytest.mark.parametrize(
+    "module", ["fetchers.jobs.refresh", "fetchers.jobs.scheduler", "fetchers.sources.registry"]
+)
 def test_importing_the_jobs_loads_no_heavy_library(tmp_path, module):
     _, modules, _ = probe(tmp_path, IMPORT_PROBE.format(module))
     assert module in modules

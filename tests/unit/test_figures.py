@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from config.events import Event, load_events
-from dashboard import figures
+from dashboard.model import figures
 
 SERIES = pd.DataFrame(
     {

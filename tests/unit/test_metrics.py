@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard import metrics
+from dashboard.model import metrics
 
 
 def frame(rows):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import numbers
+from dashboard.model import numbers
 
 MINUS = numbers.MINUS
 
@@ -92,7 +92,7 @@ def test_plain_keeps_working_for_the_report():
 
 
 def test_a_table_column_follows_one_rule_years_bare_and_a_true_minus():
-    from dashboard.numbers import MINUS, column_texts
+    from dashboard.model.numbers import MINUS, column_texts
 
     assert column_texts("year", [2014, 2025.0, None]) == ["2014", "2025", ""]
     assert column_texts("from", [1998, 2014]) == ["1998", "2014"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 
 from config.catalogue import load_catalogue
-from dashboard import layout, panels
-from dashboard.metrics import Kpi
-from dashboard.model import Chart, KpiRow, Status
-from fetchers.status import SourceStatus
+from dashboard.model.metrics import Kpi
+from dashboard.model.model import Chart, KpiRow, Status
+from dashboard.page import layout, panels
+from fetchers.store.status import SourceStatus
 from tests.support.components import text_of
 
 NAMES = {"CHN": "China", "RUS": "Russia"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import kaleido
 
-from dashboard import renderers
+from dashboard.exports import renderers
 
 
 def test_the_kaleido_server_starts_once_without_mathjax(monkeypatch):

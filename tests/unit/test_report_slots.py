@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from dashboard import snapshot as snapshot_module
-from dashboard.snapshot import ExportBusy, Snapshot
+from dashboard.exports import exporter as snapshot_module
+from dashboard.exports.exporter import ExportBusy, Snapshot
 from tests.conftest import make_settings
 
 

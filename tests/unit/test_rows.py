@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from dashboard import rows
+from dashboard.page import rows
 
 TABLE = pd.DataFrame(
     {

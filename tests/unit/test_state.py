@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from dashboard import state
+from dashboard.model import state
 
 INDICATORS = ("NY.GDP.MKTP.CD", "MS.MIL.XPND.CD", "CMT.PARTNER_SHARE")
 CATEGORIES = ("Russia–West", "economy")

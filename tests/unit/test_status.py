@@ -10,7 +10,7 @@ import pytest
 
 from config.catalogue import load_catalogue
 from config.settings import load_settings
-from fetchers.status import (
+from fetchers.store.status import (
     data_origin,
     header_line,
     is_overdue,

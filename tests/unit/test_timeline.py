@@ -7,7 +7,7 @@ from datetime import date
 from dash import Dash, html
 
 from config.events import Event, load_events
-from dashboard import timeline
+from dashboard.page import timeline
 
 CATEGORIES = ("Russia–West", "economy")
 EVENTS = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import metrics, wording
-from dashboard.numbers import MINUS
+from dashboard.model import metrics, wording
+from dashboard.model.numbers import MINUS
 
 PAIR = ("CHN", "RUS")
 NAMES = {"CHN": "China", "RUS": "Russia"}

@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from dashboard import exports, report
+from dashboard.exports import formats, report
 
 DATA = pd.DataFrame(
     {
@@ -22,7 +22,7 @@ META = pd.DataFrame({"indicator": ["NY.GDP.MKTP.CD"], "licence": ["CC BY 4.0"]})
 
 
 def workbook(cover=None):
-    body = exports.to_xlsx_bytes({"Data": DATA, "Metadata": META}, cover)
+    body = formats.to_xlsx_bytes({"Data": DATA, "Metadata": META}, cover)
     return openpyxl.load_workbook(io.BytesIO(body))
 
 

@@ -1,0 +1,1 @@
+"""Exports: files built from one snapshot, with provenance (no Dash)."""

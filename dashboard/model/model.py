@@ -1,0 +1,454 @@
+"""The one view model: what a view shows, as plain data, for the page, the exports and the CLI."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from config.catalogue import Catalogue
+from config.clock import short
+from config.events import Event, Timeline
+from config.settings import Settings
+from dashboard.model import figures, metrics, numbers, state, wording
+from dashboard.model.derived import DERIVED, with_derived
+from fetchers.store import vintage
+from fetchers.store.snapshot import Snapshots, StoreSnapshot
+from fetchers.store.status import SourceStatus, data_origin, header_line, source_statuses
+from fetchers.store.store import Store
+
+STORY_LINES = 3  # headline sentences on the first screen
+STATUS_SECONDS = 5  # how long one reading of the sources' status serves the header
+UNREACHABLE = "The data store is not answering: the page shows the data it last read."
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One indicator's chart, or why there is none."""
+
+    indicator: str
+    title: str
+    unit: str
+    theme: str
+    figure: dict | None  # plotly's figure as plain data (figures.gap_spec)
+    missing: tuple[str, ...] = ()
+    reason: str = ""  # why there is no figure, in words
+
+
+@dataclass(frozen=True)
+class Part:
+    """One indicator's rows in a view's data, with its words and the pair's values by year."""
+
+    title: str
+    unit: str
+    theme: str
+    rows: pd.DataFrame
+    present: frozenset[str]  # countries with a value
+    values: tuple[metrics.ByYear, metrics.ByYear]  # the pair's values by year, for the KPIs
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    """One indicator's headline comparison with its title and unit."""
+
+    indicator: str
+    title: str
+    unit: str
+    kpi: metrics.Kpi
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Status:
+    """The store's state for the header: data version, per-source status, and whether empty."""
+
+    version: int
+    sources: list[SourceStatus]
+    empty: bool
+    line: str = ""  # the header's one calm sentence
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Everything the page shows for a view."""
+
+    kpis: list[KpiRow]
+    charts: list[Chart]
+    events: list[Event]
+    empty_message: str
+    story: list[str]  # the headline sentences, one per indicator with a comparison
+
+
+class Model:
+    """Answers every question the page, the report and the export CLI ask of the store: each
+    answer a function of one store snapshot (`self.snapshots.current()`) and a view."""
+
+    def __init__(
+        self, store: Store, settings: Settings, catalogue: Catalogue, timeline: Timeline
+    ) -> None:
+        self.store, self.settings, self.catalogue, self.timeline = (
+            store,
+            settings,
+            catalogue,
+            timeline,
+        )
+        self.pair = tuple(catalogue.focus[:2])
+        self.names = {c.iso3: c.name for c in catalogue.countries}
+        self.indicator_ids = tuple(i.id for i in catalogue.indicators) + tuple(DERIVED)
+        self.titles = {i.id: i.title for i in catalogue.indicators} | {
+            k: d.title for k, d in DERIVED.items()
+        }
+        self.snapshots = Snapshots(store)
+        self.comparators = tuple(c.iso3 for c in catalogue.countries if c.role == "comparator")
+        self.last_year = datetime.now(UTC).year
+        self.default = state.default_state(
+            self.indicator_ids, self.comparators, timeline.categories, self.last_year
+        )
+
+    # --- URL and filter state -----------------------------------------------------------------
+    def from_url(self, search: str | None) -> tuple[state.ViewState, list[str]]:
+        """Parse the link's query string; an `as_of` the store cannot show is dropped, noted."""
+        view, notes = state.parse(
+            search, self.default, self.indicator_ids, self.comparators, self.timeline.categories
+        )
+        if view.as_of:
+            try:
+                self.vintage(self.snapshots.current(), view.as_of)
+            except vintage.VintageError as exc:
+                return replace(view, as_of=""), [*notes, f"{exc} Showing the latest data."]
+        return view, notes
+
+    @staticmethod
+    def vintage(snap: StoreSnapshot, as_of: str) -> StoreSnapshot:
+        """The snapshot of what the store held at `as_of` (VintageError names what is wrong)."""
+        if not as_of:
+            return snap
+        return vintage.at(snap, vintage.parse_as_of(as_of, vintage.first_moment(snap.runs)))
+
+    def snapshot_for(self, view: state.ViewState) -> StoreSnapshot:
+        """The snapshot a view reads: the current one, or its vintage (the latest if it is bad)."""
+        snap = self.snapshots.current()
+        try:
+            return self.vintage(snap, view.as_of)
+        except vintage.VintageError:
+            return snap
+
+    def from_saved(self, data: object) -> state.ViewState:
+        """A client's saved view, checked like a link (anything invalid falls back)."""
+        view, _ = state.from_data(
+            data, self.default, self.indicator_ids, self.comparators, self.timeline.categories
+        )
+        return view
+
+    def from_filters(self, values: list) -> state.ViewState:
+        """A state from the filter controls' values, checked like a link (values come from the
+        browser and may be anything)."""
+        fields = ("indicators", "comparators", "years", "mode", "scale", "base_year", "categories")
+        raw = dict(zip(fields, list(values or []) + [None] * len(fields), strict=False))
+        years = raw.pop("years")
+        if isinstance(years, list | tuple) and len(years) == 2:
+            raw["year_from"], raw["year_to"] = years
+        raw = {k: v for k, v in raw.items() if v is not None}
+        view, _ = state.from_data(
+            raw, self.default, self.indicator_ids, self.comparators, self.timeline.categories
+        )
+        return view
+
+    @staticmethod
+    def filter_values(view: state.ViewState) -> list:
+        """The filter controls' values for a state."""
+        return [
+            list(view.indicators),
+            list(view.comparators),
+            [view.year_from, view.year_to],
+            view.mode,
+            view.scale,
+            view.base_year,
+            list(view.categories),
+        ]
+
+    # --- data ----------------------------------------------------------------------------------
+    @staticmethod
+    def stored_ids(indicators: tuple[str, ...] | list[str]) -> list[str]:
+        """The stored indicators behind a selection: derived ones replaced by their inputs."""
+        out: list[str] = []
+        for indicator_id in indicators:
+            for stored in (
+                DERIVED[indicator_id].inputs if indicator_id in DERIVED else (indicator_id,)
+            ):
+                if stored not in out:
+                    out.append(stored)
+        return out
+
+    def data(self, snap: StoreSnapshot, view: state.ViewState) -> pd.DataFrame:
+        """Stored rows for the view's indicators and countries, with derived series."""
+        indicators = tuple(self.stored_ids(view.indicators))
+        countries = (*self.pair, *view.comparators)
+        derived = tuple(i for i in view.indicators if i in DERIVED)
+
+        def build() -> pd.DataFrame:
+            frame = snap.rows(list(indicators), list(countries))
+            return with_derived(frame, derived, self.pair)
+
+        return snap.derive(("data", indicators, countries, derived), build)
+
+    def parts(self, snap: StoreSnapshot, view: state.ViewState) -> list[Part]:
+        """Each selected indicator's part of the view's data (built once per snapshot: a new
+        year range or mode only slices and transforms them)."""
+        key = ("parts", view.indicators, view.comparators)
+        return snap.derive(
+            key, lambda: [self.part_of(i, self.data(snap, view)) for i in view.indicators]
+        )
+
+    def part_of(self, indicator_id: str, frame: pd.DataFrame) -> Part:
+        """One indicator's part of a frame."""
+        title, unit, theme = self.describe(indicator_id, frame)
+        rows = frame[frame["indicator"] == indicator_id]
+        present = frozenset(rows.dropna(subset=["value"])["country"])
+        return Part(
+            title, unit, theme, rows, present, metrics.by_year(rows, indicator_id, self.pair)
+        )
+
+    def describe(self, indicator_id: str, frame: pd.DataFrame) -> tuple[str, str, str]:
+        """Title, unit and theme of a catalogued or derived indicator."""
+        if indicator_id in DERIVED:
+            item = DERIVED[indicator_id]
+            return item.title, item.unit, item.theme
+        item = self.catalogue.indicator(indicator_id)
+        units = frame.loc[frame["indicator"] == indicator_id, "unit"]
+        return item.title, (units.iloc[-1] if len(units) else item.unit), item.theme
+
+    def base_years(self, snap: StoreSnapshot, view: state.ViewState) -> list[int]:
+        """Years with data for both of the pair in the view's indicators: the base-year choices."""
+        return metrics.common_years(self.data(snap, view), self.pair)
+
+    def events(self, view: state.ViewState) -> list[Event]:
+        """The events of the view's categories, in date order."""
+        return [e for e in self.timeline.events if e.category in view.categories]
+
+    def sources_of(self, indicator_id: str) -> list[str]:
+        """The source ids an indicator's values come from."""
+        return sorted({self.catalogue.indicator(i).source for i in self.stored_ids([indicator_id])})
+
+    # --- what the page shows -------------------------------------------------------------------
+    @staticmethod
+    def series(rows: pd.DataFrame, view: state.ViewState, pair: tuple[str, str]) -> pd.DataFrame:
+        """One indicator's drawn series: the view's mode, in its years."""
+        transformed = metrics.transform(rows, view.mode, pair, view.base_year)
+        years = transformed["year"]
+        return transformed[(years >= view.year_from) & (years <= view.year_to)]
+
+    def figure(
+        self,
+        title: str,
+        unit: str,
+        rows: pd.DataFrame,
+        view: state.ViewState,
+        events: list[Event],
+        width: int = figures.EXPORT_WIDTH,
+    ) -> dict | None:
+        """The gap chart of one indicator's rows, or None when nothing is in range."""
+        series = self.series(rows, view, self.pair)
+        if series.empty:
+            return None
+        # The axis spans the chosen years that hold data: a view of 1900–2100 is not drawn so.
+        years = (
+            max(view.year_from, int(series["year"].min())),
+            min(view.year_to, int(series["year"].max())),
+        )
+        return figures.gap_spec(
+            series, title, unit, view.mode, view.scale, events, self.names, view.base_year,
+            years, width,
+        )  # fmt: skip
+
+    def charts(
+        self, snap: StoreSnapshot, view: state.ViewState, width: int = figures.EXPORT_WIDTH
+    ) -> list[Chart]:
+        """One chart per selected indicator, in the order the reader picked them."""
+        events = self.events(view)
+        out = []
+        for indicator_id, part in zip(view.indicators, self.parts(snap, view), strict=True):
+            missing = tuple(self.names.get(c, c) for c in self.pair if c not in part.present)
+            fig = self.figure(part.title, part.unit, part.rows, view, events, width)
+            reason = "" if fig else self.why_empty(snap, indicator_id, part.rows, view)
+            out.append(Chart(indicator_id, part.title, part.unit, part.theme, fig, missing, reason))
+        return out
+
+    def why_empty(
+        self, snap: StoreSnapshot, indicator_id: str, rows: pd.DataFrame, view: state.ViewState
+    ) -> str:
+        """The true cause of an empty chart: a source down, not in the snapshot, or no years."""
+        statuses = self.status(snap).sources
+        for source in self.sources_of(indicator_id):
+            status = next((s for s in statuses if s.source == source), None)
+            name = self.catalogue.source(source).title
+            origin = data_origin(statuses, source)
+            if rows.dropna(subset=["value"]).empty:
+                if status and status.last_status in ("failed", "interrupted"):
+                    since = short(status.last_at)
+                    return f"{name} is down since {since} ({status.error}); nothing is stored from it yet."
+                if origin == "snapshot" or any(s.snapshot for s in statuses):
+                    return f"{name}: not in the bundled snapshot; it appears after the first live fetch."
+                if origin == "none":
+                    return f"{name}: not fetched yet."
+        years = sorted(set(rows.dropna(subset=["value"])["year"]))
+        return wording.no_chart(view.mode, (view.year_from, view.year_to), view.base_year, years)
+
+    def drawn(self, snap: StoreSnapshot, view: state.ViewState, indicator_id: str) -> pd.DataFrame:
+        """Exactly the series one chart draws, with its names, mode, unit and provenance."""
+        frame = self.data(snap, replace(view, indicators=(indicator_id,)))
+        title, unit, _ = self.describe(indicator_id, frame)
+        series = self.series(frame[frame["indicator"] == indicator_id], view, self.pair)
+        info = numbers.unit_of(unit)
+        runs = snap.last_runs(self.settings.scheduler_lease_seconds)
+        releases = (
+            {} if runs.empty else dict(zip(runs["source"], runs["last_ok_release"], strict=True))
+        )
+        sources = self.sources_of(indicator_id)
+        names = [figures.series_name(c, p, self.names)
+                 for c, p in zip(series["country"], series["partner"], strict=True)]  # fmt: skip
+        return pd.DataFrame(
+            {
+                "indicator": indicator_id,
+                "title": title,
+                "series": names,
+                "mode": view.mode,
+                "year": series["year"].astype(int),
+                # Values as the source published them (in its unit); ratios, indices and shares
+                # are computed here and given in their own unit.
+                "value": series["value"],
+                "unit": unit
+                if view.mode == "absolute"
+                else numbers.mode_unit(view.mode, info, view.base_year),
+                "basis": info.basis,
+                "flag": series["flag"],
+                "source": "; ".join(self.catalogue.source(s).citation for s in sources),
+                "source_release": "; ".join(str(releases.get(s) or "") for s in sources),
+            }
+        )
+
+    def kpis(self, snap: StoreSnapshot, view: state.ViewState) -> list[KpiRow]:
+        """The headline comparison of every selected indicator that has a common year."""
+        out = []
+        years = (view.year_from, view.year_to)
+        for indicator_id, part in zip(view.indicators, self.parts(snap, view), strict=True):
+            kpi = metrics.kpi_of(part.values, indicator_id, view.base_year, years)
+            if kpi is not None:
+                title, unit = part.title, part.unit
+                ppp = self.ppp_kpi(snap, view, indicator_id)
+                sentence = wording.headline(
+                    indicator_id, title, unit, kpi, self.names, self.pair, ppp=ppp
+                )
+                out.append(KpiRow(indicator_id, title, unit, kpi, sentence))
+        return out
+
+    def ppp_kpi(self, snap: StoreSnapshot, view: state.ViewState, indicator_id: str):
+        """The comparison at purchasing power parity beside a market-rate series (its first
+        twin with data: the WDI's own series, else the one computed from per-capita values)."""
+        years = (view.year_from, view.year_to)
+        for twin in wording.PPP_TWINS.get(indicator_id, ()):
+            if twin not in self.indicator_ids:
+                continue
+            (part,) = self.parts(snap, replace(view, indicators=(twin,)))
+            kpi = metrics.kpi_of(part.values, twin, view.base_year, years)
+            if kpi is not None:
+                return kpi
+        return None
+
+    def story(self, snap: StoreSnapshot, view: state.ViewState) -> list[str]:
+        """The headline sentences of a view."""
+        return [k.sentence for k in self.kpis(snap, view)[:STORY_LINES]]
+
+    def key_figures(self, snap: StoreSnapshot, view: state.ViewState) -> pd.DataFrame:
+        """The KPI cards as a table of text, worded as on the page (for the report)."""
+        a, b = (self.names[c] for c in self.pair)
+        rows = [
+            wording.key_figure(row.title, row.unit, row.kpi, a, b) for row in self.kpis(snap, view)
+        ]
+        return pd.DataFrame(rows)
+
+    def table(self, snap: StoreSnapshot, view: state.ViewState) -> pd.DataFrame:
+        """The data table's rows in the view's years, with readable names."""
+        table = metrics.table_rows(self.data(snap, view), view.base_year)
+        table = table[(table["year"] >= view.year_from) & (table["year"] <= view.year_to)]
+        units = [numbers.unit_of(u) for u in table["unit"]]
+        return table.assign(
+            indicator_title=table["indicator"].map(self.titles),
+            country_name=table["country"].map(lambda c: self.names.get(c, c)),
+            value_text=[
+                numbers.shown(v * u.factor, u) for v, u in zip(table["value"], units, strict=True)
+            ],
+            yoy_text=wording.changes(table["yoy_pct"], table["yoy_diff"], units),
+            since_text=wording.changes(table["since_base_pct"], table["since_base_diff"], units),
+        )
+
+    def source_rows(self, snap: StoreSnapshot, view: state.ViewState) -> list[dict]:
+        """Provenance per selected indicator."""
+        by_id = {r["indicator"]: r for r in snap.meta.to_dict("records")}
+        rows = []
+        for indicator_id in view.indicators:
+            if indicator_id in DERIVED:
+                item = DERIVED[indicator_id]
+                first = by_id.get(item.inputs[0], {})
+                rows.append({
+                    "id": indicator_id, "title": item.title, "organization": item.organisation,
+                    "note": item.note,
+                    "licence": self.catalogue.indicator(item.inputs[0]).licence,
+                    "release": first.get("release", ""), "fetched_at": first.get("fetched_at", ""),
+                })  # fmt: skip
+                continue
+            item = self.catalogue.indicator(indicator_id)
+            found = by_id.get(indicator_id, {})
+            rows.append(
+                {
+                    "id": indicator_id,
+                    "title": found.get("name") or item.title,
+                    "organization": found.get("source_organization")
+                    or self.catalogue.source(item.source).organisation,
+                    "note": found.get("source_note", ""),
+                    "licence": item.licence,
+                    "release": found.get("release", ""),
+                    "fetched_at": found.get("fetched_at", ""),
+                }
+            )
+        return rows
+
+    @staticmethod
+    def empty_message(snap: StoreSnapshot) -> str:
+        """What to say when the view has no data at all."""
+        if snap.runs.empty:
+            return ("No data stored yet: the first fetch starts with the app. Without internet, "
+                    "load a downloaded file with `python -m fetchers import FILE`.")  # fmt: skip
+        return "The store has no data for the selected indicators; pick others or check the sources' status above."
+
+    def render(
+        self, snap: StoreSnapshot, view: state.ViewState, width: int = figures.EXPORT_WIDTH
+    ) -> Rendered:
+        """Story, KPIs, charts and events for a view, all from one snapshot."""
+        empty = not self.data(snap, view)["value"].notna().any()
+        kpis = self.kpis(snap, view)
+        return Rendered(
+            kpis=kpis,
+            charts=[] if empty else self.charts(snap, view, width),
+            events=self.events(view),
+            empty_message=self.empty_message(snap) if empty else "",
+            story=[k.sentence for k in kpis[:STORY_LINES]],
+        )
+
+    def status(self, snap: StoreSnapshot) -> Status:
+        """Data version and per-source freshness for the header (read again each STATUS_SECONDS:
+        ages and staleness move with the clock, not only with the data)."""
+        unreachable = self.snapshots.unreachable
+        tick = int(time.monotonic() // STATUS_SECONDS)
+        return snap.derive(("status", tick, unreachable), lambda: self._status(snap, unreachable))
+
+    def _status(self, snap: StoreSnapshot, unreachable: bool) -> Status:
+        runs = snap.last_runs(self.settings.scheduler_lease_seconds)
+        statuses = source_statuses(runs, self.settings)
+        empty = runs.empty or not runs["last_ok_id"].notna().any()
+        line = header_line(statuses, self.catalogue)
+        return Status(
+            snap.version, statuses, empty, f"{UNREACHABLE} {line}" if unreachable else line
+        )

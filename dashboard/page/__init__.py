@@ -1,0 +1,1 @@
+"""The page: components, callbacks and the browser's assets."""

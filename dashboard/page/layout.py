@@ -1,0 +1,380 @@
+"""Pure functions returning the page's components; no data access here."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from config.about import APP_NAME
+from config.catalogue import THEMES, Catalogue
+from config.events import Timeline
+from dashboard.model import wording
+from dashboard.model.metrics import MODES
+from dashboard.model.state import SCALES, ViewState
+from dashboard.page import lazy
+from dashboard.page.rows import BLOCK as TABLE_PAGE
+from dashboard.page.timeline import timeline_panel
+
+
+def page(
+    catalogue: Catalogue,
+    timeline: Timeline,
+    options: Sequence[dict],
+    default: ViewState,
+    last_year: int,
+    poll_seconds: int,
+) -> html.Div:
+    """The page in landmarks, story first: headline sentences and key figures, then the charts
+    (the gap), exports, analysis, data, timeline and sources."""
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh=False),
+            dcc.Interval(id="poll", interval=poll_seconds * 1000),
+            dcc.Store(id="data-version"),  # set by the poll when newer data is in the store
+            dcc.Store(id="drawn-version"),  # the data version the charts were drawn from
+            dcc.Store(id="view"),
+            dcc.Store(id="width"),
+            dcc.Store(id="seen"),  # the sections below the fold that have neared the screen
+            *[dcc.Store(id=lazy.key_id(s)) for s in lazy.SECTIONS],  # what each section shows
+            dcc.Store(id="table-reload"),
+            html.A("Skip to the charts", href="#main", className="visually-hidden-focusable"),
+            header(),
+            html.Main(
+                dbc.Container(
+                    [
+                        html.Div(id="note", **{"aria-live": "polite"}),
+                        html.Div(id="banner"),
+                        html.Section(
+                            [
+                                html.H2("The gap in brief", className="visually-hidden"),
+                                html.Div(id="story", className="mb-2"),
+                                html.H2("Key figures", className="h5 mt-2"),
+                                html.Div(id="kpis", className="mb-3"),
+                            ],
+                            **{"aria-label": "The gap in brief"},
+                        ),
+                        html.Section(
+                            [
+                                html.H2("Charts", className="visually-hidden"),
+                                toolbar(),
+                                dbc.Collapse(
+                                    filters(catalogue, timeline, options, default, last_year),
+                                    id="filters-panel",
+                                    is_open=False,
+                                ),
+                                dcc.Loading(html.Div(id="charts"), type="dot", delay_show=400),
+                                # A graph on the first layout makes the browser fetch plotly.js
+                                # while the first callbacks run (Dash loads it lazily).
+                                dcc.Graph(id="plotly-preload", style={"display": "none"}),
+                                export_bar(),
+                            ],
+                            **{"aria-label": "Charts and exports"},
+                        ),
+                        html.Section(
+                            [
+                                html.H2("Analysis", className="h5 mt-4"),
+                                html.Div(
+                                    html.P(
+                                        "The analysis loads as you scroll to it.",
+                                        className="text-muted",
+                                    ),
+                                    id="analysis",
+                                    **lazy.marker("analysis"),
+                                ),
+                            ],
+                            **{"aria-label": "Analysis"},
+                        ),
+                        html.Section(
+                            [
+                                html.H2("Data", className="h5 mt-4"),
+                                html.Div(
+                                    html.P(
+                                        "The data table loads as you scroll to it.",
+                                        className="text-muted",
+                                    ),
+                                    id="table-section",
+                                    **lazy.marker("table"),
+                                ),
+                            ],
+                            id="data",
+                            **{"aria-label": "Data"},
+                        ),
+                        dbc.Row(
+                            [
+                                dbc.Col(
+                                    html.Section(
+                                        [
+                                            html.H2("Timeline", className="h5 mt-4"),
+                                            timeline_panel(timeline.events, timeline.categories),
+                                        ],
+                                        **{"aria-label": "Timeline"},
+                                    ),
+                                    lg=7,
+                                ),
+                                dbc.Col(
+                                    html.Section(
+                                        [
+                                            html.H2("Sources", className="h5 mt-4"),
+                                            html.Div(
+                                                html.P(
+                                                    "The sources load as you scroll to them.",
+                                                    className="text-muted",
+                                                ),
+                                                id="sources",
+                                                **lazy.marker("sources"),
+                                            ),
+                                        ],
+                                        **{"aria-label": "Sources"},
+                                    ),
+                                    lg=5,
+                                ),
+                            ]
+                        ),
+                    ],
+                    fluid=True,
+                ),
+                id="main",
+            ),
+            html.Footer(
+                dbc.Container(
+                    f"{APP_NAME} · data: "
+                    + ", ".join(s.citation for s in catalogue.sources)
+                    + " · every figure shows its source and release.",
+                    fluid=True,
+                ),
+                className="text-muted small my-4",
+            ),
+        ]
+    )
+
+
+def data_table(columns: list[dict]) -> dag.AgGrid:
+    """The data table; rows come from the server a block at a time, sorted and filtered there."""
+    return dag.AgGrid(
+        id="table",
+        rowModelType="infinite",
+        columnDefs=columns,
+        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        dashGridOptions={
+            "pagination": True,
+            "paginationPageSize": TABLE_PAGE,
+            "cacheBlockSize": TABLE_PAGE,
+            "paginationPageSizeSelector": False,
+            "maxBlocksInCache": 20,
+        },
+        style={"height": "420px"},
+        className="ag-theme-alpine",
+    )
+
+
+def toolbar() -> html.Div:
+    """One compact row: the filters' toggle and the link to this view."""
+    return html.Div(
+        [
+            dbc.Button("Filters", id="filters-toggle", size="sm", color="primary", outline=True,
+                       className="me-2", title="Show or hide the filters"),
+            dbc.Button("Copy link", id="copy-link", size="sm", color="secondary", outline=True,
+                       className="me-2"),
+            dcc.Input(id="link-box", type="text", readOnly=True, className="form-control-sm d-none",
+                      placeholder="Link to this view"),
+            html.Span(id="copy-status", className="small text-muted", **{"aria-live": "polite"}),
+        ],
+        className="d-flex align-items-center flex-wrap gap-1 mb-2 toolbar",
+    )  # fmt: skip
+
+
+CHART_GAP = 24  # px between two charts side by side
+TWO_COLUMNS = 960  # px of content width from which charts sit two to a row (Bootstrap's lg)
+WIDTH_STEP = 40  # px: widths are rounded down to this, so a small resize redraws nothing
+
+
+MAX_CONTENT_WIDTH = 2400  # wider measurements are clamped: one cache entry per plausible width
+
+
+def chart_width(content: float | None, charts: int, fallback: int) -> int:
+    """The width one chart gets, from the charts area's width and how many charts there are."""
+    if not isinstance(content, int | float) or not math.isfinite(content) or content <= 0:
+        return fallback  # the browser's measurement is checked like any other input
+    content = min(content, MAX_CONTENT_WIDTH)
+    width = (content - CHART_GAP) / 2 if charts > 1 and content >= TWO_COLUMNS else content
+    return max(280, int(width // WIDTH_STEP * WIDTH_STEP))
+
+
+STATUS_CLASS = "ms-2 small"  # the export status in the export bar
+BUSY_CLASS = "ms-2 small export-busy"  # while a file builds: shown in a corner, wherever one is
+
+EXPORTS = (
+    ("csv", "Data (CSV)"),
+    ("xlsx", "Data (XLSX)"),
+    ("zip", "Report pack (ZIP)"),
+    ("pdf", "Report (PDF)"),
+    ("html", "Report (HTML)"),
+)
+
+
+def export_bar() -> html.Div:
+    """Download buttons for the current view, and where their progress and errors show."""
+    return html.Div(
+        [
+            html.Span("Export this view:", className="me-2 small"),
+            dbc.ButtonGroup(
+                [
+                    dbc.Button(label, id=f"export-{fmt}", size="sm", outline=True, color="primary")
+                    for fmt, label in EXPORTS
+                ]
+            ),
+            html.Span(id="export-status", className=STATUS_CLASS, **{"aria-live": "polite"}),
+            dcc.Download(id="download"),
+            dcc.Download(id="download-image"),
+            dcc.Store(id="chart-request"),  # a chart button's click: indicator and format
+        ],
+        className="mb-3 d-flex align-items-center flex-wrap",
+    )
+
+
+def header() -> html.Header:
+    """Title and the one calm status line."""
+    return html.Header(
+        dbc.Navbar(
+            dbc.Container(
+                [
+                    html.Div(
+                        [
+                            html.H1("Asymmetry Monitor", className="h4 mb-0"),
+                            html.Div(
+                                "The material gap between China and Russia",
+                                className="small text-muted",
+                            ),
+                        ],
+                        className="me-3",
+                    ),
+                    html.Div(id="freshness", className="small freshness"),
+                ],
+                fluid=True,
+                className="header-inner",
+            ),
+            color="light",
+            className="mb-2 border-bottom",
+            tag="div",  # a header, not a navigation landmark: it holds no links
+        )
+    )
+
+
+def filters(
+    catalogue: Catalogue,
+    timeline: Timeline,
+    options: Sequence[dict],
+    default: ViewState,
+    last_year: int,
+) -> dbc.Card:
+    """Indicator, country, year, mode, scale, base-year and event-category controls."""
+    comparators = [
+        {"label": c.name, "value": c.iso3} for c in catalogue.countries if c.role == "comparator"
+    ]
+    focus = " and ".join(catalogue.country_name(c) for c in catalogue.focus)
+    labels = wording.mode_labels(*(catalogue.country_name(c) for c in catalogue.focus[:2]))
+    years = list(range(1960, last_year + 1))
+    return dbc.Card(
+        dbc.CardBody(
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            dbc.Label("Indicators", html_for="f-indicators"),
+                            dcc.Dropdown(
+                                id="f-indicators",
+                                options=list(options),
+                                value=list(default.indicators),
+                                multi=True,
+                            ),
+                        ],
+                        lg=5,
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label(f"{focus}, with"),
+                            dbc.Checklist(
+                                id="f-countries",
+                                options=comparators,
+                                value=list(default.comparators),
+                                inline=True,
+                            ),
+                            dbc.Label("Years", className="mt-2"),
+                            dcc.RangeSlider(
+                                id="f-years",
+                                min=1960,
+                                max=last_year,
+                                step=1,
+                                value=[default.year_from, default.year_to],
+                                marks={y: str(y) for y in range(1960, last_year + 1, 10)},
+                                tooltip={"placement": "bottom"},
+                            ),
+                        ],
+                        lg=4,
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label("Show"),
+                            dbc.RadioItems(
+                                id="f-mode",
+                                options=[{"label": labels[m], "value": m} for m in MODES],
+                                value=default.mode,
+                                inline=True,
+                            ),
+                            dbc.RadioItems(
+                                id="f-scale",
+                                options=[{"label": s, "value": s} for s in SCALES],
+                                value=default.scale,
+                                inline=True,
+                            ),
+                            dbc.InputGroup(
+                                [
+                                    dbc.InputGroupText("Base year"),
+                                    dbc.Select(
+                                        id="f-base",
+                                        options=[{"label": str(y), "value": y} for y in years],
+                                        value=default.base_year,
+                                    ),
+                                ],
+                                size="sm",
+                                className="mt-1",
+                            ),
+                        ],
+                        lg=3,
+                    ),
+                    dbc.Col(
+                        [
+                            dbc.Label("Events", className="mt-2 me-2"),
+                            dbc.Checklist(
+                                id="f-events",
+                                options=[{"label": c, "value": c} for c in timeline.categories],
+                                value=list(default.categories),
+                                inline=True,
+                            ),
+                        ],
+                        width=12,
+                    ),
+                ]
+            )
+        ),
+        className="mb-3",
+    )
+
+
+def indicator_options(catalogue: Catalogue, derived: Mapping) -> list[dict]:
+    """Dropdown options grouped by theme (a disabled heading per theme)."""
+    entries = [(i.theme, i.id, i.title) for i in catalogue.indicators]
+    entries += [(d.theme, id_, d.title) for id_, d in derived.items()]
+    options: list[dict] = []
+    for theme in THEMES:
+        items = [e for e in entries if e[0] == theme]
+        if items:
+            options.append(
+                {"label": f"— {theme.title()} —", "value": f"theme:{theme}", "disabled": True}
+            )
+            options += [{"label": title, "value": id_} for _, id_, title in items]
+    return options

@@ -1,0 +1,1 @@
+"""The web server: the app, security headers, health, feeds and data URLs."""

@@ -1,0 +1,1 @@
+"""Jobs that write the store: refreshes, the scheduler, webhooks, the bundled snapshot."""

@@ -1,0 +1,1 @@
+"""Where the data come from: the sources' clients and the offline import."""

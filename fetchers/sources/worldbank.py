@@ -1,0 +1,314 @@
+"""World Bank Indicators API v2 client: release first, batched data and metadata → tidy frame."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator, Sequence
+
+import pandas as pd
+
+from config.catalogue import Catalogue, Indicator
+from config.settings import Settings
+from fetchers.sources.http import Fetched, Http, decode_json
+from fetchers.store.errors import APIError, BadResponse, EmptyResult, HTTPStatusError
+from fetchers.store.tidy import IndicatorMeta, Previous, SourceResult, make_frame
+
+SOURCE = "worldbank"
+log = logging.getLogger(__name__)
+WDI_SOURCE_ID = "2"
+HEADER_FIELDS = ("page", "pages", "per_page", "total")
+# The API's documented limits: 60 indicators per source=2 call, a path segment of ~1,500
+# characters and a URL of ~4,000; QUERY_ROOM keeps space for the query string.
+MAX_PER_CALL = 60
+MAX_SEGMENT = 1500
+MAX_URL = 4000
+QUERY_ROOM = 80
+
+
+def fetch(settings: Settings, catalogue: Catalogue, http: Http, previous: Previous) -> SourceResult:
+    """Every catalogued indicator for every catalogued country, unless the release is unchanged."""
+    # Load inputs.
+    indicators = catalogue.for_source(SOURCE)
+    countries = catalogue.iso3
+    base = settings.worldbank_api_url
+    bodies: list[Fetched] = []
+    release = _source_release(http, base, bodies)
+    if release and release == previous.release and not previous.full:
+        return _result(make_frame([]), (), bodies, release, unchanged=True)
+    records: list[dict] = []
+    refused: list[str] = []
+    prefix = f"{base}/country/{';'.join(countries)}/indicator/"
+    size = min(settings.worldbank_batch_size, MAX_PER_CALL)
+    for batch in _batches(indicators, size, len(prefix)):
+        pages, bad = _read_batch(http, prefix, batch, settings.worldbank_per_page)
+        refused += bad
+        for fetched, header, rows in pages:
+            bodies.append(fetched)
+            release = release or str(header.get("lastupdated") or "")
+            records.extend(parse_records(rows, fetched.url))
+    # An indicator absent from a good answer was dropped by the API (archived or renamed).
+    got = {r["indicator"] for r in records}
+    refused += [i.id for i in indicators if i.id not in got and i.id not in refused]
+    kept = [i for i in indicators if i.id not in refused]
+    meta = _metadata(http, base, kept, bodies)
+
+    # Process data.
+    frame = to_frame(records, kept, countries, bodies[-1].url)
+    # A country the answer left out of an indicator: the rest is stored, its values kept as they
+    # were (the indicator counts as refused, so no stored value reads as removed), and named.
+    gaps = missing_countries(frame, kept, countries)
+    refused += list(gaps)
+    notes = tuple(f"no values for {', '.join(c)} in {i}; kept as before" for i, c in gaps.items())
+    if refused:
+        log.warning("%s: refused or incomplete, kept as before: %s", SOURCE, ", ".join(refused))
+
+    # Save outputs (the job stores them).
+    return _result(frame, meta, bodies, release, refused=tuple(refused), notes=notes)
+
+
+def envelope(payload: object) -> str | None:
+    """The v2 envelope: `[header, records]`, or `[{"message": [...]}]` for an error."""
+    if not isinstance(payload, list) or not payload or not isinstance(payload[0], dict):
+        raise ValueError("not the API's [header, records] list")
+    if "message" in payload[0]:
+        messages = payload[0]["message"] or []
+        texts = [
+            f"{m.get('key', '')}: {m.get('value', '')}".strip(": ")
+            for m in messages
+            if isinstance(m, dict)
+        ]
+        return "; ".join(dict.fromkeys(texts)) or repr(messages)
+    if len(payload) != 2:
+        raise ValueError(f"expected [header, records], got {len(payload)} parts")
+    return None
+
+
+def decode(fetched: Fetched) -> list:
+    """Decode a v2 JSON body (BOM or not) and check its envelope."""
+    return decode_json(SOURCE, fetched, envelope)  # type: ignore[return-value]
+
+
+def parse_header(header: dict, url: str) -> dict[str, int]:
+    """The paging numbers of a header (the API sends them as numbers or strings)."""
+    try:
+        return {k: int(header[k]) for k in HEADER_FIELDS}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadResponse(SOURCE, url, f"header lacks a numeric {exc}: {header!r}") from exc
+
+
+def parse_records(rows: list, url: str) -> list[dict]:
+    """Data records → tidy row dicts; every record is checked."""
+    out = []
+    for n, row in enumerate(rows):
+        try:
+            indicator = row["indicator"]["id"]
+            country = row["countryiso3code"] or row["country"]["id"]
+            year = int(row["date"])
+            value = row["value"]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise BadResponse(SOURCE, url, f"record {n} is malformed ({exc!r}): {row!r}") from exc
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise BadResponse(SOURCE, url, f"record {n} has a non-numeric value {value!r}")
+        out.append(
+            {
+                "source": SOURCE,
+                "indicator": indicator,
+                "country": country,
+                "partner": "",
+                "year": year,
+                "value": None if value is None else float(value),
+                "unit": str(row.get("unit") or ""),
+                "flag": "missing" if value is None else "",
+            }
+        )
+    return out
+
+
+def to_frame(
+    records: list[dict], indicators: Sequence[Indicator], countries: Sequence[str], url: str
+) -> pd.DataFrame:
+    """Tidy frame in catalogue units; raise if nothing came back, or records not asked for."""
+    if not records:
+        raise EmptyResult(SOURCE, url, "no observations returned")
+    frame = make_frame(records)
+    units = {i.id: i.unit for i in indicators}
+    frame["unit"] = [
+        u or units.get(i, "") for u, i in zip(frame["unit"], frame["indicator"], strict=True)
+    ]
+    extra = sorted(set(frame["indicator"]) - set(units))
+    if extra:
+        raise BadResponse(SOURCE, url, f"records for indicators not asked for: {extra}")
+    return frame
+
+
+def missing_countries(
+    frame: pd.DataFrame, indicators: Sequence[Indicator], countries: Sequence[str]
+) -> dict[str, list[str]]:
+    """Per indicator with records, the asked-for countries the answer holds no record for."""
+    got = set(zip(frame["indicator"], frame["country"], strict=False))
+    present = set(frame["indicator"])
+    gaps = {i.id: [c for c in countries if (i.id, c) not in got] for i in indicators}
+    return {i: c for i, c in gaps.items() if c and i in present}
+
+
+def parse_indicator_meta(rows: list, url: str) -> list[IndicatorMeta]:
+    """Name, source note and organisation from the records of an `indicator/A;B` response."""
+    out = []
+    for row in rows or []:
+        if not isinstance(row, dict) or "id" not in row:
+            raise BadResponse(SOURCE, url, f"indicator metadata record without an id: {row!r}")
+        out.append(
+            IndicatorMeta(
+                indicator=str(row["id"]),
+                name=str(row.get("name") or ""),
+                source_note=str(row.get("sourceNote") or ""),
+                source_organization=str(row.get("sourceOrganization") or ""),
+                unit=str(row.get("unit") or ""),
+                url=url,
+            )
+        )
+    return out
+
+
+def parse_source_release(rows: list, url: str) -> str:
+    """The `lastupdated` date of a `sources/ID` response's records."""
+    if not rows or not isinstance(rows[0], dict):
+        raise BadResponse(SOURCE, url, "source metadata has no record")
+    return str(rows[0].get("lastupdated") or "")
+
+
+def _result(
+    frame: pd.DataFrame,
+    meta: Sequence[IndicatorMeta],
+    bodies: list[Fetched],
+    release: str,
+    refused: tuple[str, ...] = (),
+    unchanged: bool = False,
+    notes: tuple[str, ...] = (),
+) -> SourceResult:
+    """The SourceResult of a refresh, with the sha256 of every body read."""
+    return SourceResult(
+        source=SOURCE,
+        frame=frame,
+        meta=tuple(meta),
+        urls=tuple(b.url for b in bodies),
+        sha256=hashlib.sha256(b"".join(b.content for b in bodies)).hexdigest(),
+        release=release,
+        refused=refused,
+        unchanged=unchanged,
+        notes=notes,
+    )
+
+
+def _source_release(http: Http, base: str, bodies: list[Fetched]) -> str:
+    """The source's `lastupdated` ("" on a mirror without the sources endpoint)."""
+    url = f"{base}/sources/{WDI_SOURCE_ID}"
+    try:
+        fetched, (_, rows) = http.get_json(SOURCE, url, {"format": "json"}, envelope)
+    except HTTPStatusError as exc:
+        if exc.status != 404:
+            raise
+        log.warning("no sources endpoint; the data header's lastupdated stands in: %s", exc)
+        return ""
+    bodies.append(fetched)
+    return parse_source_release(rows, fetched.url)
+
+
+def _batches(items: Sequence[Indicator], size: int, prefix: int) -> Iterator[list[Indicator]]:
+    """Consecutive batches within the call limits: `size` ids, the segment and the URL length."""
+    batch: list[Indicator] = []
+    for item in items:
+        segment = len(";".join(i.id for i in [*batch, item]))
+        too_long = segment > MAX_SEGMENT or prefix + segment + QUERY_ROOM > MAX_URL
+        if batch and (len(batch) >= size or too_long):
+            yield batch
+            batch = []
+        batch.append(item)
+    if batch:
+        yield batch
+
+
+def _read_batch(
+    http: Http, prefix: str, batch: Sequence[Indicator], per_page: int
+) -> tuple[list[tuple[Fetched, dict, list]], list[str]]:
+    """Pages of one batch, and the ids the API refused; a refused batch is read one at a time."""
+    try:
+        return _read_all_pages(http, prefix, batch, per_page), []
+    except APIError as exc:
+        if len(batch) == 1:
+            return [], [batch[0].id]
+        first = exc
+    log.warning("%s: batch refused (%s); reading its indicators one at a time", SOURCE, first)
+    pages, refused = [], []
+    for indicator in batch:
+        try:
+            pages.extend(_read_all_pages(http, prefix, [indicator], per_page))
+        except APIError:
+            refused.append(indicator.id)
+    if not pages:
+        raise first  # nothing came back at all: the service's own message says why
+    return pages, refused
+
+
+def _read_all_pages(
+    http: Http, prefix: str, batch: Sequence[Indicator], per_page: int
+) -> list[tuple[Fetched, dict, list]]:
+    """Every page of one data call, checked for a consistent page count and total."""
+    url = prefix + ";".join(i.id for i in batch)
+    params: dict[str, str | int] = {"format": "json", "per_page": per_page, "source": WDI_SOURCE_ID}
+    first, (header, rows) = http.get_json(SOURCE, url, {**params, "page": 1}, envelope)
+    numbers = parse_header(header, first.url)
+    pages = [(first, header, rows or [])]
+    for page in range(2, numbers["pages"] + 1):
+        fetched, (head, more) = http.get_json(SOURCE, url, {**params, "page": page}, envelope)
+        if parse_header(head, fetched.url)["pages"] != numbers["pages"]:
+            raise BadResponse(SOURCE, fetched.url, "page count changed while paging")
+        if not more:
+            raise BadResponse(SOURCE, fetched.url, f"page {page} of {numbers['pages']} is empty")
+        pages.append((fetched, head, more))
+    count = sum(len(p[2]) for p in pages)
+    if count != numbers["total"]:
+        raise BadResponse(
+            SOURCE, first.url, f"read {count} records, header total is {numbers['total']}"
+        )
+    return pages
+
+
+def _metadata(
+    http: Http, base: str, indicators: Sequence[Indicator], bodies: list[Fetched]
+) -> list[IndicatorMeta]:
+    """Metadata in batches (`indicator/A;B;…`); one at a time where a batch is refused or short."""
+    meta: list[IndicatorMeta] = []
+    prefix = f"{base}/indicator/"
+    for batch in _batches(indicators, MAX_PER_CALL, len(prefix)):
+        got = _metadata_call(http, prefix, batch, bodies)
+        found = {m.indicator: m for m in got or []}
+        for indicator in batch:
+            if indicator.id in found:
+                meta.append(found[indicator.id])
+            elif len(batch) > 1:
+                alone = _metadata_call(http, prefix, [indicator], bodies)
+                meta.append(alone[0] if alone else IndicatorMeta(indicator.id, indicator.title))
+            else:
+                meta.append(IndicatorMeta(indicator.id, indicator.title))
+    return meta
+
+
+def _metadata_call(
+    http: Http, prefix: str, batch: Sequence[Indicator], bodies: list[Fetched]
+) -> list[IndicatorMeta] | None:
+    """One metadata call; None when the API refuses it (the catalogue title then stands in)."""
+    url = prefix + ";".join(i.id for i in batch)
+    try:
+        fetched, (_, rows) = http.get_json(
+            SOURCE, url, {"format": "json", "per_page": MAX_PER_CALL}, envelope
+        )
+    except (APIError, HTTPStatusError) as exc:
+        if isinstance(exc, HTTPStatusError) and exc.status != 404:
+            raise
+        log.warning("%s: no metadata for %s: %s", SOURCE, url, exc)
+        return None
+    bodies.append(fetched)
+    wanted = {i.id for i in batch}
+    return [m for m in parse_indicator_meta(rows, fetched.url) if m.indicator in wanted]

@@ -1,0 +1,1 @@
+"""The store: its schema, writes under leases, one snapshot per data version."""

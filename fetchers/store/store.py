@@ -1,0 +1,354 @@
+"""The versioned store: open it, record runs under their leases, write releases, read the data."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from config.clock import utcnow
+from config.settings import Settings
+from fetchers.store import lease, reading
+from fetchers.store.database import connect, reason
+from fetchers.store.errors import RunFenced, RunLocked, StoreError
+from fetchers.store.heartbeat import INTERRUPTED, Heartbeat, alive, interrupted_detail
+from fetchers.store.lease import Holder
+from fetchers.store.removals import removed_notes
+from fetchers.store.schema import GOOD, data_version, observations, runs
+from fetchers.store.tidy import Previous, SourceResult
+from fetchers.store.writing import WriteSummary, write_release
+
+log = logging.getLogger(__name__)
+
+
+class Store:
+    """Read and write access to one database; create with `Store.open(url)`.
+
+    Each source has one writer at a time (a lease named `run:<source>` taken by `start_run` and
+    given back when the run finishes); a live run's heartbeat renews it from a background thread.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        read_only: bool = False,
+        lease_seconds: int = 120,
+        max_removed_share: float = 0.05,
+    ) -> None:
+        self.engine = engine
+        self.read_only = read_only
+        self.lease_seconds = lease_seconds
+        self.max_removed_share = max_removed_share
+        self.holder = lease.me()  # this store's identity for store-wide leases (the scheduler)
+        self._heartbeat = Heartbeat(engine, lease_seconds)
+
+    @classmethod
+    def open(
+        cls, database_url: str, *, lease_seconds: int = 120, max_removed_share: float = 0.05
+    ) -> Store:
+        """Connect, create or upgrade the schema, and mark runs left by dead processes.
+
+        Every failure is one StoreError line without the password or SQL; a SQLite file that
+        cannot be written is opened read-only.
+        """
+        engine, read_only = connect(database_url)
+        store = cls(
+            engine,
+            read_only=read_only,
+            lease_seconds=lease_seconds,
+            max_removed_share=max_removed_share,
+        )
+        if not read_only:
+            store.mark_interrupted()
+        return store
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Store:
+        """`open` with the store's settings: DATABASE_URL, the lease and the removal limit."""
+        return cls.open(
+            settings.database_url,
+            lease_seconds=settings.scheduler_lease_seconds,
+            max_removed_share=settings.max_removed_share,
+        )
+
+    def close(self) -> None:
+        """Stop the heartbeat and close the connections."""
+        self._heartbeat.stop()
+        self.engine.dispose()
+
+    # --- writing -------------------------------------------------------------------------
+    def start_run(self, source: str, kind: str = "fetch") -> int:
+        """Take the source's lease and record that a run began; returns its id.
+
+        Raises RunLocked (naming the holder) when a live process is already running `source`.
+        """
+        if self.read_only:
+            raise StoreError("the store is open read-only: no run can be recorded")
+        self.mark_interrupted()
+        name, holder = f"run:{source}", lease.me()
+        try:
+            other = lease.acquire(self.engine, name, holder, self.lease_seconds)
+            if other is not None:
+                raise RunLocked(f"{source} is already being refreshed by {other.describe()}")
+            with self.engine.begin() as conn:
+                now = utcnow()
+                result = conn.execute(
+                    runs.insert().values(
+                        source=source, kind=kind, started_at=now, status="running",
+                        owner=holder.owner, host=holder.host, pid=holder.pid, heartbeat_at=now,
+                    )
+                )  # fmt: skip
+                run_id = int(result.inserted_primary_key[0])
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"starting a run of {source} failed: {reason(exc)}") from exc
+        self._heartbeat.track(run_id, name, holder)
+        return run_id
+
+    def fail_run(self, run_id: int, error: str, urls: Sequence[str] = (), detail: str = "") -> None:
+        """Mark a run failed with its one-line reason and technical detail; data untouched.
+
+        If the store cannot record it, the run stops being kept alive all the same: its lease
+        expires and the next start marks it interrupted, so the source is never stuck.
+        """
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    runs.update()
+                    # A run taken over (marked interrupted) keeps that status.
+                    .where(runs.c.id == run_id, runs.c.status == "running")
+                    .values(
+                        status="failed",
+                        finished_at=utcnow(),
+                        error=error,
+                        detail=detail,
+                        urls=json.dumps(list(urls)),
+                    )
+                )
+                self._heartbeat.finish(conn, run_id)
+                _bump(conn)
+        except sa.exc.SQLAlchemyError as exc:
+            self._heartbeat.forget(run_id)
+            raise StoreError(
+                f"recording the failure of run {run_id} failed: {reason(exc)}"
+            ) from exc
+
+    def finish_unchanged(self, run_id: int, result: SourceResult) -> None:
+        """Mark a run 'unchanged': the source still publishes the stored release."""
+        with self.engine.begin() as conn:
+            _fence(conn, run_id, result.source)
+            conn.execute(
+                runs.update().where(runs.c.id == run_id).values(
+                    status="unchanged", finished_at=utcnow(), release=result.release,
+                    **_provenance(result),
+                )
+            )  # fmt: skip
+            self._heartbeat.finish(conn, run_id)
+            _bump(conn)
+
+    def mark_interrupted(self) -> int:
+        """Mark runs whose process died (or stopped beating) 'interrupted'; returns how many."""
+        now = datetime.now(UTC)
+        with self.engine.connect() as conn:
+            running = conn.execute(sa.select(*_RUN_OWNER).where(runs.c.status == "running")).all()
+        dead = [row for row in running if not alive(row._asdict(), now, self.lease_seconds)]
+        if not dead:
+            return 0
+        with self.engine.begin() as conn:
+            for row in dead:
+                conn.execute(
+                    runs.update()
+                    .where(runs.c.id == row.id, runs.c.status == "running")
+                    .values(
+                        status="interrupted",
+                        finished_at=utcnow(),
+                        error=INTERRUPTED,
+                        detail=interrupted_detail(row._asdict()),
+                    )
+                )
+                if row.owner:
+                    conn.execute(sa.delete(lease.leases).where(lease.leases.c.owner == row.owner))
+            _bump(conn)
+        return len(dead)
+
+    def hold_lease(self, name: str, seconds: int) -> bool:
+        """Take or renew the store-wide lease `name` (e.g. 'scheduler'); whether this store holds it."""
+        if self.read_only:
+            return False
+        try:
+            return lease.acquire(self.engine, name, self.holder, seconds) is None
+        except sa.exc.SQLAlchemyError as exc:
+            log.warning("could not renew the %s lease: %s", name, reason(exc))
+            return False
+
+    def release_lease(self, name: str) -> None:
+        """Give up the store-wide lease `name` if this store holds it."""
+        with self.engine.begin() as conn:
+            lease.release(conn, name, self.holder.owner)
+
+    def lease_holder(self, name: str) -> Holder | None:
+        """Who holds lease `name`, if a live holder does."""
+        with self.engine.connect() as conn:
+            holder = lease.current_holder(conn, name)
+        return holder if holder and lease.alive(holder, datetime.now(UTC)) else None
+
+    def previous(self, source: str, full: bool = False) -> Previous:
+        """The last good fetch's release and validators, and the years stored for `source`."""
+        query = (
+            sa.select(runs.c.release, runs.c.validators)
+            # A bundled snapshot may lack indicators: the first live fetch must not skip them.
+            .where(runs.c.source == source, runs.c.status.in_(GOOD), runs.c.kind != "snapshot")
+            .order_by(runs.c.id.desc())
+            .limit(1)
+        )
+        years = (
+            sa.select(observations.c.year)
+            .distinct()
+            .where(observations.c.source == source, observations.c.value.is_not(None))
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+            stored = frozenset(int(y) for (y,) in conn.execute(years))
+        if row is None:
+            return Previous(full=full)
+        return Previous(row.release or "", json.loads(row.validators or "{}"), stored, full)
+
+    def write_run(self, run_id: int, result: SourceResult) -> WriteSummary:
+        """Store a source's result and finish its run, all in one transaction."""
+        try:
+            return self._write_run(run_id, result)
+        except sa.exc.SQLAlchemyError as exc:
+            log.warning("writing run %s failed: %s", run_id, exc)
+            raise StoreError(
+                f"writing run {run_id} of {result.source} failed: {reason(exc)}"
+            ) from exc
+
+    def _write_run(self, run_id: int, result: SourceResult) -> WriteSummary:
+        if len(result.release) > RELEASE_LENGTH:  # one limit on SQLite and PostgreSQL alike
+            raise StoreError(
+                f"{result.source}'s release label is {len(result.release)} characters long; "
+                f"at most {RELEASE_LENGTH} are kept"
+            )
+        with self.engine.begin() as conn:
+            _fence(conn, run_id, result.source)
+            summary, gone = write_release(conn, run_id, result, self.max_removed_share)
+            conn.execute(
+                runs.update()
+                .where(runs.c.id == run_id)
+                .values(
+                    status="partial" if result.refused else "ok",
+                    error=_refused_text(result.refused),
+                    finished_at=utcnow(),
+                    release=result.release,
+                    rows=summary.rows,
+                    added=summary.added,
+                    changed=summary.changed,
+                    **_provenance(result, removed_notes(gone)),
+                )
+            )
+            self._heartbeat.finish(conn, run_id)
+            _bump(conn)
+        return summary
+
+    # --- reading -------------------------------------------------------------------------
+    def observations(
+        self,
+        indicators: Iterable[str] | None = None,
+        countries: Iterable[str] | None = None,
+        sources: Iterable[str] | None = None,
+        with_run: bool = False,
+    ) -> pd.DataFrame:
+        """Current observations as a tidy frame, optionally filtered; `with_run` adds the id of
+        the run that last wrote each row (`run_id`)."""
+        with self.engine.connect() as conn:
+            return reading.observations_frame(conn, indicators, countries, sources, with_run)
+
+    def runs(self) -> pd.DataFrame:
+        """Every run, oldest first, as stored (a dead 'running' run is not relabelled here)."""
+        with self.engine.connect() as conn:
+            return reading.runs_frame(conn)
+
+    def last_runs(self) -> pd.DataFrame:
+        """Per source: its latest run, plus the id, time, release and kind of its last success."""
+        return reading.last_runs(self.runs(), self.lease_seconds, datetime.now(UTC))
+
+    def has_success(self, source: str) -> bool:
+        """Whether `source` has ever been fetched successfully (a bundled snapshot does not count)."""
+        query = (
+            sa.select(runs.c.id)
+            .where(runs.c.source == source, runs.c.status.in_(GOOD), runs.c.kind != "snapshot")
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(query).first() is not None
+
+    def indicator_meta(self) -> pd.DataFrame:
+        """What each source says about its indicators, with the run that stored it."""
+        with self.engine.connect() as conn:
+            return reading.indicator_meta_frame(conn)
+
+    def history(self, run_id: int | None = None) -> pd.DataFrame:
+        """Revised values, optionally of one run."""
+        with self.engine.connect() as conn:
+            return reading.history_frame(conn, run_id)
+
+    def data_version(self) -> int:
+        """The data version: one counter every commit that changes what readers see increments
+        (cheap to poll; `fetchers.snapshot` reads the whole store once per version)."""
+        with self.engine.connect() as conn:
+            return reading.version(conn)
+
+
+RELEASE_LENGTH = runs.c.release.type.length  # the longest release label either store keeps
+
+
+def _bump(conn: sa.Connection) -> None:
+    """Move the data version on, inside the transaction whose commit readers will see; last in
+    it, so the row's lock (PostgreSQL) is held only while the commit completes."""
+    conn.execute(
+        data_version.update()
+        .where(data_version.c.id == 1)
+        .values(version=data_version.c.version + 1)
+    )
+
+
+def _fence(conn: sa.Connection, run_id: int, source: str) -> None:
+    """Refuse a run's commit unless it is still running and still holds its source's lease:
+    a writer that paused past its lease, and was taken over, must not write after the new one.
+    First in the transaction, so the run's row stays locked until the commit."""
+    holder = sa.select(lease.leases.c.owner).where(lease.leases.c.name == f"run:{source}")
+    held = conn.execute(
+        runs.update()
+        .where(runs.c.id == run_id, runs.c.status == "running")
+        .where(runs.c.owner == holder.scalar_subquery())
+        .values(heartbeat_at=utcnow())
+    ).rowcount
+    if held != 1:
+        raise RunFenced(
+            f"run {run_id} of {source} lost its lease to another run; its data were not written"
+        )
+
+
+_RUN_OWNER = (runs.c.id, runs.c.started_at, runs.c.owner, runs.c.host, runs.c.pid,
+              runs.c.heartbeat_at)  # fmt: skip
+
+
+def _provenance(result: SourceResult, notes: Sequence[str] = ()) -> dict:
+    """The run columns that say where a result came from (and what a person should know)."""
+    return {
+        "urls": json.dumps(list(result.urls)),
+        "sha256": result.sha256,
+        "validators": json.dumps(dict(result.validators), sort_keys=True),
+        "bodies": json.dumps([b.__dict__ for b in result.bodies]),
+        "notes": "; ".join([*result.notes, *notes]),
+    }
+
+
+def _refused_text(refused: Sequence[str]) -> str:
+    """The one line a partial run carries."""
+    return f"refused by the source, kept as before: {', '.join(refused)}" if refused else ""
