@@ -98,6 +98,9 @@ def export(argv: list[str], settings, catalogue) -> int:
     parser.add_argument("--to", dest="year_to", type=int, help="last year")
     parser.add_argument("--mode", choices=("absolute", "ratio", "indexed", "share"))
     parser.add_argument("--url", help="a permalink copied from the page; other options refine it")
+    parser.add_argument(
+        "--as-of", dest="as_of", help="the values the store held then: YYYY-MM-DD or ISO time"
+    )
     args = parser.parse_args(argv)
     try:
         store = Store.from_settings(settings)
@@ -108,6 +111,12 @@ def export(argv: list[str], settings, catalogue) -> int:
     view, problem = _export_view(args, model)
     if problem:
         return _fail(problem, 2)
+    if args.as_of is not None:
+        view = replace(view, as_of=args.as_of)
+    try:
+        snap = model.snapshot_for_export(view)
+    except ValueError as exc:  # a vintage the store cannot show: the reason, for people
+        return _fail(f"--as-of {args.as_of}: {exc}", 2)
     countries = [c.strip().upper() for c in args.countries.split(",")] if args.countries else None
     unknown = [c for c in countries or [] if c not in catalogue.iso3]
     if unknown:
@@ -130,9 +139,10 @@ def export(argv: list[str], settings, catalogue) -> int:
     )
     try:
         if args.format == "csv" and drawn:
-            data = drawn_csv(model, view)  # what the charts draw: ratios, indices or shares
+            data = drawn_csv(model, view, snap)  # what the charts draw: ratios, indices, shares
         else:
-            _, data = Snapshot(model, settings).build(view, args.format, indicator, countries)
+            exporter = Snapshot(model, settings)
+            _, data = exporter.build(view, args.format, indicator, countries, snap=snap)
     except ExportRefused as exc:
         return _fail(str(exc), 1)
     except (StoreError, RuntimeError) as exc:
@@ -148,7 +158,7 @@ def export(argv: list[str], settings, catalogue) -> int:
     return 0
 
 
-def drawn_csv(model, view) -> bytes:
+def drawn_csv(model, view, snap) -> bytes:
     """The series the view's charts draw (in a ratio, indexed or share mode), one indicator after
     another, with unit and provenance, as CSV."""
     import pandas as pd
@@ -156,7 +166,6 @@ def drawn_csv(model, view) -> bytes:
     from dashboard.exports import formats
     from dashboard.exports.exporter import EmptySelection
 
-    snap = model.snapshots.current()
     frames = [model.drawn(snap, view, indicator) for indicator in view.indicators]
     frame = pd.concat([f for f in frames if not f.empty], ignore_index=True) if frames else None
     if frame is None or frame.empty or frame["value"].isna().all():

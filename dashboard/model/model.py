@@ -127,6 +127,11 @@ class Model:
             return snap
         return vintage.at(snap, vintage.parse_as_of(as_of, vintage.first_moment(snap.runs)))
 
+    def snapshot_for_export(self, view: state.ViewState) -> StoreSnapshot:
+        """The snapshot an export of `view` reads; a vintage it cannot show raises VintageError
+        (a ValueError with the reason), where the page would fall back to the latest."""
+        return self.vintage(self.snapshots.current(), view.as_of)
+
     def snapshot_for(self, view: state.ViewState) -> StoreSnapshot:
         """The snapshot a view reads: the current one, or its vintage (the latest if it is bad)."""
         snap = self.snapshots.current()

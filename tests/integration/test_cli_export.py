@@ -152,3 +152,21 @@ def test_a_long_valid_name_is_written(env, tmp_path):
     result = cli("dashboard", "export", "--out", str(out), *args, env=env)
     assert result.returncode == 0, result.stderr
     assert out.exists() and [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
+def test_as_of_exports_the_values_the_store_held_then(tmp_path):
+    from tests.support.releases import FIRST_VALUES, GDP, two_releases
+
+    url = f"sqlite:///{tmp_path / 'two.sqlite3'}"
+    two_releases(Store.open(url))
+    args = ["dashboard", "export", "--format", "csv", "--out", "-", "--indicator", GDP]
+    args += ["--countries", "CHN,RUS"]
+    then = cli(*args, "--as-of", "2026-01-20", env={"DATABASE_URL": url})
+    assert then.returncode == 0, then.stderr
+    frame = pd.read_csv(io.StringIO(then.stdout)).set_index(["country", "year"])
+    assert frame.loc[("RUS", 2024), "value"] == FIRST_VALUES[("RUS", 2024)]
+    assert ("RUS", 2025) not in frame.index and set(frame["source_release"]) == {"2026-01-01"}
+    now = pd.read_csv(io.StringIO(cli(*args, env={"DATABASE_URL": url}).stdout))
+    assert now.set_index(["country", "year"]).loc[("RUS", 2024), "value"] == 2.1318e12
+    refused = cli(*args, "--as-of", "2099-01-01", env={"DATABASE_URL": url})
+    assert refused.returncode == 2 and "--as-of 2099-01-01" in refused.stderr
