@@ -22,6 +22,7 @@ from urllib3.util.retry import Retry
 from config.about import USER_AGENT
 from config.files import write_atomic
 from config.settings import Settings
+from fetchers.sources.bounded import TooSlow, read_body
 from fetchers.store.errors import APIError, BadResponse, HTTPStatusError, Kind, SourceUnavailable
 from fetchers.store.tidy import RawBody
 
@@ -32,7 +33,6 @@ RETRY_STATUSES = (500, 502, 503, 504)
 RETRY_AFTER_MAX_SECONDS = 120
 # "Rate limit is exceeded. Try again in 7 seconds." (the Comtrade gateway's 429 body)
 TRY_AGAIN = re.compile(r"try again in (\d+(?:\.\d+)?) second", re.IGNORECASE)
-CHUNK = 64 * 1024  # bytes asked of the socket at a time: the deadline is checked between reads
 
 # Checks a decoded JSON body: None for a good answer, else the service's own error message.
 # Raises ValueError when the body does not have the expected shape.
@@ -46,35 +46,6 @@ class Fetched:
     url: str
     content: bytes
     headers: Mapping[str, str] | None = None
-
-
-class TooLarge(BadResponse):
-    """The answer (or a workbook once unpacked) is larger than the source's limit; not read on."""
-
-    def __init__(self, source: str, url: str, limit: int, what: str = "answer") -> None:
-        self.limit, self.what = limit, what
-        super().__init__(source, url, f"{what} larger than {_mb(limit)}; stopped reading")
-
-    @property
-    def reason(self) -> str:
-        """One line for people: which source, and the limit it broke."""
-        return f"the {self.what} from {self.host or 'the source'} was larger than {_mb(self.limit)}"
-
-
-class TooSlow(SourceUnavailable):
-    """The answer did not arrive in full before the request's overall deadline (HTTP_DEADLINE)."""
-
-    def __init__(self, source: str, url: str, deadline: float) -> None:
-        self.deadline = deadline
-        super().__init__(
-            source, url, f"answer not complete after {deadline:g} s", Kind.TIMEOUT,
-            message=f"{deadline:g} s",
-        )  # fmt: skip
-
-    @property
-    def reason(self) -> str:
-        """One line for people: the answer was too slow, not absent."""
-        return f"{self.host or 'the source'} did not finish its answer within {self.deadline:g} s"
 
 
 class _Retry(Retry):
@@ -153,7 +124,7 @@ class Http:
                     method, url, params=params, timeout=self._timeout(deadline, source, url),
                     allow_redirects=True, stream=True,
                 )  # fmt: skip
-                self._read_body(response, source, url, deadline)
+                read_body(response, source, url, self.max_bytes(source), deadline, self.deadline)
                 self._last[urlsplit(url).netloc] = time.monotonic()  # spacing counts from here
             except (requests.RequestException, Urllib3Error) as exc:
                 kind = _classify(exc)
@@ -186,31 +157,6 @@ class Http:
         if left <= 0:
             raise TooSlow(source, url, self.deadline)
         return min(self.timeout, left)
-
-    def _read_body(
-        self, response: requests.Response, source: str, url: str, deadline: float
-    ) -> None:
-        """Read the streamed body into `response.content`, within the size limit and deadline."""
-        limit = self.max_bytes(source)
-        body = bytearray()
-        try:
-            while True:
-                if time.monotonic() > deadline:
-                    raise TooSlow(source, response.url or url, self.deadline)
-                # read1: what one socket read brings (a drip returns at once, so the deadline is
-                # checked between bytes); decoding is bounded too, so a gzip bomb stops here.
-                chunk = response.raw.read1(CHUNK, decode_content=True)
-                if not chunk:
-                    break
-                body += chunk
-                if len(body) > limit:
-                    raise TooLarge(source, response.url or url, limit)
-        except BaseException:
-            response.close()  # the rest of the body is never read: drop the connection
-            raise
-        response._content = bytes(body)  # what requests itself does after reading a stream
-        response._content_consumed = True
-        response.raw.release_conn()
 
     def _wait_turn(self, source: str, url: str) -> None:
         """Keep the source's spacing between the end of one answer and the next request."""
@@ -301,11 +247,6 @@ def _service_message(content: bytes) -> str:
         messages = payload[0].get("message") or []
         return "; ".join(str(m.get("value", "")) for m in messages if isinstance(m, dict))
     return ""
-
-
-def _mb(size: int) -> str:
-    """A byte count as whole MB for people (limits are set in MB)."""
-    return f"{size / 1024 / 1024:.3g} MB"
 
 
 def _snippet(content: bytes, size: int = 200) -> str:

@@ -19,7 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from config.catalogue import Catalogue
 from config.settings import Settings
-from fetchers.sources.http import Http, TooLarge
+from fetchers.sources.bounded import TooLarge
+from fetchers.sources.http import Http
 from fetchers.store.errors import (
     BadResponse,
     EmptyResult,

@@ -11,7 +11,8 @@ import pytest
 from werkzeug import Response
 
 from fetchers.sources import trade, worldbank
-from fetchers.sources.http import Http, TooLarge, TooSlow
+from fetchers.sources.bounded import TooLarge, TooSlow
+from fetchers.sources.http import Http
 from fetchers.store.errors import APIError, BadResponse, HTTPStatusError, Kind, SourceUnavailable
 from tests.conftest import make_settings
 from tests.support.comtradefake import ComtradeFake, gateway

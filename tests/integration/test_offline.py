@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from fetchers.sources.http import TooLarge
+from fetchers.sources.bounded import TooLarge
 from fetchers.sources.offline import read_file
 from fetchers.store.store import Store
 from tests.integration.test_cli import cli

@@ -12,7 +12,7 @@ import pytest
 
 from fetchers.jobs.refresh import refresh
 from fetchers.sources import sipri
-from fetchers.sources.http import TooLarge
+from fetchers.sources.bounded import TooLarge
 from fetchers.store.errors import BadResponse
 from tests.conftest import make_settings
 from tests.support import sipri_book
