@@ -167,9 +167,9 @@ def _worldbank(contents: list[tuple[str, bytes]], catalogue: Catalogue) -> pd.Da
 
 def _sipri(contents: list[tuple[str, bytes]], catalogue: Catalogue) -> pd.DataFrame:
     """The values of a SIPRI run's workbook (its database page skipped)."""
-    from fetchers.sources import sipri
+    from fetchers.sources import sipri_workbook
 
-    frames = [sipri.parse_workbook(content, url, catalogue).frame
+    frames = [sipri_workbook.parse_workbook(content, url, catalogue).frame
               for url, content in contents if content.startswith(b"PK\x03\x04")]  # fmt: skip
     return pd.concat(frames, ignore_index=True) if frames else _frame([])
 

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from config.catalogue import Catalogue
-from fetchers.sources import sipri, worldbank
+from fetchers.sources import sipri_workbook, worldbank
 from fetchers.sources.http import Fetched
 from fetchers.store.errors import BadResponse, EmptyResult, Kind, SourceUnavailable
 from fetchers.store.tidy import IndicatorMeta, SourceResult, make_frame
@@ -27,7 +27,7 @@ def read_file(path: Path, catalogue: Catalogue) -> SourceResult:
         ) from exc
     url = path.resolve().as_uri()
     if content.startswith(b"PK\x03\x04"):
-        return sipri.parse_workbook(content, url, catalogue)
+        return sipri_workbook.parse_workbook(content, url, catalogue)
     text = content.decode("utf-8-sig", errors="replace").lstrip()
     if text.startswith("["):
         return _worldbank_json(content, url, catalogue)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from fetchers.jobs.refresh import refresh
-from fetchers.sources import sipri
+from fetchers.sources import sipri, sipri_workbook
 from fetchers.sources.bounded import TooLarge
 from fetchers.store.errors import BadResponse
 from tests.conftest import make_settings
@@ -19,7 +19,7 @@ from tests.support import sipri_book
 
 
 def parse(content: bytes, catalogue):
-    return sipri.parse_workbook(content, "file:///test.xlsx", catalogue)
+    return sipri_workbook.parse_workbook(content, "file:///test.xlsx", catalogue)
 
 
 def cell(frame, indicator, country, year):
@@ -31,7 +31,7 @@ def cell(frame, indicator, country, year):
 def test_values_units_and_flags(catalogue):
     result = parse(sipri_book.build(), catalogue)
     frame = result.frame
-    assert set(frame["indicator"]) == {m.indicator for m in sipri.MEASURES}
+    assert set(frame["indicator"]) == {m.indicator for m in sipri_workbook.MEASURES}
     # Ukraine is not catalogued
     assert set(frame["country"]) == {"CHN", "RUS", "USA", "IND", "DEU", "JPN"}
     plain = cell(frame, "SIPRI.MILEX.CURRENT_USD", "USA", 2015)
@@ -178,7 +178,7 @@ def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(catalogue, monkeypatch):
     bomb = zip_bomb(100)
     assert len(bomb) < 200_000
     opened = []
-    monkeypatch.setattr(sipri.openpyxl, "load_workbook", lambda *a, **k: opened.append(a))
+    monkeypatch.setattr(sipri_workbook.openpyxl, "load_workbook", lambda *a, **k: opened.append(a))
     tracemalloc.start()
     try:
         with pytest.raises(TooLarge) as info:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from config.catalogue import Catalogue
-from fetchers.sources import sipri
+from fetchers.sources import sipri_workbook
 from fetchers.store.store import Store
 from fetchers.store.tidy import IndicatorMeta, SourceResult, make_frame
 from tests.support import sipri_book
@@ -70,6 +70,8 @@ def trade_result() -> SourceResult:
 
 def seed(store: Store, catalogue: Catalogue) -> None:
     """Store one successful run of each source."""
-    sipri_result = sipri.parse_workbook(sipri_book.build(), "file:///synthetic.xlsx", catalogue)
+    sipri_result = sipri_workbook.parse_workbook(
+        sipri_book.build(), "file:///synthetic.xlsx", catalogue
+    )
     for result in (worldbank_result(catalogue), sipri_result, trade_result()):
         store.write_run(store.start_run(result.source), result)
