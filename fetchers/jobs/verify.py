@@ -153,15 +153,15 @@ def _compare(run, written: pd.DataFrame, published: pd.DataFrame, report: Report
 
 def _worldbank(contents: list[tuple[str, bytes]], catalogue: Catalogue) -> pd.DataFrame:
     """The data records in a World Bank run's bodies (sources and metadata bodies skipped)."""
-    from fetchers.sources import worldbank
+    from fetchers.sources import worldbank_parse
     from fetchers.sources.http import Fetched
 
     records = []
     for url, content in contents:
-        payload = worldbank.decode(Fetched(url, content))
+        payload = worldbank_parse.decode(Fetched(url, content))
         rows = payload[1] if len(payload) == 2 and isinstance(payload[1], list) else []
         if rows and isinstance(rows[0], dict) and "countryiso3code" in rows[0]:
-            records += worldbank.parse_records(rows, url)
+            records += worldbank_parse.parse_records(rows, url)
     return _frame(records)
 
 

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from config.catalogue import Catalogue
-from fetchers.sources import sipri_workbook, worldbank
+from fetchers.sources import sipri_workbook, worldbank_parse
 from fetchers.sources.http import Fetched
 from fetchers.store.errors import BadResponse, EmptyResult, Kind, SourceUnavailable
 from fetchers.store.tidy import IndicatorMeta, SourceResult, make_frame
@@ -44,8 +44,8 @@ def read_file(path: Path, catalogue: Catalogue) -> SourceResult:
 def _worldbank_json(content: bytes, url: str, catalogue: Catalogue) -> SourceResult:
     """A saved World Bank API v2 data response (one page or a whole download)."""
     fetched = Fetched(url, content)
-    header, rows = worldbank.decode(fetched)
-    records = _keep(worldbank.parse_records(rows or [], url), catalogue)
+    header, rows = worldbank_parse.decode(fetched)
+    records = _keep(worldbank_parse.parse_records(rows or [], url), catalogue)
     names = {r["indicator"]["id"]: r["indicator"].get("value", "") for r in rows or []}
     for record in records:
         record["name"] = names.get(record["indicator"], "")

@@ -10,7 +10,7 @@ import time
 import pytest
 from werkzeug import Response
 
-from fetchers.sources import trade, worldbank
+from fetchers.sources import trade, worldbank_parse
 from fetchers.sources.bounded import TooLarge, TooSlow
 from fetchers.sources.http import Http
 from fetchers.store.errors import APIError, BadResponse, HTTPStatusError, Kind, SourceUnavailable
@@ -96,10 +96,12 @@ def test_bodies_are_decoded_with_or_without_a_byte_order_mark(tmp_path, httpserv
     httpserver.expect_request("/bom").respond_with_data(b"\xef\xbb\xbf" + body)
     httpserver.expect_request("/html").respond_with_data("<html>maintenance</html>")
     http = Http(make_settings(tmp_path))
-    _, payload = http.get_json("worldbank", httpserver.url_for("/bom"), None, worldbank.envelope)
+    _, payload = http.get_json(
+        "worldbank", httpserver.url_for("/bom"), None, worldbank_parse.envelope
+    )
     assert payload[0]["total"] == 0
     with pytest.raises(BadResponse) as info:
-        http.get_json("worldbank", httpserver.url_for("/html"), None, worldbank.envelope)
+        http.get_json("worldbank", httpserver.url_for("/html"), None, worldbank_parse.envelope)
     assert info.value.reason == "the answer was not in the expected format"
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from config.catalogue import Catalogue, Indicator
 from fetchers.jobs.refresh import refresh
-from fetchers.sources import worldbank
+from fetchers.sources import worldbank, worldbank_parse
 from fetchers.sources.http import Http
 from fetchers.store.errors import APIError
 from fetchers.store.tidy import Previous
@@ -167,7 +167,7 @@ def test_error_envelope_in_isolation_is_an_api_error(settings, wb):
             "worldbank",
             f"{settings.worldbank_api_url}/country/CHN/indicator/XX",
             {"format": "json"},
-            worldbank.envelope,
+            worldbank_parse.envelope,
         )
     assert info.value.message.endswith("deleted or archived.")
 
