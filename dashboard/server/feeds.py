@@ -16,7 +16,7 @@ from config.clock import format_time, parse_time
 from dashboard.exports import formats
 from dashboard.exports.citation import all_formats, cited
 from dashboard.model import state, wording
-from fetchers.store import changes, vintage
+from fetchers.store import changes, release_calendar, vintage
 from fetchers.store.snapshot import StoreSnapshot
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ def atom(found: Sequence[changes.Change], public_url: str, authority: str) -> by
     return feed.atom_str(pretty=True)
 
 
-def ics(entries: Sequence[changes.SourceCalendar], authority: str) -> bytes:
+def ics(entries: Sequence[release_calendar.SourceCalendar], authority: str) -> bytes:
     """An iCalendar (RFC 5545) of each source's last release and next expected one."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//{APP_NAME}//Release calendar//EN",
              "CALSCALE:GREGORIAN", f"X-WR-CALNAME:{_text(APP_NAME + ': source releases')}"]  # fmt: skip
@@ -109,7 +109,7 @@ def register(server: Flask, model, exporter, now: Callable[[], datetime] | None 
     @server.get("/calendar.ics")
     def calendar() -> Response:
         snap = model.snapshots.current()
-        entries = changes.calendar(snap.runs, catalogue, clock().date())
+        entries = release_calendar.calendar(snap.runs, catalogue, clock().date())
         return _cached(ics(entries, authority), "text/calendar; charset=utf-8")
 
     def selection() -> tuple[StoreSnapshot, state.ViewState, str, str]:

@@ -2,50 +2,24 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import pandas as pd
 
 from config.catalogue import Catalogue
 from config.clock import format_time, parse_time
+from fetchers.store.release_calendar import SourceCalendar, calendar
+from fetchers.store.revisions import Revision, largest
 from fetchers.store.schema import GOOD
-from fetchers.store.status import FAILING, overdue, release_date
+from fetchers.store.status import FAILING
 
 # The one line a run refused as suspicious carries (fetchers.jobs.refresh writes it; the feed finds it).
 REFUSED = "the new release would remove too many stored values; kept the old"
 WRITING = ("ok", "partial")  # runs that stored a release
-LARGEST = 3  # revisions named per release
 KINDS = ("release", "refused", "down", "overdue", "verdict", "test")
-
-
-@dataclass(frozen=True)
-class Revision:
-    """One revised value, named for people."""
-
-    indicator: str
-    indicator_title: str
-    country: str
-    country_name: str
-    year: int
-    old: float | None
-    new: float | None
-
-    @property
-    def change(self) -> float | None:
-        """The relative change (−0.031 for −3.1 %), None when it has no meaning."""
-        if self.old is None or self.new is None or self.old == 0:
-            return None
-        return (self.new - self.old) / abs(self.old)
-
-    def text(self) -> str:
-        """ "Russia's GDP (current US$) 2024: 2.2 trillion → 2.13 trillion (−3.1%)"."""
-        moved = f"{amount(self.old)} → {amount(self.new)}"
-        pct = f" ({percent(self.change)})" if self.change is not None else ""
-        return f"{self.country_name}'s {self.indicator_title} {self.year}: {moved}{pct}"
 
 
 @dataclass(frozen=True)
@@ -66,19 +40,6 @@ class Change:
     revised: int = 0
     notes: str = ""  # what the run noted for people (removed values among them)
     revisions: tuple[Revision, ...] = ()
-
-
-@dataclass(frozen=True)
-class SourceCalendar:
-    """One source's releases: the last one stored, the next expected from its cadence, overdue."""
-
-    source: str
-    title: str
-    last_release: str
-    released_on: date | None
-    fetched_at: str
-    expected: date | None
-    overdue: bool
 
 
 def changes(
@@ -196,30 +157,6 @@ def down(
     return out
 
 
-def calendar(runs: pd.DataFrame, catalogue: Catalogue, today: date) -> list[SourceCalendar]:
-    """Per catalogued source: its last release, the next one expected, and whether it is overdue
-    (older than twice the cadence; the bundled snapshot's release is never called overdue)."""
-    out = []
-    for source in catalogue.sources:
-        rows = runs[(runs["source"] == source.id) & runs["status"].isin(GOOD)]
-        live = rows[rows["kind"] != "snapshot"]
-        last = (live if not live.empty else rows).sort_values("id").tail(1)
-        if last.empty:
-            out.append(SourceCalendar(source.id, source.title, "", None, "", None, False))
-            continue
-        row = last.iloc[0]
-        released = release_date(row["release"])
-        expected = released + timedelta(days=source.cadence_days) if released else None
-        late = bool(released and not live.empty and overdue(released, source.cadence_days, today))
-        out.append(
-            SourceCalendar(
-                source.id, source.title, row["release"], released, row["finished_at"],
-                expected, late,
-            )
-        )  # fmt: skip
-    return out
-
-
 def overdue_changes(entries: list[SourceCalendar], authority: str) -> list[Change]:
     """An event per overdue source, dated when its release became overdue."""
     out = []
@@ -280,21 +217,6 @@ def verdict_changes(
     return out
 
 
-def largest(history: pd.DataFrame, catalogue: Catalogue, count: int = LARGEST) -> list[Revision]:
-    """A run's largest revisions by relative size (values that appeared or vanished first)."""
-    revisions = [
-        Revision(
-            r["indicator"], _indicator_title(catalogue, r["indicator"]), r["country"],
-            catalogue.country_name(r["country"]), int(r["year"]),
-            _number(r["old_value"]), _number(r["new_value"]),
-        )
-        for r in history.to_dict("records")
-    ]  # fmt: skip
-    size = [math.inf if r.change is None else abs(r.change) for r in revisions]
-    ranked = sorted(zip(size, range(len(revisions)), revisions, strict=True), reverse=True)
-    return [r for s, _, r in ranked if s > 0][:count]
-
-
 def tag(authority: str, moment: str, specific: str) -> str:
     """A tag: URI (RFC 4151) — the same for the same run on every start."""
     return f"tag:{authority},{moment[:10]}:{quote(specific, safe='/')}"
@@ -313,24 +235,6 @@ def permalink(public_url: str, as_of: str, query: str = "") -> str:
     return f"{public_url.rstrip('/')}/" + (f"?{tail}" if tail else "")
 
 
-def amount(value: float | None) -> str:
-    """2.2e12 → '2.2 trillion'; three significant digits; '—' for no value."""
-    if value is None:
-        return "—"
-    for size, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
-        if abs(value) >= size:
-            return f"{value / size:.3g}{word}"
-    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
-
-
-def percent(change: float | None) -> str:
-    """−0.031 → '−3.1%' (a true minus sign)."""
-    if change is None:
-        return ""
-    text = f"{change * 100:+.1f}%"
-    return text.replace("-", "−")
-
-
 def _releases(runs: pd.DataFrame) -> list[dict]:
     rows = runs[runs["status"].isin(WRITING) & (runs["kind"] != "snapshot")]
     return rows[rows["finished_at"] != ""].to_dict("records")
@@ -341,19 +245,8 @@ def _refusals(runs: pd.DataFrame) -> list[dict]:
     return rows[rows["finished_at"] != ""].to_dict("records")
 
 
-def _number(value: object) -> float | None:
-    return None if value is None or pd.isna(value) else float(value)
-
-
 def _title(catalogue: Catalogue, source: str) -> str:
     try:
         return catalogue.source(source).title
     except KeyError:
         return source
-
-
-def _indicator_title(catalogue: Catalogue, indicator: str) -> str:
-    try:
-        return catalogue.indicator(indicator).title
-    except KeyError:
-        return indicator

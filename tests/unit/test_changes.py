@@ -6,16 +6,9 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
-from fetchers.store.changes import (
-    REFUSED,
-    amount,
-    calendar,
-    changes,
-    for_run,
-    largest,
-    percent,
-    permalink,
-)
+from fetchers.store.changes import REFUSED, changes, for_run, permalink
+from fetchers.store.release_calendar import calendar
+from fetchers.store.revisions import amount, largest, percent
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 GDP = "NY.GDP.MKTP.CD"

@@ -1,0 +1,82 @@
+"""A run's revisions named for people: the largest by relative size, amounts and percentages."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from config.catalogue import Catalogue
+
+LARGEST = 3  # revisions named per release
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One revised value, named for people."""
+
+    indicator: str
+    indicator_title: str
+    country: str
+    country_name: str
+    year: int
+    old: float | None
+    new: float | None
+
+    @property
+    def change(self) -> float | None:
+        """The relative change (−0.031 for −3.1 %), None when it has no meaning."""
+        if self.old is None or self.new is None or self.old == 0:
+            return None
+        return (self.new - self.old) / abs(self.old)
+
+    def text(self) -> str:
+        """ "Russia's GDP (current US$) 2024: 2.2 trillion → 2.13 trillion (−3.1%)"."""
+        moved = f"{amount(self.old)} → {amount(self.new)}"
+        pct = f" ({percent(self.change)})" if self.change is not None else ""
+        return f"{self.country_name}'s {self.indicator_title} {self.year}: {moved}{pct}"
+
+
+def largest(history: pd.DataFrame, catalogue: Catalogue, count: int = LARGEST) -> list[Revision]:
+    """A run's largest revisions by relative size (values that appeared or vanished first)."""
+    revisions = [
+        Revision(
+            r["indicator"], _indicator_title(catalogue, r["indicator"]), r["country"],
+            catalogue.country_name(r["country"]), int(r["year"]),
+            _number(r["old_value"]), _number(r["new_value"]),
+        )
+        for r in history.to_dict("records")
+    ]  # fmt: skip
+    size = [math.inf if r.change is None else abs(r.change) for r in revisions]
+    ranked = sorted(zip(size, range(len(revisions)), revisions, strict=True), reverse=True)
+    return [r for s, _, r in ranked if s > 0][:count]
+
+
+def amount(value: float | None) -> str:
+    """2.2e12 → '2.2 trillion'; three significant digits; '—' for no value."""
+    if value is None:
+        return "—"
+    for size, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
+        if abs(value) >= size:
+            return f"{value / size:.3g}{word}"
+    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def percent(change: float | None) -> str:
+    """−0.031 → '−3.1%' (a true minus sign)."""
+    if change is None:
+        return ""
+    text = f"{change * 100:+.1f}%"
+    return text.replace("-", "−")
+
+
+def _number(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _indicator_title(catalogue: Catalogue, indicator: str) -> str:
+    try:
+        return catalogue.indicator(indicator).title
+    except KeyError:
+        return indicator
