@@ -53,19 +53,24 @@ forwarded_allow_ips = "127.0.0.1"
 def on_starting(server) -> None:
     """Open the store once before the workers start, and load the bundled snapshot into an empty
     one here (workers loading it at once would race for it). A store that cannot be opened
-    (PostgreSQL down, a bad URL, a damaged file) or a broken catalogue is one line and exit code
+    (PostgreSQL down, a bad URL, a damaged file), or a broken catalogue, event register or
+    claims file, is one line and exit code
     3, not a traceback per worker."""
     from config.catalogue import CatalogueError, load_catalogue
+    from config.claims import ClaimsError, load_claims
+    from config.events import EventsError, load_events
     from fetchers.jobs.starter import ensure_loaded
     from fetchers.store.errors import StoreError
     from fetchers.store.store import Store
 
     try:
+        load_events()  # the event register and the claims, checked before any worker starts
+        load_claims()
         store = Store.from_settings(_settings)
         try:
             ensure_loaded(store, _settings, load_catalogue())
         finally:
             store.close()  # the workers open their own connections after the fork
-    except (StoreError, CatalogueError) as exc:
+    except (StoreError, CatalogueError, EventsError, ClaimsError) as exc:
         server.log.error("error: %s", exc)
         sys.exit(3)

@@ -41,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def serve(settings, catalogue) -> int:
     """Start the in-process scheduler (unless told not to) and serve the app."""
+    from config.claims import ClaimsError
     from config.events import EventsError
     from dashboard.server.app import create_app
     from dashboard.server.security import QuietRequestHandler
@@ -51,7 +52,7 @@ def serve(settings, catalogue) -> int:
         ensure_loaded(loader, settings, catalogue)  # an empty store starts from the snapshot
         loader.close()
         app = create_app(settings)
-    except (StoreError, EventsError) as exc:
+    except (StoreError, EventsError, ClaimsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     scheduler = store = None
@@ -83,7 +84,7 @@ def _exit(_signum, _frame) -> None:
 def export(argv: list[str], settings, catalogue) -> int:
     """Write one export of a view, as the page would, with no server running."""
     from config.events import EventsError, load_events
-    from dashboard.exports.exporter import FORMATS, ExportRefused, Snapshot
+    from dashboard.exports.exporter import FORMATS, Exporter, ExportRefused
     from dashboard.model.model import Model
 
     parser = argparse.ArgumentParser(
@@ -141,7 +142,7 @@ def export(argv: list[str], settings, catalogue) -> int:
         if args.format == "csv" and drawn:
             data = drawn_csv(model, view, snap)  # what the charts draw: ratios, indices, shares
         else:
-            exporter = Snapshot(model, settings)
+            exporter = Exporter(model, settings)
             _, data = exporter.build(view, args.format, indicator, countries, snap=snap)
     except ExportRefused as exc:
         return _fail(str(exc), 1)

@@ -3,241 +3,28 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
 
 import pandas as pd
 
-from config.catalogue import Catalogue
 from config.clock import short
-from config.events import Event, Timeline
-from config.settings import Settings
+from config.events import Event
 from dashboard.model import figures, metrics, numbers, state, wording
-from dashboard.model.derived import DERIVED, with_derived
-from fetchers.store import vintage
-from fetchers.store.snapshot import Snapshots, StoreSnapshot
-from fetchers.store.status import SourceStatus, data_origin, header_line, source_statuses
-from fetchers.store.store import Store
+from dashboard.model.derived import DERIVED
+from dashboard.model.records import Chart, KpiRow, Rendered, Status
+from dashboard.model.viewdata import ViewData
+from fetchers.store.snapshot import StoreSnapshot
+from fetchers.store.status import data_origin, header_line, source_statuses
 
 STORY_LINES = 3  # headline sentences on the first screen
 STATUS_SECONDS = 5  # how long one reading of the sources' status serves the header
 UNREACHABLE = "The data store is not answering: the page shows the data it last read."
 
 
-@dataclass(frozen=True)
-class Chart:
-    """One indicator's chart, or why there is none."""
-
-    indicator: str
-    title: str
-    unit: str
-    theme: str
-    figure: dict | None  # plotly's figure as plain data (figures.gap_spec)
-    missing: tuple[str, ...] = ()
-    reason: str = ""  # why there is no figure, in words
-
-
-@dataclass(frozen=True)
-class Part:
-    """One indicator's rows in a view's data, with its words and the pair's values by year."""
-
-    title: str
-    unit: str
-    theme: str
-    rows: pd.DataFrame
-    present: frozenset[str]  # countries with a value
-    values: tuple[metrics.ByYear, metrics.ByYear]  # the pair's values by year, for the KPIs
-
-
-@dataclass(frozen=True)
-class KpiRow:
-    """One indicator's headline comparison with its title and unit."""
-
-    indicator: str
-    title: str
-    unit: str
-    kpi: metrics.Kpi
-    sentence: str
-
-
-@dataclass(frozen=True)
-class Status:
-    """The store's state for the header: data version, per-source status, and whether empty."""
-
-    version: int
-    sources: list[SourceStatus]
-    empty: bool
-    line: str = ""  # the header's one calm sentence
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """Everything the page shows for a view."""
-
-    kpis: list[KpiRow]
-    charts: list[Chart]
-    events: list[Event]
-    empty_message: str
-    story: list[str]  # the headline sentences, one per indicator with a comparison
-
-
-class Model:
+class Model(ViewData):
     """Answers every question the page, the report and the export CLI ask of the store: each
     answer a function of one store snapshot (`self.snapshots.current()`) and a view."""
 
-    def __init__(
-        self, store: Store, settings: Settings, catalogue: Catalogue, timeline: Timeline
-    ) -> None:
-        self.store, self.settings, self.catalogue, self.timeline = (
-            store,
-            settings,
-            catalogue,
-            timeline,
-        )
-        self.pair = tuple(catalogue.focus[:2])
-        self.names = {c.iso3: c.name for c in catalogue.countries}
-        self.indicator_ids = tuple(i.id for i in catalogue.indicators) + tuple(DERIVED)
-        self.titles = {i.id: i.title for i in catalogue.indicators} | {
-            k: d.title for k, d in DERIVED.items()
-        }
-        self.snapshots = Snapshots(store)
-        self.comparators = tuple(c.iso3 for c in catalogue.countries if c.role == "comparator")
-        self.last_year = datetime.now(UTC).year
-        self.default = state.default_state(
-            self.indicator_ids, self.comparators, timeline.categories, self.last_year
-        )
-
-    # --- URL and filter state -----------------------------------------------------------------
-    def from_url(self, search: str | None) -> tuple[state.ViewState, list[str]]:
-        """Parse the link's query string; an `as_of` the store cannot show is dropped, noted."""
-        view, notes = state.parse(
-            search, self.default, self.indicator_ids, self.comparators, self.timeline.categories
-        )
-        if view.as_of:
-            try:
-                self.vintage(self.snapshots.current(), view.as_of)
-            except vintage.VintageError as exc:
-                return replace(view, as_of=""), [*notes, f"{exc} Showing the latest data."]
-        return view, notes
-
-    @staticmethod
-    def vintage(snap: StoreSnapshot, as_of: str) -> StoreSnapshot:
-        """The snapshot of what the store held at `as_of` (VintageError names what is wrong)."""
-        if not as_of:
-            return snap
-        return vintage.at(snap, vintage.parse_as_of(as_of, vintage.first_moment(snap.runs)))
-
-    def snapshot_for_export(self, view: state.ViewState) -> StoreSnapshot:
-        """The snapshot an export of `view` reads; a vintage it cannot show raises VintageError
-        (a ValueError with the reason), where the page would fall back to the latest."""
-        return self.vintage(self.snapshots.current(), view.as_of)
-
-    def snapshot_for(self, view: state.ViewState) -> StoreSnapshot:
-        """The snapshot a view reads: the current one, or its vintage (the latest if it is bad)."""
-        snap = self.snapshots.current()
-        try:
-            return self.vintage(snap, view.as_of)
-        except vintage.VintageError:
-            return snap
-
-    def from_saved(self, data: object) -> state.ViewState:
-        """A client's saved view, checked like a link (anything invalid falls back)."""
-        view, _ = state.from_data(
-            data, self.default, self.indicator_ids, self.comparators, self.timeline.categories
-        )
-        return view
-
-    def from_filters(self, values: list) -> state.ViewState:
-        """A state from the filter controls' values, checked like a link (values come from the
-        browser and may be anything)."""
-        fields = ("indicators", "comparators", "years", "mode", "scale", "base_year", "categories")
-        raw = dict(zip(fields, list(values or []) + [None] * len(fields), strict=False))
-        years = raw.pop("years")
-        if isinstance(years, list | tuple) and len(years) == 2:
-            raw["year_from"], raw["year_to"] = years
-        raw = {k: v for k, v in raw.items() if v is not None}
-        view, _ = state.from_data(
-            raw, self.default, self.indicator_ids, self.comparators, self.timeline.categories
-        )
-        return view
-
-    @staticmethod
-    def filter_values(view: state.ViewState) -> list:
-        """The filter controls' values for a state."""
-        return [
-            list(view.indicators),
-            list(view.comparators),
-            [view.year_from, view.year_to],
-            view.mode,
-            view.scale,
-            view.base_year,
-            list(view.categories),
-        ]
-
-    # --- data ----------------------------------------------------------------------------------
-    @staticmethod
-    def stored_ids(indicators: tuple[str, ...] | list[str]) -> list[str]:
-        """The stored indicators behind a selection: derived ones replaced by their inputs."""
-        out: list[str] = []
-        for indicator_id in indicators:
-            for stored in (
-                DERIVED[indicator_id].inputs if indicator_id in DERIVED else (indicator_id,)
-            ):
-                if stored not in out:
-                    out.append(stored)
-        return out
-
-    def data(self, snap: StoreSnapshot, view: state.ViewState) -> pd.DataFrame:
-        """Stored rows for the view's indicators and countries, with derived series."""
-        indicators = tuple(self.stored_ids(view.indicators))
-        countries = (*self.pair, *view.comparators)
-        derived = tuple(i for i in view.indicators if i in DERIVED)
-
-        def build() -> pd.DataFrame:
-            frame = snap.rows(list(indicators), list(countries))
-            return with_derived(frame, derived, self.pair)
-
-        return snap.derive(("data", indicators, countries, derived), build)
-
-    def parts(self, snap: StoreSnapshot, view: state.ViewState) -> list[Part]:
-        """Each selected indicator's part of the view's data (built once per snapshot: a new
-        year range or mode only slices and transforms them)."""
-        key = ("parts", view.indicators, view.comparators)
-        return snap.derive(
-            key, lambda: [self.part_of(i, self.data(snap, view)) for i in view.indicators]
-        )
-
-    def part_of(self, indicator_id: str, frame: pd.DataFrame) -> Part:
-        """One indicator's part of a frame."""
-        title, unit, theme = self.describe(indicator_id, frame)
-        rows = frame[frame["indicator"] == indicator_id]
-        present = frozenset(rows.dropna(subset=["value"])["country"])
-        return Part(
-            title, unit, theme, rows, present, metrics.by_year(rows, indicator_id, self.pair)
-        )
-
-    def describe(self, indicator_id: str, frame: pd.DataFrame) -> tuple[str, str, str]:
-        """Title, unit and theme of a catalogued or derived indicator."""
-        if indicator_id in DERIVED:
-            item = DERIVED[indicator_id]
-            return item.title, item.unit, item.theme
-        item = self.catalogue.indicator(indicator_id)
-        units = frame.loc[frame["indicator"] == indicator_id, "unit"]
-        return item.title, (units.iloc[-1] if len(units) else item.unit), item.theme
-
-    def base_years(self, snap: StoreSnapshot, view: state.ViewState) -> list[int]:
-        """Years with data for both of the pair in the view's indicators: the base-year choices."""
-        return metrics.common_years(self.data(snap, view), self.pair)
-
-    def events(self, view: state.ViewState) -> list[Event]:
-        """The events of the view's categories, in date order."""
-        return [e for e in self.timeline.events if e.category in view.categories]
-
-    def sources_of(self, indicator_id: str) -> list[str]:
-        """The source ids an indicator's values come from."""
-        return sorted({self.catalogue.indicator(i).source for i in self.stored_ids([indicator_id])})
-
-    # --- what the page shows -------------------------------------------------------------------
     @staticmethod
     def series(rows: pd.DataFrame, view: state.ViewState, pair: tuple[str, str]) -> pd.DataFrame:
         """One indicator's drawn series: the view's mode, in its years."""

@@ -238,4 +238,9 @@ def view_title(view: ViewState, titles: dict, names: dict, pair: Sequence[str]) 
 
 def mode_labels(a: str, b: str) -> dict[str, str]:
     """How each mode is named, the focus pair's names filled in ("China ÷ Russia")."""
-    return {"absolute": "Values", "ratio": f"{a} ÷ {b}", "indexed": "Indexed", "share": "Share of pair"}
+    return {
+        "absolute": "Values",
+        "ratio": f"{a} ÷ {b}",
+        "indexed": "Indexed",
+        "share": "Share of pair",
+    }

@@ -9,7 +9,8 @@ import pandas as pd
 from dash import Dash, Input, Output, State, html, no_update
 
 from dashboard.model import figures, state
-from dashboard.model.model import Model, Status
+from dashboard.model.model import Model
+from dashboard.model.records import Status
 from dashboard.model.state import ViewState
 from dashboard.page import layout, lazy, panels, rows, timeline
 from fetchers.store import vintage

@@ -1,4 +1,4 @@
-"""Thin download callbacks: the page's export buttons → Snapshot → dcc.Download."""
+"""Thin download callbacks: the page's export buttons → Exporter → dcc.Download."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, no_update
 
 from dashboard.exports import formats, renderers
-from dashboard.exports.exporter import FORMATS, ExportRefused, Snapshot
+from dashboard.exports.exporter import FORMATS, Exporter, ExportRefused
 from dashboard.model.model import Model
 from dashboard.page.layout import BUSY_CLASS, EXPORTS, STATUS_CLASS
 
@@ -47,7 +47,7 @@ function (_path) {
 """
 
 
-def build(snapshot: Snapshot, data: dict | None, fmt: object, indicator: object = None):
+def build(snapshot: Exporter, data: dict | None, fmt: object, indicator: object = None):
     """(download payload, status) for one export; a failure is a message, never a traceback.
 
     `fmt` and `indicator` come from the browser (a chart-request): checked before any work.
@@ -91,7 +91,7 @@ def preparing(fmt: str) -> str:
     return PREPARING.get(fmt, "Preparing the export…")
 
 
-def register(app: Dash, snapshot: Snapshot) -> None:
+def register(app: Dash, snapshot: Exporter) -> None:
     """Wire the export buttons; each shows progress while its file builds."""
     buttons = [f"export-{fmt}" for fmt, _ in EXPORTS]
     disabled = [(Output(b, "disabled"), True, False) for b in buttons]

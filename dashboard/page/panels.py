@@ -13,7 +13,7 @@ from dash import dcc, html
 from config.catalogue import Catalogue
 from config.clock import short
 from dashboard.model import numbers, wording
-from dashboard.model.model import Chart, KpiRow, Rendered, Status
+from dashboard.model.records import Chart, KpiRow, Rendered, Status
 from fetchers.store.status import SourceStatus
 
 # Badge text and Bootstrap colour per flag: an estimate and a highly uncertain value differ.

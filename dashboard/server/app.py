@@ -14,9 +14,10 @@ from config.catalogue import load_catalogue
 from config.claims import load_claims
 from config.events import load_events
 from config.settings import Settings, load_settings
-from dashboard.exports.exporter import Snapshot
+from dashboard.exports.exporter import Exporter
 from dashboard.model import figures
-from dashboard.model.model import DERIVED, Model
+from dashboard.model.derived import DERIVED
+from dashboard.model.model import Model
 from dashboard.page import analysis_section as analysis_view
 from dashboard.page import callbacks, downloads, layout
 from dashboard.server import feeds, health, security
@@ -73,7 +74,7 @@ def create_app(settings: Settings) -> Dash:
     app.validation_layout = html.Div([app.layout, layout.data_table([])])
     callbacks.register(app, model)
     analysis_view.register(app, model)  # the analysis section, one analysis per data version
-    exporter = Snapshot(model, settings)
+    exporter = Exporter(model, settings)
     downloads.register(app, exporter)
     health.register(app.server, model.snapshots)
     feeds.register(app.server, model, exporter)  # the feed, calendar and data URLs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 
 from fetchers.store.heartbeat import INTERRUPTED, alive
 from fetchers.store.schema import GOOD, data_version, history, indicator_meta, observations, runs
-from fetchers.store.tidy import COLUMNS, KEY
+from fetchers.store.tidy import COLUMNS, KEY, Previous
 
 RUN_TEXT = ("source", "kind", "status", "release", "started_at", "finished_at", "error", "notes",
             "sha256", "owner", "host", "heartbeat_at", "detail")  # fmt: skip
@@ -132,3 +133,24 @@ def history_frame(conn: sa.Connection, run_id: int | None = None) -> pd.DataFram
 def _frame(conn: sa.Connection, query: sa.Select) -> pd.DataFrame:
     result = conn.execute(query)
     return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def previous(conn: sa.Connection, source: str, full: bool = False) -> Previous:
+    """The last good fetch's release and validators, and the years stored for `source`."""
+    query = (
+        sa.select(runs.c.release, runs.c.validators)
+        # A bundled snapshot may lack indicators: the first live fetch must not skip them.
+        .where(runs.c.source == source, runs.c.status.in_(GOOD), runs.c.kind != "snapshot")
+        .order_by(runs.c.id.desc())
+        .limit(1)
+    )
+    years = (
+        sa.select(observations.c.year)
+        .distinct()
+        .where(observations.c.source == source, observations.c.value.is_not(None))
+    )
+    row = conn.execute(query).first()
+    stored = frozenset(int(y) for (y,) in conn.execute(years))
+    if row is None:
+        return Previous(full=full)
+    return Previous(row.release or "", json.loads(row.validators or "{}"), stored, full)

@@ -13,13 +13,13 @@ from sqlalchemy.engine import Engine
 
 from config.clock import utcnow
 from config.settings import Settings
-from fetchers.store import lease, reading
+from fetchers.store import commits, lease, reading
 from fetchers.store.database import connect, reason
-from fetchers.store.errors import RunFenced, RunLocked, StoreError
+from fetchers.store.errors import RunLocked, StoreError
 from fetchers.store.heartbeat import INTERRUPTED, Heartbeat, alive, interrupted_detail
 from fetchers.store.lease import Holder
 from fetchers.store.removals import removed_notes
-from fetchers.store.schema import GOOD, data_version, observations, runs
+from fetchers.store.schema import GOOD, runs
 from fetchers.store.tidy import Previous, SourceResult
 from fetchers.store.writing import WriteSummary, write_release
 
@@ -131,7 +131,7 @@ class Store:
                     )
                 )
                 self._heartbeat.finish(conn, run_id)
-                _bump(conn)
+                commits.bump(conn)
         except sa.exc.SQLAlchemyError as exc:
             self._heartbeat.forget(run_id)
             raise StoreError(
@@ -141,15 +141,15 @@ class Store:
     def finish_unchanged(self, run_id: int, result: SourceResult) -> None:
         """Mark a run 'unchanged': the source still publishes the stored release."""
         with self.engine.begin() as conn:
-            _fence(conn, run_id, result.source)
+            commits.fence(conn, run_id, result.source)
             conn.execute(
                 runs.update().where(runs.c.id == run_id).values(
                     status="unchanged", finished_at=utcnow(), release=result.release,
-                    **_provenance(result),
+                    **commits.provenance(result),
                 )
             )  # fmt: skip
             self._heartbeat.finish(conn, run_id)
-            _bump(conn)
+            commits.bump(conn)
 
     def mark_interrupted(self) -> int:
         """Mark runs whose process died (or stopped beating) 'interrupted'; returns how many."""
@@ -173,7 +173,7 @@ class Store:
                 )
                 if row.owner:
                     conn.execute(sa.delete(lease.leases).where(lease.leases.c.owner == row.owner))
-            _bump(conn)
+            commits.bump(conn)
         return len(dead)
 
     def hold_lease(self, name: str, seconds: int) -> bool:
@@ -199,24 +199,8 @@ class Store:
 
     def previous(self, source: str, full: bool = False) -> Previous:
         """The last good fetch's release and validators, and the years stored for `source`."""
-        query = (
-            sa.select(runs.c.release, runs.c.validators)
-            # A bundled snapshot may lack indicators: the first live fetch must not skip them.
-            .where(runs.c.source == source, runs.c.status.in_(GOOD), runs.c.kind != "snapshot")
-            .order_by(runs.c.id.desc())
-            .limit(1)
-        )
-        years = (
-            sa.select(observations.c.year)
-            .distinct()
-            .where(observations.c.source == source, observations.c.value.is_not(None))
-        )
         with self.engine.connect() as conn:
-            row = conn.execute(query).first()
-            stored = frozenset(int(y) for (y,) in conn.execute(years))
-        if row is None:
-            return Previous(full=full)
-        return Previous(row.release or "", json.loads(row.validators or "{}"), stored, full)
+            return reading.previous(conn, source, full)
 
     def write_run(self, run_id: int, result: SourceResult) -> WriteSummary:
         """Store a source's result and finish its run, all in one transaction."""
@@ -229,30 +213,30 @@ class Store:
             ) from exc
 
     def _write_run(self, run_id: int, result: SourceResult) -> WriteSummary:
-        if len(result.release) > RELEASE_LENGTH:  # one limit on SQLite and PostgreSQL alike
+        if len(result.release) > commits.RELEASE_LENGTH:  # one limit on SQLite and PostgreSQL alike
             raise StoreError(
                 f"{result.source}'s release label is {len(result.release)} characters long; "
-                f"at most {RELEASE_LENGTH} are kept"
+                f"at most {commits.RELEASE_LENGTH} are kept"
             )
         with self.engine.begin() as conn:
-            _fence(conn, run_id, result.source)
+            commits.fence(conn, run_id, result.source)
             summary, gone = write_release(conn, run_id, result, self.max_removed_share)
             conn.execute(
                 runs.update()
                 .where(runs.c.id == run_id)
                 .values(
                     status="partial" if result.refused else "ok",
-                    error=_refused_text(result.refused),
+                    error=commits.refused_text(result.refused),
                     finished_at=utcnow(),
                     release=result.release,
                     rows=summary.rows,
                     added=summary.added,
                     changed=summary.changed,
-                    **_provenance(result, removed_notes(gone)),
+                    **commits.provenance(result, removed_notes(gone)),
                 )
             )
             self._heartbeat.finish(conn, run_id)
-            _bump(conn)
+            commits.bump(conn)
         return summary
 
     # --- reading -------------------------------------------------------------------------
@@ -304,51 +288,5 @@ class Store:
             return reading.version(conn)
 
 
-RELEASE_LENGTH = runs.c.release.type.length  # the longest release label either store keeps
-
-
-def _bump(conn: sa.Connection) -> None:
-    """Move the data version on, inside the transaction whose commit readers will see; last in
-    it, so the row's lock (PostgreSQL) is held only while the commit completes."""
-    conn.execute(
-        data_version.update()
-        .where(data_version.c.id == 1)
-        .values(version=data_version.c.version + 1)
-    )
-
-
-def _fence(conn: sa.Connection, run_id: int, source: str) -> None:
-    """Refuse a run's commit unless it is still running and still holds its source's lease:
-    a writer that paused past its lease, and was taken over, must not write after the new one.
-    First in the transaction, so the run's row stays locked until the commit."""
-    holder = sa.select(lease.leases.c.owner).where(lease.leases.c.name == f"run:{source}")
-    held = conn.execute(
-        runs.update()
-        .where(runs.c.id == run_id, runs.c.status == "running")
-        .where(runs.c.owner == holder.scalar_subquery())
-        .values(heartbeat_at=utcnow())
-    ).rowcount
-    if held != 1:
-        raise RunFenced(
-            f"run {run_id} of {source} lost its lease to another run; its data were not written"
-        )
-
-
 _RUN_OWNER = (runs.c.id, runs.c.started_at, runs.c.owner, runs.c.host, runs.c.pid,
               runs.c.heartbeat_at)  # fmt: skip
-
-
-def _provenance(result: SourceResult, notes: Sequence[str] = ()) -> dict:
-    """The run columns that say where a result came from (and what a person should know)."""
-    return {
-        "urls": json.dumps(list(result.urls)),
-        "sha256": result.sha256,
-        "validators": json.dumps(dict(result.validators), sort_keys=True),
-        "bodies": json.dumps([b.__dict__ for b in result.bodies]),
-        "notes": "; ".join([*result.notes, *notes]),
-    }
-
-
-def _refused_text(refused: Sequence[str]) -> str:
-    """The one line a partial run carries."""
-    return f"refused by the source, kept as before: {', '.join(refused)}" if refused else ""

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from config.catalogue import load_catalogue
 from config.events import load_events
 from dashboard.exports import renderers
-from dashboard.exports.exporter import Snapshot
+from dashboard.exports.exporter import Exporter
 from dashboard.model.model import Model
 from fetchers.store.store import Store
 from tests.benchmarks import servers
@@ -47,7 +47,7 @@ def measure(database_url: str, repeats: int) -> list[Row]:
     """Time exports in this process, as a running page or CLI job would, after one warm-up."""
     settings = servers.settings_for(database_url)
     model = Model(Store.open(database_url), settings, load_catalogue(), load_events())
-    snapshot = Snapshot(model, settings)
+    snapshot = Exporter(model, settings)
     view = model.default
     chart = snapshot.charts(view, snapshot_time())[0][2]
     trivial = go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2]))

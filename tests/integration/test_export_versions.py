@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from config.events import load_events
-from dashboard.exports.exporter import Snapshot
+from dashboard.exports.exporter import Exporter
 from dashboard.model.model import Model
 from tests.support.seed import seed, worldbank_result
 
@@ -19,10 +19,10 @@ GDP = "NY.GDP.MKTP.CD"
 
 
 @pytest.fixture
-def exporter(store, settings, catalogue, monkeypatch) -> Snapshot:
+def exporter(store, settings, catalogue, monkeypatch) -> Exporter:
     """An exporter over a seeded store whose World Bank data double halfway through a build."""
     seed(store, catalogue)
-    built = Snapshot(Model(store, settings, catalogue, load_events()), settings)
+    built = Exporter(Model(store, settings, catalogue, load_events()), settings)
     events = built.events
 
     def events_then_refresh(view):  # read between the data and the report: a refresh commits

@@ -17,7 +17,7 @@ import pytest
 
 from config.events import load_events
 from dashboard.exports import formats, renderers
-from dashboard.exports.exporter import EmptySelection, Snapshot
+from dashboard.exports.exporter import EmptySelection, Exporter
 from dashboard.model.analysis.tables import header as words
 from dashboard.model.model import Model
 from tests.support.seed import seed
@@ -126,7 +126,7 @@ def test_images_have_type_size_and_footer():
 @pytest.fixture
 def snapshot(store, settings, catalogue):
     seed(store, catalogue)
-    return Snapshot(Model(store, settings, catalogue, load_events()), settings)
+    return Exporter(Model(store, settings, catalogue, load_events()), settings)
 
 
 def test_snapshot_csv_equals_the_store(snapshot, store):

@@ -10,7 +10,7 @@ from flask import Flask
 
 from config.events import load_events
 from dashboard.__main__ import main as dashboard_main
-from dashboard.exports.exporter import Snapshot
+from dashboard.exports.exporter import Exporter
 from dashboard.model.model import Model
 from dashboard.server import feeds
 from tests.support.releases import GDP, two_releases
@@ -25,7 +25,7 @@ def client(settings, catalogue, store):
     two_releases(store)
     model = Model(store, settings, catalogue, load_events())
     server = Flask("test")
-    feeds.register(server, model, Snapshot(model, settings), now=lambda: NOW)
+    feeds.register(server, model, Exporter(model, settings), now=lambda: NOW)
     return server.test_client()
 
 

@@ -84,7 +84,7 @@ def test_a_store_folder_that_does_not_exist_is_one_line(tmp_path):
     out = on_read_only_folder(tmp_path, code, f"sqlite:///{tmp_path / 'data' / 'store.sqlite3'}")
     assert out.returncode == 1
     assert out.stderr.strip().splitlines()[-1] == (
-        "fetchers.errors.StoreError: the folder of the store file store.sqlite3 does not exist: "
+        "fetchers.store.errors.StoreError: the folder of the store file store.sqlite3 does not exist: "
         "create it, or correct DATABASE_URL (only the default data/ folder is created)"
     )
 
@@ -97,7 +97,7 @@ def test_postgresql_without_its_driver_names_the_package():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     last = out.stderr.strip().splitlines()[-1]
     assert last == (
-        "fetchers.errors.StoreError: PostgreSQL needs the psycopg driver: "
+        "fetchers.store.errors.StoreError: PostgreSQL needs the psycopg driver: "
         "pip install 'psycopg[binary]'"
     )
 

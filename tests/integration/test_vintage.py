@@ -39,7 +39,7 @@ def test_after_the_revision_everything_current(store):
     assert values(now)[("RUS", 2025)] == 2.3e12
     assert list(now.runs["id"]) == [first, second]
     assert len(now.history) == 1
-    assert now.observations.equals(current.observations)
+    assert now.rows().equals(current.rows())
 
 
 def test_a_second_before_the_second_release_finished(store):

@@ -6,7 +6,7 @@ import math
 
 from config.catalogue import load_catalogue
 from dashboard.model.metrics import Kpi
-from dashboard.model.model import Chart, KpiRow, Status
+from dashboard.model.records import Chart, KpiRow, Status
 from dashboard.page import layout, panels
 from fetchers.store.status import SourceStatus
 from tests.support.components import text_of

@@ -7,12 +7,12 @@ import threading
 import pytest
 
 from dashboard.exports import exporter as snapshot_module
-from dashboard.exports.exporter import ExportBusy, Snapshot
+from dashboard.exports.exporter import ExportBusy, Exporter
 from tests.conftest import make_settings
 
 
 def test_a_third_report_is_busy_at_once(tmp_path, monkeypatch):
-    shot = Snapshot(model=None, settings=make_settings(tmp_path, REPORT_WORKERS="2"))
+    shot = Exporter(model=None, settings=make_settings(tmp_path, REPORT_WORKERS="2"))
     release = threading.Event()
     started = threading.Semaphore(0)
 
