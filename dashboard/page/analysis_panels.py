@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import dcc, html
 
 from config.events import Event
@@ -20,6 +17,15 @@ from dashboard.model.analysis.charts import (
     window_figure,
 )
 from dashboard.model.analysis.tables import header
+from dashboard.page.analysis_checks import cross_source_panel, release_panel, world_panel
+from dashboard.page.analysis_parts import (
+    NUMBER,
+    card,
+    empty,
+    graph,
+    grid,
+    number_format,
+)
 
 STATUS_COLOURS = {
     "holds": "success",
@@ -27,8 +33,6 @@ STATUS_COLOURS = {
     "mixed": "warning",
     "insufficient data": "secondary",
 }
-NUMBER = {"type": "numericColumn", "filter": "agNumberColumnFilter"}
-ROWS = 30  # rows a grid sends to the page, the most telling first; the XLSX export has them all
 
 
 def panels(
@@ -58,11 +62,11 @@ def need_panel(analysis: Analysis, events: Sequence[Event], names: Mapping[str, 
     """Asymmetry of need: the KPI sentence, both shares and their ratio over time."""
     a, b = (names.get(c, c) for c in analysis.pair)
     if analysis.need.empty:
-        body: list = [_empty("No bilateral and world trade rows for both countries yet.")]
+        body: list = [empty("No bilateral and world trade rows for both countries yet.")]
     else:
         body = [
             html.P(analysis.kpi, className="lead need-kpi"),
-            _graph(need_figure(analysis, events, names), "need"),
+            graph(need_figure(analysis, events, names), "need"),
             html.P(
                 f"Share of X's goods trade with Y = (exports X→Y + imports X←Y) ÷ (exports "
                 f"X→world + imports X←world) × 100, from X's own report (UN Comtrade); need "
@@ -71,7 +75,7 @@ def need_panel(analysis: Analysis, events: Sequence[Event], names: Mapping[str, 
                 className="small text-muted",
             ),
         ]
-    return _card("analysis-need", "Asymmetry of need", body)
+    return card("analysis-need", "Asymmetry of need", body)
 
 
 def claims_panel(analysis: Analysis) -> dbc.Card:
@@ -113,8 +117,8 @@ def claims_panel(analysis: Analysis) -> dbc.Card:
             )
         )
     body = [dbc.Alert(NOT_CAUSAL, color="light", className="small py-2")]
-    body.append(dbc.ListGroup(items) if items else _empty("No claims are configured."))
-    return _card("analysis-claims", "Claim tracker", body)
+    body.append(dbc.ListGroup(items) if items else empty("No claims are configured."))
+    return card("analysis-claims", "Claim tracker", body)
 
 
 def windows_panel(
@@ -124,8 +128,8 @@ def windows_panel(
     a, b = pair_names(analysis)
     summary = window_summary(analysis.windows, analysis.pair)
     if summary.empty:
-        return _card("analysis-windows", "Event windows", [_empty("No event window has data.")])
-    pct = {**NUMBER, "valueFormatter": _format("+.1f")}
+        return card("analysis-windows", "Event windows", [empty("No event window has data.")])
+    pct = {**NUMBER, "valueFormatter": number_format("+.1f")}
     fields = ("gap_change_pp", "a_before_pct", "a_after_pct", "b_before_pct", "b_after_pct")
     columns = [
         {"field": "event_label", "headerName": "Event", "pinned": "left", "minWidth": 110},
@@ -136,7 +140,7 @@ def windows_panel(
     ]
     chosen = [e for e in events if e.title in set(analysis.windows["event"])]
     tabs = [
-        dcc.Tab(_graph(window_figure(analysis, event, names), f"window-{n}"), label=event.label)
+        dcc.Tab(graph(window_figure(analysis, event, names), f"window-{n}"), label=event.label)
         for n, event in enumerate(chosen)
     ]
     years = analysis.windows.iloc[0]
@@ -152,19 +156,19 @@ def windows_panel(
         f"the gap widens. {NOT_CAUSAL}"
     )
     body = [
-        *_grid(summary, columns, "windows-table", "Event windows"),
+        *grid(summary, columns, "windows-table", "Event windows"),
         html.P(text, className="small text-muted mt-2"),
         dcc.Tabs(tabs) if tabs else html.Div(),
     ]
-    return _card("analysis-windows", "Event windows", body)
+    return card("analysis-windows", "Event windows", body)
 
 
 def basis_panel(analysis: Analysis, names: Mapping[str, str]) -> dbc.Card:
     """The China÷Russia ratio under each basis side by side, and the price levels between them."""
     if analysis.basis.empty:
-        return _card("analysis-basis", "Basis switch", [_empty("No year has both bases.")])
+        return card("analysis-basis", "Basis switch", [empty("No year has both bases.")])
     pair = pair_names(analysis)
-    ratio = {**NUMBER, "valueFormatter": _format(".2f")}
+    ratio = {**NUMBER, "valueFormatter": number_format(".2f")}
     fields = (
         "first_ratio", "second_ratio", "price_factor", "relative_price_level", "price_level_a",
         "price_level_b",
@@ -190,104 +194,16 @@ def basis_panel(analysis: Analysis, names: Mapping[str, str]) -> dbc.Card:
         f"base year. {analysis.basis_note}"
     )
     body = [
-        _graph(basis_figure(analysis, names), "basis"),
+        graph(basis_figure(analysis, names), "basis"),
         html.P(text, className="small text-muted"),
-        *_grid(
+        *grid(
             analysis.basis.sort_values(["year", "comparison"], ascending=[False, True]),
             columns,
             "basis-table",
             "Basis",
         ),
     ]
-    return _card("analysis-basis", "Basis switch", body)
-
-
-def release_panel(analysis: Analysis) -> dbc.Card:
-    """What each source's latest release changed: revised, new, removed values."""
-    diff = analysis.release_diff
-    lines = [
-        html.Li(
-            f"{source}: release {own['release'].iloc[0] or '(undated)'} against "
-            f"{own['previous_release'].iloc[0] or 'no earlier release'}: "
-            + ", ".join(f"{n} {change}" for change, n in own["change"].value_counts().items())
-        )
-        for source, own in diff.groupby("source")
-    ]
-    value = {**NUMBER, "valueFormatter": _format(",.6~r")}
-    columns = [
-        {"field": "indicator_name", "headerName": "Indicator", "pinned": "left", "minWidth": 160},
-        {"field": "source", "headerName": "Source"},
-        {"field": "country", "headerName": "Country"},
-        {"field": "partner", "headerName": "Partner"},
-        {"field": "year", "headerName": "Year", **NUMBER},
-        {"field": "change", "headerName": "Change"},
-        {"field": "old_value", "headerName": "Old", **value},
-        {"field": "new_value", "headerName": "New", **value},
-        {"field": "difference_pct", "headerName": "Difference (%)", **NUMBER,
-         "valueFormatter": _format("+.2f")},
-        {"field": "old_flag", "headerName": "Old flag"},
-        {"field": "new_flag", "headerName": "New flag"},
-    ]  # fmt: skip
-    body: list = [
-        html.Ul(lines, className="small") if lines else _empty("No release changed a stored value.")
-    ]
-    if not diff.empty:
-        shown = diff.assign(indicator_name=[analysis.titles.get(i, i) for i in diff["indicator"]])
-        body.extend(
-            _grid(
-                _largest_first(shown, "difference_pct"),
-                columns,
-                "release-diff-table",
-                "Release diff",
-            )
-        )
-    body.extend(html.P(note, className="small text-muted") for note in analysis.notes)
-    return _card("analysis-release-diff", "Release diff", body)
-
-
-def cross_source_panel(analysis: Analysis) -> dbc.Card:
-    """World Bank military spending against SIPRI's, listing the differences over the tolerance."""
-    table = analysis.cross_source
-    over = table[table["over_tolerance"]]
-    text = analysis.cross_source_note
-    usd = {**NUMBER, "valueFormatter": _format(",.0f")}
-    columns = [
-        {"field": "country_name", "headerName": "Country", "pinned": "left"},
-        {"field": "year", "headerName": "Year", **NUMBER},
-        {"field": "worldbank_usd", "headerName": "World Bank (US$)", **usd},
-        {"field": "sipri_usd", "headerName": "SIPRI × 10⁶ (US$)", **usd},
-        {"field": "relative_difference_pct", "headerName": "Difference (%)", **NUMBER,
-         "valueFormatter": _format(".2f")},
-        {"field": "worldbank_release", "headerName": "World Bank release"},
-        {"field": "sipri_release", "headerName": "SIPRI release"},
-        {"field": "flag", "headerName": "Flag"},
-    ]  # fmt: skip
-    body: list = [html.P(text, className="small")]
-    if not over.empty:
-        over = _largest_first(over, "relative_difference_pct")
-        over = over.assign(country_name=[analysis.names.get(c, c) for c in over["country"]])
-        body.extend(_grid(over, columns, "cross-source-table", "Cross-source"))
-    return _card("analysis-cross-source", "Cross-source check", body)
-
-
-def world_panel(analysis: Analysis, names: Mapping[str, str]) -> dbc.Card:
-    """Each country's share of the world total, where the source publishes one."""
-    table = analysis.world_share
-    if table.empty:
-        return _card("analysis-world", "Share of the world", [_empty("No world aggregate stored.")])
-    columns = [
-        {"field": "indicator_name", "headerName": "Indicator", "pinned": "left", "minWidth": 160},
-        {"field": "country_name", "headerName": "Country"},
-        {"field": "year", "headerName": "Year", **NUMBER},
-        {"field": "share_pct", "headerName": "Share of the world (%)", **NUMBER,
-         "valueFormatter": _format(".2f")},
-        {"field": "flag", "headerName": "Flag"},
-    ]  # fmt: skip
-    shown = table.assign(country_name=[names.get(c, c) for c in table["country"]])
-    shown = shown.sort_values(["year", "indicator", "country"], ascending=[False, True, True])
-    return _card(
-        "analysis-world", "Share of the world", _grid(shown, columns, "world-table", "World share")
-    )
+    return card("analysis-basis", "Basis switch", body)
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -305,71 +221,3 @@ def _claim_footer(claim: Mapping) -> str:
         when = f" on {claim['last_changed_at'][:10]}" if claim["last_changed_at"] else ""
         return f"{years} Verdict last changed with {claim['last_changed_release']}{when}."
     return f"{years} Verdict unchanged over the stored releases."
-
-
-def _largest_first(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Rows by the size of `column`, largest first, then the latest years (blanks last)."""
-    size = frame[column].abs().replace([math.inf, -math.inf], math.nan)
-    order = frame.assign(_size=size).sort_values(
-        ["_size", "year"], ascending=[False, False], na_position="last", kind="stable"
-    )
-    return order.drop(columns="_size")
-
-
-def _grid(frame: pd.DataFrame, columns: list[dict], grid_id: str, sheet: str) -> list:
-    """A sortable, filterable table of the first ROWS rows, and how many more the export has."""
-    fields = [c["field"] for c in columns]
-    data = frame.head(ROWS)[fields].astype(object)
-    data = data.where(data.notna() & ~data.isin([math.inf, -math.inf]), None)
-    grid = dag.AgGrid(
-        id=grid_id,
-        rowData=data.to_dict("records"),
-        columnDefs=columns,
-        # Columns share the width (1400 px shows them all); on a phone they keep a readable
-        # minimum and scroll beside the pinned key column.
-        defaultColDef={
-            "sortable": True,
-            "filter": True,
-            "resizable": True,
-            "flex": 1,
-            "minWidth": 90,
-            "wrapHeaderText": True,
-            "autoHeaderHeight": True,
-        },
-        dashGridOptions={
-            "pagination": True,
-            "paginationPageSize": 10,
-            "paginationPageSizeSelector": False,  # 10 is not among its sizes: it showed blank
-            "domLayout": "autoHeight",
-        },
-        className="ag-theme-alpine",
-    )
-    more = len(frame) - ROWS
-    if more <= 0:
-        return [grid]
-    note = f"{more:,} more rows in the XLSX export (Data (XLSX), sheet “{sheet}”)."
-    return [grid, html.P(note, className="small text-muted grid-more")]
-
-
-def _format(spec: str) -> dict:
-    """An AG Grid formatter: d3-format `spec`, blank for a missing value."""
-    return {"function": f"params.value == null ? '' : d3.format('{spec}')(params.value)"}
-
-
-def _graph(figure: dict, name: str) -> dcc.Graph:
-    """A chart with the page's graph settings."""
-    return dcc.Graph(figure=figure, id=f"analysis-{name}-chart", config={"displaylogo": False})
-
-
-def _card(card_id: str, title: str, body: list) -> dbc.Card:
-    """A panel: a titled card with a stable id for the page and its tests."""
-    return dbc.Card(
-        [dbc.CardHeader(html.H5(title, className="mb-0")), dbc.CardBody(body)],
-        id=card_id,
-        className="mb-3",
-    )
-
-
-def _empty(text: str) -> html.P:
-    """Why a panel has nothing to show."""
-    return html.P(text, className="text-muted small")

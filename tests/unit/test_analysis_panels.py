@@ -13,7 +13,7 @@ import pytest
 from config.claims import Claim
 from config.events import Event
 from dashboard.model import analysis
-from dashboard.page import analysis_panels as analysis_panels
+from dashboard.page import analysis_checks, analysis_panels, analysis_parts
 from tests.unit.test_analysis import NO_HISTORY, NO_RUNS, WINDOW, event, frame, obs, trade
 
 PAIR = ("CHN", "RUS")
@@ -163,12 +163,12 @@ def test_windows_panel_table_and_shaded_chart():
 
 
 def test_cross_source_panel_lists_only_differences_over_the_tolerance():
-    panel = analysis_panels.cross_source_panel(result(FULL))
+    panel = analysis_checks.cross_source_panel(result(FULL))
     assert "1 of 1 country-years differ by more than 0.5%" in text_of(panel)
     assert find(panel, "cross-source-table").rowData[0]["relative_difference_pct"] == pytest.approx(
         1
     )
-    wide = analysis_panels.cross_source_panel(result(FULL, tolerance=0.02))
+    wide = analysis_checks.cross_source_panel(result(FULL, tolerance=0.02))
     assert "0 of 1 country-years differ by more than 2%" in text_of(wide)
     assert find(wide, "cross-source-table") is None
 
@@ -200,12 +200,12 @@ def test_grids_send_the_largest_changes_first_and_say_how_many_more_the_export_h
     rows.append({**rows[0], "year": 2030, "change": "new", "old_value": None,
                  "difference_pct": None})  # fmt: skip
     data = dataclasses.replace(result(FULL), release_diff=pd.DataFrame(rows))
-    panel = analysis_panels.release_panel(data)
+    panel = analysis_checks.release_panel(data)
     grid = find(panel, "release-diff-table")
-    assert len(grid.rowData) == analysis_panels.ROWS == 30
+    assert len(grid.rowData) == analysis_parts.ROWS == 30
     sizes = [abs(r["difference_pct"]) for r in grid.rowData]
     assert sizes == list(range(39, 9, -1))  # largest revisions first, whatever their sign
     assert "11 more rows in the XLSX export" in text_of(panel)
     assert "worldbank: release 2099-09-09 against 2098-08-08: 40 revised, 1 new" in text_of(panel)
-    small = analysis_panels.cross_source_panel(result(FULL))
+    small = analysis_checks.cross_source_panel(result(FULL))
     assert "more rows in the XLSX export" not in text_of(small)
