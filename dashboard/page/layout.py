@@ -40,6 +40,7 @@ def page(
             dcc.Store(id="seen"),  # the sections below the fold that have neared the screen
             *[dcc.Store(id=lazy.key_id(s)) for s in lazy.SECTIONS],  # what each section shows
             dcc.Store(id="table-reload"),
+            dcc.Store(id="last-seen", storage_type="local"),  # the newest data this browser saw
             html.A("Skip to the charts", href="#main", className="visually-hidden-focusable"),
             header(),
             html.Main(
@@ -47,6 +48,7 @@ def page(
                     [
                         html.Div(id="note", **{"aria-live": "polite"}),
                         html.Div(id="banner"),
+                        html.Div(id="since", **{"aria-live": "polite"}),
                         html.Section(
                             [
                                 html.H2("The gap in brief", className="visually-hidden"),
@@ -126,6 +128,7 @@ def page(
                                                 id="sources",
                                                 **lazy.marker("sources"),
                                             ),
+                                            html.Div(id="calendar"),
                                         ],
                                         **{"aria-label": "Sources"},
                                     ),
@@ -178,9 +181,12 @@ def toolbar() -> html.Div:
                        className="me-2", title="Show or hide the filters"),
             dbc.Button("Copy link", id="copy-link", size="sm", color="secondary", outline=True,
                        className="me-2"),
+            dbc.Button("Cite", id="cite", size="sm", color="secondary", outline=True,
+                       className="me-2", title="How to cite this view"),
             dcc.Input(id="link-box", type="text", readOnly=True, className="form-control-sm d-none",
                       placeholder="Link to this view"),
             html.Span(id="copy-status", className="small text-muted", **{"aria-live": "polite"}),
+            dbc.Collapse(html.Div(id="cite-text"), id="cite-panel", is_open=False, className="w-100"),
         ],
         className="d-flex align-items-center flex-wrap gap-1 mb-2 toolbar",
     )  # fmt: skip

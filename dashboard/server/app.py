@@ -19,7 +19,7 @@ from dashboard.model import figures
 from dashboard.model.derived import DERIVED
 from dashboard.model.model import Model
 from dashboard.page import analysis_section as analysis_view
-from dashboard.page import callbacks, downloads, layout
+from dashboard.page import callbacks, downloads, layout, watching
 from dashboard.server import feeds, health, security
 from fetchers.store.store import Store
 
@@ -76,6 +76,7 @@ def create_app(settings: Settings) -> Dash:
     analysis_view.register(app, model)  # the analysis section, one analysis per data version
     exporter = Exporter(model, settings)
     downloads.register(app, exporter)
+    watching.register(app, exporter)  # since your last visit, Cite, the release calendar
     health.register(app.server, model.snapshots)
     feeds.register(app.server, model, exporter)  # the feed, calendar and data URLs
     Compress(app.server)  # plotly.js and the callbacks' JSON shrink several-fold on the wire
