@@ -102,15 +102,15 @@ def gap_spec(
     factor = info.factor if mode == "absolute" else 1.0
     narrow = width < NARROW
     traces = []
-    for n, ((country, partner), rows) in enumerate(
-        series.groupby(["country", "partner"], sort=False)
-    ):
+    groups = list(series.groupby(["country", "partner"], sort=False))
+    for n, ((country, partner), rows) in enumerate(groups):
         rows = rows.sort_values("year")
         values = (rows["value"] * factor).tolist()
         flags = rows["flag"].tolist()
         label = series_name(country, partner, names)
         colour = COLOURS.get(country, EXTRA_COLOURS[n % len(EXTRA_COLOURS)])
-        dash = DASHES.get(country, EXTRA_DASHES[n % len(EXTRA_DASHES)])
+        # A lone line (the ratio) is solid: a dash tells series apart, and there is no other.
+        dash = "solid" if len(groups) == 1 else DASHES.get(country, EXTRA_DASHES[n % 4])
         symbol = SYMBOLS.get(country, EXTRA_SYMBOLS[n % len(EXTRA_SYMBOLS)])
         words = [tick_text(v, mode, info) for v in values]
         trace = {
