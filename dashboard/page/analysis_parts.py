@@ -70,7 +70,7 @@ def graph(figure: dict, name: str) -> dcc.Graph:
 def card(card_id: str, title: str, body: list) -> dbc.Card:
     """A panel: a titled card with a stable id for the page and its tests."""
     return dbc.Card(
-        [dbc.CardHeader(html.H5(title, className="mb-0")), dbc.CardBody(body)],
+        [dbc.CardHeader(html.H3(title, className="h5 mb-0")), dbc.CardBody(body)],
         id=card_id,
         className="mb-3",
     )

@@ -75,7 +75,7 @@ def test_page_renders_charts_kpis_timeline_and_sources(app, page, console):
     open_page(page, app.url)
     expect(page.locator("#charts")).to_contain_text("GDP", timeout=TIMEOUT)
     ticks = page.locator(".gap-chart").first.locator(".ytick").all_text_contents()
-    assert ticks and all(t.startswith("US$ ") and "k" not in t for t in ticks), ticks
+    assert ticks and all(t.endswith("×") for t in ticks), ticks  # the gap leads: China ÷ Russia
     expect(page.locator("#kpis")).to_contain_text("China ÷ Russia")
     expect(page.locator("#kpis")).to_contain_text("from 3.00× in 2014 to 3.00× (0%)")
     expect(page.locator("#timeline-list")).to_contain_text("2017-12-18")
@@ -142,16 +142,16 @@ def test_indicator_filter_changes_charts_and_url_and_the_link_restores_it(
     page.keyboard.press("Escape")
     expect(page).to_have_url(re.compile(r"ind=[^&]*SP\.POP\.TOTL"), timeout=TIMEOUT)
     expect(page.locator("#charts")).to_contain_text("Population", timeout=TIMEOUT)
-    page.get_by_text("China ÷ Russia", exact=True).click()
-    expect(page).to_have_url(re.compile("mode=ratio"), timeout=TIMEOUT)
+    page.locator("#f-mode").get_by_text("Values", exact=True).click()
+    expect(page).to_have_url(re.compile("mode=absolute"), timeout=TIMEOUT)
     link = page.url
 
     other = context.new_page()
     other.goto(link)
     expect(other.locator(".gap-chart").first).to_be_visible(timeout=TIMEOUT)
     expect(other.locator("#charts")).to_contain_text("Population", timeout=TIMEOUT)
-    expect(other.locator("#f-mode input[value='ratio']")).to_be_checked()
-    expect(other.locator(".gap-chart").first).to_contain_text("China ÷ Russia, times")
+    expect(other.locator("#f-mode input[value='absolute']")).to_be_checked()
+    expect(other.locator(".gap-chart").first).to_contain_text("US$ 100")  # levels, not ratios
     assert other.url == link
 
 
@@ -169,7 +169,7 @@ def test_malformed_url_shows_defaults_and_a_note(app, page, console):
     expect(note).to_contain_text("Unknown indicator '<img src=x onerror=alert(1)>' ignored.")
     expect(note).to_contain_text("mode='pie' is not one of")
     expect(page.locator("#note img")).to_have_count(0)
-    expect(page.locator("#f-mode input[value='absolute']")).to_be_checked()
+    expect(page.locator("#f-mode input[value='ratio']")).to_be_checked()  # the default
     expect(page.locator("#charts")).to_contain_text("GDP")
 
 
@@ -200,9 +200,8 @@ def test_new_data_appears_without_reload(app, page, console):
     page.locator("#table-section").scroll_into_view_if_needed()  # a section in view follows too
     first = page.locator('#table .ag-row[row-index="0"] [col-id="value"]')
     expect(first).not_to_have_text("", timeout=TIMEOUT)
-    assert page.locator('#table .ag-row[row-index="0"] [col-id="country_name"]').inner_text() == (
-        "China"
-    )
+    country = "() => dash_ag_grid.getApi('table').getDisplayedRowAtIndex(0).data.country_name"
+    assert page.evaluate(country) == "China"
     before = first.inner_text()
     doubled = worldbank_result(app.catalogue, scale=1.0)
     doubled.frame.loc[(doubled.frame.country == "CHN"), "value"] *= 2
@@ -238,7 +237,7 @@ def test_empty_store_says_so(tmp_path, page, console):
 
 
 def test_downloads_from_the_page(app, page, console):
-    open_page(page, app.url + "?ind=NY.GDP.MKTP.CD&from=2000&to=2020")
+    open_page(page, app.url + "?ind=NY.GDP.MKTP.CD&from=2000&to=2020&mode=absolute")
     with page.expect_download(timeout=60_000) as info:
         page.click("#export-csv")
     download = info.value
