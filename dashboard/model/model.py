@@ -11,13 +11,14 @@ from config.clock import short
 from config.events import Event
 from dashboard.model import figures, metrics, numbers, state, wording
 from dashboard.model.derived import DERIVED
-from dashboard.model.records import Chart, KpiRow, Rendered, Status
+from dashboard.model.records import Chart, KpiRow, Part, Rendered, Status
 from dashboard.model.viewdata import ViewData
 from fetchers.store.snapshot import StoreSnapshot
 from fetchers.store.status import data_origin, header_line, source_statuses
 
 STORY_LINES = 3  # headline sentences on the first screen
 STATUS_SECONDS = 5  # how long one reading of the sources' status serves the header
+LATEST_INK = "#767676"  # the latest data over a vintage: grey, thin, dotted
 UNREACHABLE = "The data store is not answering: the page shows the data it last read."
 
 
@@ -60,13 +61,35 @@ class Model(ViewData):
     ) -> list[Chart]:
         """One chart per selected indicator, in the order the reader picked them."""
         events = self.events(view)
+        # A vintage is drawn over the latest data, so a revision shows as two lines.
+        latest = self.parts(self.snapshots.current(), view) if view.as_of else None
         out = []
-        for indicator_id, part in zip(view.indicators, self.parts(snap, view), strict=True):
+        for n, (indicator_id, part) in enumerate(
+            zip(view.indicators, self.parts(snap, view), strict=True)
+        ):
             missing = tuple(self.names.get(c, c) for c in self.pair if c not in part.present)
             fig = self.figure(part.title, part.unit, part.rows, view, events, width)
+            if fig and latest:
+                fig["data"] += self.latest_lines(latest[n], view)
             reason = "" if fig else self.why_empty(snap, indicator_id, part.rows, view)
             out.append(Chart(indicator_id, part.title, part.unit, part.theme, fig, missing, reason))
         return out
+
+    def latest_lines(self, part: Part, view: state.ViewState) -> list[dict]:
+        """The latest data of a chart's series, drawn thin and grey over a vintage's lines."""
+        factor = numbers.unit_of(part.unit).factor if view.mode == "absolute" else 1.0
+        lines = []
+        series = self.series(part.rows, view, self.pair)
+        for (country, partner), rows in series.groupby(["country", "partner"], sort=False):
+            rows = rows.sort_values("year")
+            name = f"{figures.series_name(country, partner, self.names)}, latest data"
+            lines.append({
+                "type": "scatter", "mode": "lines", "name": name, "x": rows["year"].tolist(),
+                "y": [figures.drawn_value(v * factor) for v in rows["value"]],
+                "line": {"color": LATEST_INK, "width": 1.5, "dash": "dot"},
+                "hovertemplate": f"{name} %{{x}}: %{{y}}<extra></extra>",
+            })  # fmt: skip
+        return lines
 
     def why_empty(
         self, snap: StoreSnapshot, indicator_id: str, rows: pd.DataFrame, view: state.ViewState

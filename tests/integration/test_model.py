@@ -224,3 +224,14 @@ def test_an_as_of_the_store_cannot_show_is_noted_and_the_latest_shown(model, sto
     two_releases(store)
     view, notes = model.from_url(f"?as_of={as_of}")
     assert view.as_of == "" and len(notes) == 1 and "latest data" in notes[0]
+
+
+def test_a_vintage_chart_draws_the_latest_data_over_it_to_show_the_revision(model, store):
+    two_releases(store)
+    view, _ = model.from_url("?ind=NY.GDP.MKTP.CD&from=2023&to=2025&mode=absolute&as_of=2026-01-20")
+    (chart,) = model.charts(model.snapshot_for(view), view)
+    latest = [t for t in chart.figure["data"] if str(t.get("name", "")).endswith("latest data")]
+    russia = next(t for t in latest if t["name"].startswith("Russia"))
+    assert dict(zip(russia["x"], russia["y"], strict=True))[2024] == pytest.approx(2.1318e12)
+    drawn = next(t for t in chart.figure["data"] if t.get("name") == "Russia")
+    assert 2.2e12 in drawn["y"]  # the vintage's own value, beside the revision
