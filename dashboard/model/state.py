@@ -19,7 +19,7 @@ DEFAULT_INDICATORS = (
     "NY.GDP.PCAP.CD",
     "MS.MIL.XPND.GD.ZS",
 )
-PARAMS = ("ind", "c", "from", "to", "mode", "scale", "base", "ev", "as_of")
+PARAMS = ("ind", "c", "from", "to", "mode", "scale", "base", "ev", "as_of", "win", "wn", "wb")
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,11 @@ class ViewState:
     base_year: int
     categories: tuple[str, ...]
     as_of: str = ""  # a vintage: the values the store held then ("" for the latest)
+    windows: tuple[
+        str, ...
+    ] = ()  # the events (short labels) whose windows are measured; () = default
+    window_years: int = 3  # N: years before and after each event
+    window_basis: str = "real"  # growth on constant prices, or "nominal" (market-rate US$)
 
 
 def default_state(
@@ -64,7 +69,12 @@ FIELDS = {  # ViewState field → link parameter
     "base_year": "base",
     "categories": "ev",
     "as_of": "as_of",
+    "windows": "win",
+    "window_years": "wn",
+    "window_basis": "wb",
 }
+WINDOW_BASES = ("real", "nominal")
+MAX_WINDOW_YEARS = 10
 
 
 def parse(
@@ -162,6 +172,27 @@ def coerce(
             notes.append(
                 f"as_of={_show(text)} is not a date (YYYY-MM-DD) or a time; showing the latest data."
             )
+    if "win" in values:
+        chosen = values["win"].split(",") if isinstance(values["win"], str) else values["win"]
+        if isinstance(chosen, list | tuple):
+            labels = [c.strip() for c in chosen[:MAX_ITEMS_READ] if isinstance(c, str)]
+            state = replace(state, windows=tuple(c for c in labels if c and len(c) <= 80))
+    if "wn" in values:
+        raw = str(values["wn"]) if isinstance(values["wn"], int | str) else ""
+        n = int(raw) if raw.isdigit() and len(raw) <= 2 and raw != "True" else None
+        if n is not None and 1 <= n <= MAX_WINDOW_YEARS:
+            state = replace(state, window_years=n)
+        else:
+            notes.append(
+                f"wn={_show(values['wn'])} is not a number of years from 1 to {MAX_WINDOW_YEARS}; using {default.window_years}."
+            )
+    if "wb" in values:
+        if values["wb"] in WINDOW_BASES:
+            state = replace(state, window_basis=values["wb"])
+        else:
+            notes.append(
+                f"wb={_show(values['wb'])} is not one of {', '.join(WINDOW_BASES)}; using {default.window_basis}."
+            )
     if state.year_from > state.year_to:
         notes.append("The link's year range is reversed; showing the default range.")
         state = replace(state, year_from=default.year_from, year_to=default.year_to)
@@ -180,6 +211,9 @@ def serialise(state: ViewState, default: ViewState) -> str:
         "base": str(state.base_year),
         "ev": ",".join(state.categories),
         **({"as_of": state.as_of} if state.as_of else {}),
+        **({"win": ",".join(state.windows)} if state.windows else {}),
+        **({"wn": str(state.window_years)} if state.window_years != default.window_years else {}),
+        **({"wb": state.window_basis} if state.window_basis != default.window_basis else {}),
     }
     if state == default:
         return ""

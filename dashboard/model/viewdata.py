@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -49,6 +49,14 @@ class ViewData:
         view, notes = state.parse(
             search, self.default, self.indicator_ids, self.comparators, self.timeline.categories
         )
+        known = self.window_labels()
+        unknown = [w for w in view.windows if w not in known]
+        if unknown:
+            notes = [
+                *notes,
+                *(f"Unknown event {w!r} for the event windows ignored." for w in unknown),
+            ]
+            view = replace(view, windows=tuple(w for w in view.windows if w in known))
         if view.as_of:
             try:
                 self.vintage(self.snapshots.current(), view.as_of)
@@ -76,12 +84,29 @@ class ViewData:
         except vintage.VintageError:
             return snap
 
+    def for_section(self, key: object) -> tuple[StoreSnapshot, state.ViewState]:
+        """A section's snapshot and view from the key the browser sent: the version the charts
+        were drawn from (its vintage, if the view has one), and the view checked like a link."""
+        saved = {**asdict(self.default), **key} if isinstance(key, dict) else None
+        version = key.get("version") if isinstance(key, dict) else None
+        view, snap = self.from_saved(saved), self.snapshots.at(version)
+        try:
+            return self.vintage(snap, view.as_of), view
+        except vintage.VintageError:
+            return snap, view
+
+    def window_labels(self) -> dict[str, str]:
+        """The events an event window may be measured around: short label → title (no data
+        breaks: a jump in the data is not an event)."""
+        return {e.label: e.title for e in self.timeline.events if not e.is_data}
+
     def from_saved(self, data: object) -> state.ViewState:
         """A client's saved view, checked like a link (anything invalid falls back)."""
         view, _ = state.from_data(
             data, self.default, self.indicator_ids, self.comparators, self.timeline.categories
         )
-        return view
+        known = self.window_labels()
+        return replace(view, windows=tuple(w for w in view.windows if w in known))
 
     def from_filters(self, values: list) -> state.ViewState:
         """A state from the filter controls' values, checked like a link (values come from the

@@ -22,17 +22,17 @@ def register(app: Dash, model: Model) -> None:
     def show(key):
         # The snapshot the charts were drawn from; the view checked like a link (the key is the
         # client's).
-        version = key.get("version") if isinstance(key, dict) else None
-        return section(model, model.snapshots.at(version), model.from_saved(key))
+        snap, view = model.for_section(key)  # the client's key, checked like a link
+        return section(model, snap, view)
 
 
 def section(model: Model, snap: StoreSnapshot, view: ViewState) -> list:
     """The analysis panels for a view (components are plain data: built once per snapshot)."""
-    comparators, categories = tuple(view.comparators), tuple(view.categories)
+    key = (view.comparators, view.categories, view.windows, view.window_years, view.window_basis)
 
     def build() -> list:
         result = analysis_for(model, snap, view)
-        shown = [e for e in model.timeline.events if e.category in categories]
+        shown = [e for e in model.timeline.events if e.category in view.categories]
         return panels(result, shown, model.names, window_events(model, result))
 
-    return snap.derive(("analysis-section", comparators, categories), build)
+    return snap.derive(("analysis-section", *key), build)

@@ -13,7 +13,6 @@ from dashboard.model.model import Model
 from dashboard.model.records import Status
 from dashboard.model.state import ViewState
 from dashboard.page import layout, lazy, panels, rows, timeline
-from fetchers.store import vintage
 from fetchers.store.snapshot import StoreSnapshot
 
 FILTERS = ("f-indicators", "f-countries", "f-years", "f-mode", "f-scale", "f-base", "f-events")
@@ -150,17 +149,6 @@ def register(app: Dash, model: Model) -> None:
         years = model.base_years(snap, view)
         return {**out, "base_options": panels.base_options(years, view.base_year)}
 
-    def section(key: object) -> tuple[StoreSnapshot, ViewState]:
-        """A section's snapshot (the version the charts were drawn from) and view (from its key)."""
-        saved = {**asdict(model.default), **key} if isinstance(key, dict) else None
-        version = key.get("version") if isinstance(key, dict) else None
-        view = model.from_saved(saved)
-        snap = model.snapshots.at(version)
-        try:
-            return model.vintage(snap, view.as_of), view
-        except vintage.VintageError:
-            return snap, view
-
     def table_of(snap: StoreSnapshot, view: ViewState) -> pd.DataFrame:
         fields = tuple(getattr(view, f) for f in TABLE_VIEW)
         return snap.derive(("table", fields), lambda: panels.table_frame(model.table(snap, view)))
@@ -174,7 +162,7 @@ def register(app: Dash, model: Model) -> None:
         prevent_initial_call=True,
     )
     def table(key):
-        return layout.data_table(panels.table_columns(section(key)[1].base_year))
+        return layout.data_table(panels.table_columns(model.for_section(key)[1].base_year))
 
     @app.callback(
         Output("table", "getRowsResponse"),
@@ -185,7 +173,7 @@ def register(app: Dash, model: Model) -> None:
     def table_rows(request, key):
         if request is None or key is None:
             return no_update
-        return rows.block(table_of(*section(key)), request)
+        return rows.block(table_of(*model.for_section(key)), request)
 
     @app.callback(
         Output("sources", "children"),
@@ -193,7 +181,7 @@ def register(app: Dash, model: Model) -> None:
         prevent_initial_call=True,
     )
     def sources(key):
-        return panels.sources_panel(model.source_rows(*section(key)))
+        return panels.sources_panel(model.source_rows(*model.for_section(key)))
 
     app.clientside_callback(
         PURGE_JS,

@@ -12,9 +12,9 @@ from dash import Dash, Input, Output, State
 # section's server callbacks take the key alone, so a page load asks for what is in view first
 # and a new mode or scale asks nothing of these sections.
 SECTIONS: Mapping[str, tuple[str, ...]] = {  # ids: the section's place is marked data-lazy=id
-    "analysis": ("comparators", "categories"),
-    "table": ("indicators", "comparators", "year_from", "year_to", "base_year"),
-    "sources": ("indicators",),
+    "analysis": ("comparators", "categories", "windows", "window_years", "window_basis", "as_of"),
+    "table": ("indicators", "comparators", "year_from", "year_to", "base_year", "as_of"),
+    "sources": ("indicators", "as_of"),
 }
 MARGIN = "50% 0px"  # near: within half a screen's height above or below what is visible
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from config.catalogue import Catalogue
 from config.claims import Claim
 from config.events import load_events
-from dashboard.model import analysis
+from dashboard.model import analysis, state
 from dashboard.model.model import Model
 from dashboard.page import analysis_section as view_module
 from dashboard.page import lazy
@@ -137,3 +137,23 @@ def test_the_clients_key_is_checked_like_a_link(store: Store, catalogue: Catalog
     assert "USA" in set(
         view_module.analysis_for(model, model.snapshots.current(), view).world_share["country"]
     )
+
+
+def test_the_reader_chooses_the_event_windows_in_the_link(
+    store: Store, catalogue: Catalogue, settings
+):
+    seed(store, catalogue)
+    model = Model(store, settings, catalogue, load_events())
+    view, notes = model.from_url("?win=Crimea,Nowhere&wn=2&wb=nominal")
+    assert (view.windows, view.window_years, view.window_basis) == (("Crimea",), 2, "nominal")
+    assert notes == ["Unknown event 'Nowhere' for the event windows ignored."]
+    windows = view_module.analysis_for(model, model.snapshots.current(), view).windows
+    assert set(windows["event"]) == {"Russia annexes Crimea"}
+    assert set(windows["before_years"]) == {"2012–2014"}  # N = 2 years before 2014
+    default = view_module.analysis_for(model, model.snapshots.current(), model.default).windows
+    assert len(set(default["event"])) == 3  # without the link: Crimea, the NSS and the MSC report
+    assert "win=Crimea" in state.serialise(view, model.default) and "wn=2" in state.serialise(
+        view, model.default
+    )
+    _, bad = model.from_url("?wn=999999999999&wb=pie")
+    assert len(bad) == 2  # both named, neither a traceback
