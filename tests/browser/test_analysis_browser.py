@@ -21,6 +21,10 @@ HEADINGS = (
 def test_the_analysis_section_shows_every_panel(app, page, console):
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(app.url)
+    page.locator(".gap-chart .main-svg").first.wait_for(timeout=TIMEOUT)
+    page.wait_for_load_state(
+        "networkidle"
+    )  # scrolled once the page above has drawn, as a reader does
     section = page.locator("#analysis")
     section.scroll_into_view_if_needed()  # below the fold, it loads as it nears the screen
     expect(section.locator("#analysis-world")).to_be_visible(timeout=TIMEOUT)

@@ -197,6 +197,7 @@ def test_new_data_appears_without_reload(app, page, console):
     open_page(page, app.url + "?ind=NY.GDP.MKTP.CD")
     kpi = page.locator("#kpis")
     expect(kpi).to_contain_text("3.00×", timeout=TIMEOUT)  # synthetic: China = 3 × Russia
+    page.wait_for_load_state("networkidle")  # scrolled once the page above has drawn
     page.locator("#table-section").scroll_into_view_if_needed()  # a section in view follows too
     first = page.locator('#table .ag-row[row-index="0"] [col-id="value"]')
     expect(first).not_to_have_text("", timeout=TIMEOUT)
