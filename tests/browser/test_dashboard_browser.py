@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -198,8 +199,11 @@ def test_new_data_appears_without_reload(app, page, console):
     kpi = page.locator("#kpis")
     expect(kpi).to_contain_text("3.00×", timeout=TIMEOUT)  # synthetic: China = 3 × Russia
     page.wait_for_load_state("networkidle")  # scrolled once the page above has drawn
-    page.locator("#table-section").scroll_into_view_if_needed()  # a section in view follows too
     first = page.locator('#table .ag-row[row-index="0"] [col-id="value"]')
+    deadline = time.monotonic() + 60
+    while not first.count() and time.monotonic() < deadline:  # a reader keeps the table in view
+        page.evaluate("() => document.getElementById('table-section').scrollIntoView()")
+        page.wait_for_timeout(500)
     expect(first).not_to_have_text("", timeout=TIMEOUT)
     country = "() => dash_ag_grid.getApi('table').getDisplayedRowAtIndex(0).data.country_name"
     assert page.evaluate(country) == "China"
