@@ -17,7 +17,8 @@ from config.about import APP_VERSION
 from config.catalogue import Catalogue
 from config.clock import utcnow
 from config.files import write_atomic
-from config.settings import PROJECT_ROOT, Settings
+from config.setting_values import PROJECT_ROOT
+from config.settings import Settings
 from fetchers.store.errors import FetchError, StoreError
 from fetchers.store.status import SNAPSHOT
 from fetchers.store.store import Store

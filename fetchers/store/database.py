@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
-from config.settings import DEFAULT_SQLITE, redact
+from config.setting_values import DEFAULT_SQLITE, redact
 from fetchers.store.errors import StoreError
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from config.settings import PROJECT_ROOT
+from config.setting_values import PROJECT_ROOT
 from fetchers.jobs.refresh import refresh
 from fetchers.jobs.starter import (
     DATA_FILE,

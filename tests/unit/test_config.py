@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from config.catalogue import CatalogueError, load_catalogue
-from config.settings import SETTINGS, SettingsError, load_settings, settings_markdown
+from config.setting_table import SETTINGS
+from config.settings import SettingsError, load_settings, settings_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 
