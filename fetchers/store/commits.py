@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from config.clock import utcnow
 from fetchers.store import lease
 from fetchers.store.errors import RunFenced
 from fetchers.store.schema import data_version, runs
@@ -35,7 +34,7 @@ def fence(conn: sa.Connection, run_id: int, source: str) -> None:
         runs.update()
         .where(runs.c.id == run_id, runs.c.status == "running")
         .where(runs.c.owner == holder.scalar_subquery())
-        .values(heartbeat_at=utcnow())
+        .values(heartbeat_at=lease.db_time())
     ).rowcount
     if held != 1:
         raise RunFenced(

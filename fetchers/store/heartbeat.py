@@ -10,7 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from config.clock import format_time, parse_time, utcnow
+from config.clock import parse_time
 from fetchers.store import lease
 from fetchers.store.database import reason
 from fetchers.store.lease import Holder
@@ -76,7 +76,7 @@ class Heartbeat:
                         conn.execute(
                             runs.update()
                             .where(runs.c.id == run_id, runs.c.status == "running")
-                            .values(heartbeat_at=utcnow())
+                            .values(heartbeat_at=lease.db_time())
                         )
                 except sa.exc.SQLAlchemyError as exc:
                     log.warning("heartbeat of run %s failed: %s", run_id, reason(exc))
@@ -86,13 +86,14 @@ class Heartbeat:
 
 
 def alive(run: dict, now: datetime, lease_seconds: int) -> bool:
-    """Whether a running run's process may still be working on it."""
+    """Whether a running run's process may still be working on it, `now` by the database's clock
+    (which wrote its heartbeat)."""
     beat = run.get("heartbeat_at") or run.get("started_at")
-    expires = format_time(parse_time(beat) + timedelta(seconds=lease_seconds))
+    expired = parse_time(beat) + timedelta(seconds=lease_seconds) < now
     pid = run.get("pid")
     if not run.get("host") or pid is None or pd.isna(pid):  # a run from before heartbeats
-        return expires >= format_time(now)
-    return lease.alive(Holder(run.get("owner") or "", run["host"], int(pid), expires), now)
+        return not expired
+    return lease.alive(Holder(run.get("owner") or "", run["host"], int(pid), expired=expired))
 
 
 INTERRUPTED = "interrupted: the process running it stopped"  # the line people see

@@ -6,11 +6,14 @@ import os
 import socket
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
-from config.clock import format_time, parse_time
+from config.clock import TIME_FORMAT, parse_time
 
 metadata = sa.MetaData()
 
@@ -34,6 +37,7 @@ class Holder:
     host: str
     pid: int
     expires_at: str = ""
+    expired: bool = False  # past its expiry by the database's clock
 
     def describe(self) -> str:
         """'host pid 123' for people."""
@@ -45,9 +49,38 @@ def me() -> Holder:
     return Holder(uuid.uuid4().hex, socket.gethostname(), os.getpid())
 
 
-def alive(holder: Holder, now: datetime) -> bool:
+class db_time(FunctionElement):  # an SQL function, named as one
+    """The database's clock in the store's time format, `seconds` ahead: every host's lease times
+    come from this one clock, so two hosts with skewed clocks cannot both hold a lease."""
+
+    type = sa.String()
+    inherit_cache = True
+    name = "db_time"
+
+    def __init__(self, seconds: int = 0) -> None:
+        self.seconds = int(seconds)
+        super().__init__(sa.literal_column(str(self.seconds)))  # in the statement's cache key
+
+
+@compiles(db_time, "sqlite")
+def _db_time_sqlite(element: db_time, _compiler: SQLCompiler, **_kw) -> str:
+    return f"strftime('{TIME_FORMAT}', 'now', '{element.seconds:+d} seconds')"
+
+
+@compiles(db_time, "postgresql")
+def _db_time_postgresql(element: db_time, _compiler: SQLCompiler, **_kw) -> str:
+    moment = f"(now() + interval '{element.seconds} seconds') at time zone 'utc'"
+    return f"""to_char({moment}, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
+
+
+def db_now(conn: sa.Connection) -> datetime:
+    """The database's current time (what lease and heartbeat expiries are compared with)."""
+    return parse_time(conn.execute(sa.select(db_time())).scalar_one())
+
+
+def alive(holder: Holder) -> bool:
     """Whether a holder can still be running: not expired, and its process alive if on this host."""
-    if holder.expires_at and parse_time(holder.expires_at) < now:
+    if holder.expired:
         return False
     if holder.host != socket.gethostname():
         return True
@@ -65,15 +98,15 @@ def acquire(engine: sa.Engine, name: str, holder: Holder, seconds: int) -> Holde
 
     Safe under concurrency on SQLite and PostgreSQL: the insert is guarded by the primary key and
     a takeover is a conditional update that only one writer can win. Each step is its own
-    transaction, so a lost race never leaves a failed transaction behind.
+    transaction, so a lost race never leaves a failed transaction behind. Times are the
+    database's (`db_time`), never this host's.
     """
-    now = datetime.now(UTC)
     values = {
         "owner": holder.owner,
         "host": holder.host,
         "pid": holder.pid,
-        "acquired_at": format_time(now),
-        "expires_at": format_time(now + timedelta(seconds=seconds)),
+        "acquired_at": db_time(),
+        "expires_at": db_time(seconds),
     }
     with engine.connect() as conn:
         current = current_holder(conn, name)
@@ -87,7 +120,7 @@ def acquire(engine: sa.Engine, name: str, holder: Holder, seconds: int) -> Holde
                 current = current_holder(conn, name)
             if current is None:  # taken and released in between: let the caller try later
                 return Holder("", "another process", 0)
-    if current.owner != holder.owner and alive(current, now):
+    if current.owner != holder.owner and alive(current):
         return current
     if current.owner == holder.owner:
         values.pop("acquired_at")
@@ -111,10 +144,15 @@ def release(conn: sa.Connection, name: str, owner: str) -> None:
 
 
 def current_holder(conn: sa.Connection, name: str) -> Holder | None:
-    """Who holds lease `name` now (possibly expired), if anyone."""
+    """Who holds lease `name` now (possibly expired: the database's clock says), if anyone."""
+    expired = (leases.c.expires_at < db_time()).label("expired")
     row = conn.execute(
-        sa.select(leases.c.owner, leases.c.host, leases.c.pid, leases.c.expires_at).where(
+        sa.select(leases.c.owner, leases.c.host, leases.c.pid, leases.c.expires_at, expired).where(
             leases.c.name == name
         )
     ).first()
-    return Holder(row.owner, row.host, int(row.pid), row.expires_at) if row else None
+    return (
+        Holder(row.owner, row.host, int(row.pid), row.expires_at, bool(row.expired))
+        if row
+        else None
+    )

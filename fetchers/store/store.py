@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from config.clock import utcnow
 from config.settings import Settings
 from fetchers.store import commits, lease, reading
 from fetchers.store.database import connect, reason
@@ -97,7 +95,7 @@ class Store:
             if other is not None:
                 raise RunLocked(f"{source} is already being refreshed by {other.describe()}")
             with self.engine.begin() as conn:
-                now = utcnow()
+                now = lease.db_time()  # the database's clock, as the lease's
                 result = conn.execute(
                     runs.insert().values(
                         source=source, kind=kind, started_at=now, status="running",
@@ -124,7 +122,7 @@ class Store:
                     .where(runs.c.id == run_id, runs.c.status == "running")
                     .values(
                         status="failed",
-                        finished_at=utcnow(),
+                        finished_at=lease.db_time(),
                         error=error,
                         detail=detail,
                         urls=json.dumps(list(urls)),
@@ -144,7 +142,7 @@ class Store:
             commits.fence(conn, run_id, result.source)
             conn.execute(
                 runs.update().where(runs.c.id == run_id).values(
-                    status="unchanged", finished_at=utcnow(), release=result.release,
+                    status="unchanged", finished_at=lease.db_time(), release=result.release,
                     **commits.provenance(result),
                 )
             )  # fmt: skip
@@ -153,8 +151,8 @@ class Store:
 
     def mark_interrupted(self) -> int:
         """Mark runs whose process died (or stopped beating) 'interrupted'; returns how many."""
-        now = datetime.now(UTC)
         with self.engine.connect() as conn:
+            now = lease.db_now(conn)  # heartbeats are the database's times: so is their expiry
             running = conn.execute(sa.select(*_RUN_OWNER).where(runs.c.status == "running")).all()
         dead = [row for row in running if not alive(row._asdict(), now, self.lease_seconds)]
         if not dead:
@@ -166,7 +164,7 @@ class Store:
                     .where(runs.c.id == row.id, runs.c.status == "running")
                     .values(
                         status="interrupted",
-                        finished_at=utcnow(),
+                        finished_at=lease.db_time(),
                         error=INTERRUPTED,
                         detail=interrupted_detail(row._asdict()),
                     )
@@ -195,7 +193,7 @@ class Store:
         """Who holds lease `name`, if a live holder does."""
         with self.engine.connect() as conn:
             holder = lease.current_holder(conn, name)
-        return holder if holder and lease.alive(holder, datetime.now(UTC)) else None
+        return holder if holder and lease.alive(holder) else None
 
     def previous(self, source: str, full: bool = False) -> Previous:
         """The last good fetch's release and validators, and the years stored for `source`."""
@@ -227,7 +225,7 @@ class Store:
                 .values(
                     status="partial" if result.refused else "ok",
                     error=commits.refused_text(result.refused),
-                    finished_at=utcnow(),
+                    finished_at=lease.db_time(),
                     release=result.release,
                     rows=summary.rows,
                     added=summary.added,
@@ -259,7 +257,9 @@ class Store:
 
     def last_runs(self) -> pd.DataFrame:
         """Per source: its latest run, plus the id, time, release and kind of its last success."""
-        return reading.last_runs(self.runs(), self.lease_seconds, datetime.now(UTC))
+        with self.engine.connect() as conn:
+            now = lease.db_now(conn)
+        return reading.last_runs(self.runs(), self.lease_seconds, now)
 
     def has_success(self, source: str) -> bool:
         """Whether `source` has ever been fetched successfully (a bundled snapshot does not count)."""

@@ -6,16 +6,18 @@ import os
 import signal
 import subprocess
 import sys
-import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from fetchers.store import lease
 from fetchers.store.errors import RunLocked
 from fetchers.store.lease import Holder, acquire
 from fetchers.store.store import Store
 from tests.integration.test_store import result
+from tests.support.wait import until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -122,14 +124,11 @@ def test_a_live_run_beats_and_a_silent_one_expires(store: Store, settings):
     try:
         run = beating.start_run("worldbank")
         first = beating.last_runs()["heartbeat_at"].item()
-        time.sleep(2.5)
-        runs = store.last_runs()
-        assert runs["status"].item() == "running"
-        assert runs["heartbeat_at"].item() > first
+        until(lambda: store.last_runs()["heartbeat_at"].item() > first)  # it beats
+        assert store.last_runs()["status"].item() == "running"
     finally:
         beating.close()  # stops beating, as a hung or cut-off process would
-    time.sleep(1.5)
-    assert beating.last_runs()["status"].item() == "interrupted"  # as seen without writing
+    until(lambda: beating.last_runs()["status"].item() == "interrupted")  # seen without writing
     assert beating.mark_interrupted() == 1
     assert pd.isna(store.last_runs()["last_ok_id"].item())
     assert run == store.last_runs()["id"].item()
@@ -161,5 +160,47 @@ def test_a_lease_of_a_dead_process_or_past_its_expiry_is_taken_over(store: Store
     remote = Holder("remote", "another-host", 1)
     assert acquire(store.engine, "scheduler", remote, 1) is None
     assert not store.hold_lease("scheduler", 60)  # another host's live lease is respected
-    time.sleep(2.1)
-    assert store.hold_lease("scheduler", 60)  # until it expires
+    until(lambda: store.hold_lease("scheduler", 60))  # until it expires
+
+
+class HourAhead(datetime):
+    """A host whose clock runs an hour ahead."""
+
+    @classmethod
+    def now(cls, tz=None):
+        return datetime.now(tz) + timedelta(hours=1)
+
+
+def skew_this_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every clock our modules could read on this host (`datetime.now`, `utcnow`) an hour ahead."""
+    from config import clock
+
+    for name, module in list(sys.modules.items()):
+        if not name.startswith(("fetchers", "config")):
+            continue
+        if getattr(module, "datetime", None) is datetime:
+            monkeypatch.setattr(module, "datetime", HourAhead)
+        if getattr(module, "utcnow", None) is clock.utcnow:
+            monkeypatch.setattr(module, "utcnow", lambda: clock.format_time(HourAhead.now()))
+
+
+def test_a_host_whose_clock_runs_ahead_still_honours_live_leases(
+    store: Store, settings, monkeypatch
+):
+    assert acquire(store.engine, "scheduler", Holder("remote", "another-host", 1), 600) is None
+    with monkeypatch.context() as m:
+        m.setattr(lease.socket, "gethostname", lambda: "another-host")
+        other = Store.open(settings.database_url)  # a run on another host, beating
+        run = other.start_run("worldbank")
+    try:
+        skew_this_host(monkeypatch)
+        late = Holder("late", "skewed-host", 2)
+        assert acquire(store.engine, "scheduler", late, 600).owner == "remote"
+        assert not store.hold_lease("scheduler", 60)
+        assert store.lease_holder("scheduler").owner == "remote"
+        with pytest.raises(RunLocked, match="worldbank is already being refreshed by another-host"):
+            store.start_run("worldbank")
+        assert store.mark_interrupted() == 0
+        assert store.last_runs()[["id", "status"]].values.tolist() == [[run, "running"]]
+    finally:
+        other.close()
