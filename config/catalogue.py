@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from config.entries import check_entry, entries_of
@@ -11,7 +12,18 @@ from config.entries import check_entry, entries_of
 CATALOGUE_FILE = Path(__file__).with_name("indicators.toml")
 THEMES = ("economy", "trade", "investment", "military", "society")
 ROLES = ("focus", "comparator", "aggregate")  # aggregate: a world total, not a country
-INDICATOR_FIELDS = ("id", "source", "title", "unit", "basis", "theme", "licence")
+INDICATOR_FIELDS = ("id", "source", "title", "unit", "kind", "basis", "subject", "theme", "licence")
+KINDS = ("money", "share", "count", "number")
+BASES = ("market exchange rates", "purchasing power parity", "constant prices", "none")
+CURRENCIES = ("US$", "Int$")
+# What an analysis picks a series by: the world-share table, the event windows' two bases, growth
+# stored as annual % changes, net flows no gap claim may rest on, the basis switch's inputs, and
+# the World Bank-against-SIPRI cross-check.
+TAGS = ("world share", "real window", "nominal window", "growth rate", "net flow", "ppp factor",
+        "exchange rate", "basis switch", "cross-check")  # fmt: skip
+TEXT = ("currency", "share_of", "flow", "sheet")  # optional words
+LISTS = ("ppp_twins", "tags")  # optional lists of words
+OPTIONAL = ("scale", "per_person", "fx_sensitive", *TEXT, *LISTS)
 SOURCE_FIELDS = ("id", "title", "organisation", "citation", "licence", "url", "cadence_days")
 
 
@@ -50,10 +62,35 @@ class Indicator:
     id: str
     source: str
     title: str
-    unit: str
-    basis: str
+    unit: str  # the source's unit in words, as the page shows it
+    basis: str  # one of BASES
     theme: str
     licence: str
+    kind: str = "number"  # one of KINDS
+    subject: str = ""  # how a sentence names it
+    scale: float = 1.0  # stored value × scale = shown value
+    currency: str = ""
+    per_person: bool = False
+    share_of: str = ""
+    fx_sensitive: bool = False
+    ppp_twins: tuple[str, ...] = ()
+    flow: str = ""
+    sheet: str = ""
+    tags: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()  # a derived series: the stored ones it is computed from
+    organisation: str = ""
+    note: str = ""
+    stands_in_for: str = ""
+
+    def stored_unit(self, base_year: str) -> str:
+        """The unit stored with a constant-price edition: 'US$ m, constant 2023 prices'."""
+        return self.unit.replace("constant ", f"constant {base_year} ", 1)
+
+    @staticmethod
+    def base_year(stored_unit: str) -> str:
+        """The base year a stored unit states ('US$ m, constant 2023 prices' → '2023'), or ''."""
+        found = re.search(r"constant (\d{4})", stored_unit)
+        return found.group(1) if found else ""
 
 
 @dataclass(frozen=True)
@@ -62,7 +99,8 @@ class Catalogue:
 
     sources: tuple[Source, ...]
     countries: tuple[Country, ...]
-    indicators: tuple[Indicator, ...]
+    indicators: tuple[Indicator, ...]  # stored: fetched from a source
+    derived: tuple[Indicator, ...] = ()  # computed here from stored ones
 
     def source(self, source_id: str) -> Source:
         """The source with this id; KeyError names it if unknown."""
@@ -83,11 +121,24 @@ class Catalogue:
         return tuple(i for i in self.indicators if i.source == source)
 
     def indicator(self, indicator_id: str) -> Indicator:
-        """The indicator with this id; KeyError names it if unknown."""
-        for item in self.indicators:
+        """The stored or derived indicator with this id; KeyError names it if unknown."""
+        for item in (*self.indicators, *self.derived):
             if item.id == indicator_id:
                 return item
         raise KeyError(f"unknown indicator {indicator_id!r}")
+
+    def tagged(self, tag: str) -> tuple[str, ...]:
+        """The ids of the stored and derived series with this tag (one of TAGS), in file order."""
+        return tuple(i.id for i in (*self.indicators, *self.derived) if tag in i.tags)
+
+    def flows(self, source: str) -> dict[str, str]:
+        """A source's trade flows: Comtrade's flow code ('X', 'M') → indicator id."""
+        return {i.flow: i.id for i in self.for_source(source) if i.flow}
+
+    @property
+    def aggregate(self) -> Country:
+        """The world aggregate (the World Bank's World; M49 0 in Comtrade)."""
+        return next(c for c in self.countries if c.role == "aggregate")
 
     @property
     def iso3(self) -> tuple[str, ...]:
@@ -114,9 +165,15 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
     sources = _sources(data.get("source", []), problems)
     countries = _countries(data.get("country", []), problems)
     indicators = _indicators(data.get("indicator", []), {s.id for s in sources}, problems)
+    derived = _derived(data.get("derived", []), indicators, problems)
+    known = {i.id for i in (*indicators, *derived)}
+    for item in (*indicators, *derived):
+        for other in (*item.ppp_twins, item.stands_in_for):
+            if other and other not in known:
+                problems.append(f"{item.id}: {other!r} is not a catalogued or derived indicator")
     if problems:
         raise CatalogueError(f"{path}: " + "; ".join(problems))
-    return Catalogue(sources=sources, countries=countries, indicators=indicators)
+    return Catalogue(sources, countries, indicators, derived)
 
 
 def _sources(entries: object, problems: list[str]) -> tuple[Source, ...]:
@@ -140,10 +197,7 @@ def _sources(entries: object, problems: list[str]) -> tuple[Source, ...]:
 def _countries(entries: object, problems: list[str]) -> tuple[Country, ...]:
     """Validate [[country]] entries."""
     out: list[Country] = []
-    if not isinstance(entries, list) or not entries:
-        problems.append("[[country]]: at least one entry is required")
-        return ()
-    for n, entry in enumerate(entries, 1):
+    for n, entry in enumerate(entries_of("country", entries, problems), 1):
         where = f"[[country]] #{n}"
         if not isinstance(entry, dict):
             problems.append(f"{where}: not a table")
@@ -175,7 +229,9 @@ def _indicators(entries: object, sources: set[str], problems: list[str]) -> tupl
     """Validate [[indicator]] entries."""
     out: list[Indicator] = []
     for n, entry in enumerate(entries_of("indicator", entries, problems), 1):
-        where = check_entry("indicator", n, entry, INDICATOR_FIELDS, INDICATOR_FIELDS, problems)
+        where = check_entry(
+            "indicator", n, entry, (*INDICATOR_FIELDS, *OPTIONAL), INDICATOR_FIELDS, problems
+        )
         if where is None:
             continue
         if entry.get("source") not in sources:
@@ -185,5 +241,65 @@ def _indicators(entries: object, sources: set[str], problems: list[str]) -> tupl
             problems.append(f"{where}: theme {entry.get('theme')!r} is not one of {THEMES}")
         if entry.get("id") in {i.id for i in out}:
             problems.append(f"{where}: id is listed twice")
-        out.append(Indicator(**{k: str(entry.get(k, "")) for k in INDICATOR_FIELDS}))
+        out.append(_indicator(entry, where, problems))
     return tuple(out)
+
+
+def _derived(entries: object, stored: tuple[Indicator, ...], problems: list[str]) -> tuple:
+    """Validate [[derived]] entries: source and licence are their first input's."""
+    fields = (
+        *(f for f in INDICATOR_FIELDS if f not in ("source", "licence")),
+        "inputs",
+        "organisation",
+        "note",
+    )
+    by_id = {i.id: i for i in stored}
+    out: list[Indicator] = []
+    for n, entry in enumerate(entries if isinstance(entries, list) else [], 1):
+        where = check_entry("derived", n, entry, (*fields, *OPTIONAL, "stands_in_for"), fields,
+                            problems)  # fmt: skip
+        if where is None:
+            continue
+        inputs = entry.get("inputs")
+        if not isinstance(inputs, list) or not inputs or any(i not in by_id for i in inputs):
+            problems.append(f"{where}: inputs {inputs!r} are not catalogued indicators")
+            inputs = []
+        first = by_id[inputs[0]] if inputs else None
+        entry = {**entry, "source": first.source if first else "", "licence": first.licence
+                 if first else ""}  # fmt: skip
+        item = _indicator(entry, where, problems)
+        words = {k: str(entry.get(k, "")) for k in ("organisation", "note", "stands_in_for")}
+        out.append(replace(item, inputs=tuple(inputs), **words))
+    return tuple(out)
+
+
+def _indicator(entry: dict, where: str, problems: list[str]) -> Indicator:
+    """One entry's typed record, noting every structured field outside its vocabulary."""
+    text = {k: str(entry.get(k, "")) for k in (*INDICATOR_FIELDS, *TEXT)}
+    for name, allowed in (("kind", KINDS), ("basis", BASES)):
+        if text[name] not in allowed:
+            problems.append(f"{where}: {name} {text[name]!r} is not one of {', '.join(allowed)}")
+    if (text["kind"] == "money") != (text["currency"] in CURRENCIES):
+        problems.append(f"{where}: currency {text['currency']!r} (one of {CURRENCIES}) goes "
+                        "with kind = 'money' and only there")  # fmt: skip
+    if (text["kind"] == "share") != bool(text["share_of"]):
+        problems.append(f"{where}: share_of names what a kind = 'share' is a share of")
+    if text["basis"] == "market exchange rates" and entry.get("fx_sensitive") is not True:
+        problems.append(f"{where}: a series at market exchange rates is fx_sensitive = true")
+    scale = entry.get("scale", 1.0)
+    if not isinstance(scale, int | float) or isinstance(scale, bool) or scale <= 0:
+        problems.append(f"{where}: scale {scale!r} is not a positive number")
+        scale = 1.0
+    flags = {k: entry.get(k, False) for k in ("per_person", "fx_sensitive")}
+    lists = {k: entry.get(k, []) for k in LISTS}
+    problems += [f"{where}: {k} {v!r} is not true or false" for k, v in flags.items()
+                 if not isinstance(v, bool)]  # fmt: skip
+    for name, value in lists.items():
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problems.append(f"{where}: {name} {value!r} is not a list of words")
+            lists[name] = []
+    unknown = [t for t in lists["tags"] if t not in TAGS]
+    if unknown:
+        problems.append(f"{where}: tag(s) {', '.join(unknown)} not among {', '.join(TAGS)}")
+    return Indicator(**text, scale=float(scale), **{k: bool(v) for k, v in flags.items()},
+                     **{k: tuple(v) for k, v in lists.items()})  # fmt: skip

@@ -17,20 +17,19 @@ from fetchers.store.tidy import IndicatorMeta, Previous, SourceResult, make_fram
 
 SOURCE = "trade"
 log = logging.getLogger(__name__)
-WORLD = ("WLD", 0)  # Comtrade's M49 code for the world
-FLOWS = {"X": "CMT.TOTAL.X", "M": "CMT.TOTAL.M"}
 MIRROR_FLOW = {"X": "M", "M": "X"}
 FIRST_YEAR = 1992
 RECORD_CAP = 500  # the keyless preview silently cuts an answer at 500 records
-UNIT = "current US$"
 
 
 def fetch(settings: Settings, catalogue: Catalogue, http: Http, previous: Previous) -> SourceResult:
     """Annual goods exports and imports of each focus country with the other and the world."""
     # Load inputs.
-    pair = catalogue.focus
+    pair, world = catalogue.focus, catalogue.aggregate  # the world: M49 0 in Comtrade
+    flows = catalogue.flows(SOURCE)
+    unit = catalogue.indicator(next(iter(flows.values()))).unit  # both flows: current US$
     m49 = {c: catalogue.country(c).m49 for c in pair}
-    iso3 = {code: country for country, code in m49.items()} | {WORLD[1]: WORLD[0]}
+    iso3 = {code: country for country, code in m49.items()} | {world.m49: world.iso3}
     last_year = datetime.now(UTC).year - 1
     years = years_to_ask(previous, last_year, settings.trade_recent_years)
     bodies: list[Fetched] = []
@@ -43,7 +42,7 @@ def fetch(settings: Settings, catalogue: Catalogue, http: Http, previous: Previo
             partner = next(c for c in pair if c != reporter)
             params = {
                 "reporterCode": m49[reporter],
-                "partnerCode": f"{WORLD[1]},{m49[partner]}",
+                "partnerCode": f"{world.m49},{m49[partner]}",
                 "flowCode": "X,M",
                 "cmdCode": "TOTAL",
                 "period": year,  # the keyless preview takes one period per call
@@ -54,10 +53,10 @@ def fetch(settings: Settings, catalogue: Catalogue, http: Http, previous: Previo
             rows = payload["data"] or []  # type: ignore[index]
             if len(rows) >= RECORD_CAP:
                 notes.append(f"{year}: {len(rows)} records, the preview's cap: possibly cut")
-            records.extend(parse_records(rows, fetched.url, iso3))
+            records.extend(parse_records(rows, fetched.url, iso3, flows, unit))
 
     # Process data.
-    frame = with_mirror(make_frame(records), pair)
+    frame = with_mirror(make_frame(records), pair, flows)
     if frame.empty:
         raise EmptyResult(SOURCE, bodies[0].url, f"no trade reported for {_span(years)}")
 
@@ -71,10 +70,10 @@ def fetch(settings: Settings, catalogue: Catalogue, http: Http, previous: Previo
             "(HS, final data). Rows flagged 'mirror' are the partner's report of the opposite "
             "flow, used where the reporter has not reported.",
             organisation,
-            UNIT,
+            unit,
             bodies[0].url,
         )
-        for flow, indicator in FLOWS.items()
+        for flow, indicator in flows.items()
     )
     asked = set(years) | _parse_span(previous.validators.get("years_asked", ""))
     return SourceResult(
@@ -111,8 +110,11 @@ def envelope(payload: object) -> str | None:
     return None
 
 
-def parse_records(rows: list, url: str, iso3: dict[int, str]) -> list[dict]:
-    """The plain totals among a preview answer's records as tidy rows (with their lastUpdated)."""
+def parse_records(
+    rows: list, url: str, iso3: dict[int, str], flows: dict[str, str], unit: str
+) -> list[dict]:
+    """The plain totals among a preview answer's records as tidy rows (with their lastUpdated);
+    `flows` maps Comtrade's flow code to the catalogue's indicator id."""
     out = []
     for n, row in enumerate(rows):
         try:
@@ -125,19 +127,19 @@ def parse_records(rows: list, url: str, iso3: dict[int, str]) -> list[dict]:
             value = row["primaryValue"]
         except (KeyError, TypeError, ValueError) as exc:
             raise BadResponse(SOURCE, url, f"record {n} is malformed ({exc!r})") from exc
-        if not _is_total(row) or flow not in FLOWS or reporter is None or partner is None:
+        if not _is_total(row) or flow not in flows or reporter is None or partner is None:
             continue
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise BadResponse(SOURCE, url, f"record {n}: non-numeric value {value!r}")
         out.append(
             {
                 "source": SOURCE,
-                "indicator": FLOWS[flow],
+                "indicator": flows[flow],
                 "country": reporter,
                 "partner": partner,
                 "year": year,
                 "value": None if value is None else float(value),
-                "unit": UNIT,
+                "unit": unit,
                 "flag": "missing" if value is None else "",
                 "_updated": str(row.get("lastUpdated") or ""),
             }
@@ -145,7 +147,7 @@ def parse_records(rows: list, url: str, iso3: dict[int, str]) -> list[dict]:
     return out
 
 
-def with_mirror(frame: pd.DataFrame, pair: tuple[str, ...]) -> pd.DataFrame:
+def with_mirror(frame: pd.DataFrame, pair: tuple[str, ...], flows: dict[str, str]) -> pd.DataFrame:
     """Fill a focus country's unreported bilateral flows from its partner's report, flagged."""
     reported = set(
         zip(frame["indicator"], frame["country"], frame["partner"], frame["year"], strict=True)
@@ -154,8 +156,8 @@ def with_mirror(frame: pd.DataFrame, pair: tuple[str, ...]) -> pd.DataFrame:
     for row in frame.to_dict("records"):
         if row["partner"] not in pair or pd.isna(row["value"]):
             continue
-        flow = next(f for f, i in FLOWS.items() if i == row["indicator"])
-        key = (FLOWS[MIRROR_FLOW[flow]], row["partner"], row["country"], row["year"])
+        flow = next(f for f, i in flows.items() if i == row["indicator"])
+        key = (flows[MIRROR_FLOW[flow]], row["partner"], row["country"], row["year"])
         if key not in reported:
             mirrored.append(
                 {**row, "indicator": key[0], "country": key[1], "partner": key[2], "flag": "mirror"}

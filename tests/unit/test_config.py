@@ -76,7 +76,8 @@ def test_catalogue_roles_comparators_and_world_aggregate():
     assert [c for c, r in roles.items() if r == "comparator"] == ["USA", "IND", "DEU", "JPN"]
     assert roles["WLD"] == "aggregate"
     world = catalogue.country("WLD")
-    assert (world.m49, world.sipri_name) == (None, "")  # SIPRI and Comtrade skip it
+    assert (world.m49, world.sipri_name) == (0, "")  # Comtrade's world partner; SIPRI skips it
+    assert catalogue.aggregate == world
     codes = {c.iso3: (c.m49, c.sipri_name) for c in catalogue.countries}
     assert codes["IND"] == (356, "India") and codes["DEU"] == (276, "Germany")
     assert codes["JPN"] == (392, "Japan")
@@ -105,6 +106,23 @@ id = "Y"
 source = "worldbank"
 theme = "weather"
 colour = "red"
+kind = "amount"
+basis = "US$"
+scale = -1
+tags = ["sideways"]
+ppp_twins = ["Z"]
+
+[[derived]]
+id = "D"
+title = "D"
+unit = "%"
+kind = "share"
+basis = "none"
+subject = "d"
+theme = "economy"
+inputs = ["Q"]
+organisation = "o"
+note = "n"
 """
     )
     with pytest.raises(CatalogueError) as info:
@@ -114,7 +132,14 @@ colour = "red"
     assert "[[country]] #1: iso3 'chn'" in message
     assert "exactly two entries must have role = 'focus'" in message
     assert "[[indicator]] #1 (X): source 'nowhere'" in message
-    assert "[[indicator]] #2 (Y): missing title, unit, basis, licence" in message
+    assert "[[indicator]] #2 (Y): missing title, unit, subject, licence" in message
+    assert "[[indicator]] #1 (X): kind '' is not one of money" in message
+    assert "[[indicator]] #2 (Y): basis 'US$' is not one of market exchange rates" in message
+    assert "[[indicator]] #2 (Y): scale -1 is not a positive number" in message
+    assert "[[indicator]] #2 (Y): tag(s) sideways not among" in message
+    assert "Y: 'Z' is not a catalogued or derived indicator" in message
+    assert "[[derived]] #1 (D): inputs ['Q'] are not catalogued indicators" in message
+    assert "[[derived]] #1 (D): share_of names what a kind = 'share' is a share of" in message
     assert "[[indicator]] #2 (Y): unknown field(s) colour" in message
     assert "[[indicator]] #2 (Y): theme 'weather'" in message
 
