@@ -1,8 +1,9 @@
-"""The view's state and its URL query string: parse (with notes on bad input) and serialise."""
+"""The view's state: one table of its fields, their link parameters and controls; parse, serialise."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
@@ -19,12 +20,11 @@ DEFAULT_INDICATORS = (
     "NY.GDP.PCAP.CD",
     "MS.MIL.XPND.GD.ZS",
 )
-PARAMS = ("ind", "c", "from", "to", "mode", "scale", "base", "ev", "as_of", "win", "wn", "wb")
 
 
 @dataclass(frozen=True)
 class ViewState:
-    """Everything that decides what the page shows."""
+    """Everything that decides what the page shows (one row of FIELDS per field, same order)."""
 
     indicators: tuple[str, ...]
     comparators: tuple[str, ...]
@@ -35,9 +35,7 @@ class ViewState:
     base_year: int
     categories: tuple[str, ...]
     as_of: str = ""  # a vintage: the values the store held then ("" for the latest)
-    windows: tuple[
-        str, ...
-    ] = ()  # the events (short labels) whose windows are measured; () = default
+    windows: tuple[str, ...] = ()  # the events (short labels) whose windows are measured
     window_years: int = 3  # N: years before and after each event
     window_basis: str = "real"  # growth on constant prices, or "nominal" (market-rate US$)
 
@@ -59,22 +57,117 @@ def default_state(
 AS_OF = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?")
 MAX_INDICATORS = 12  # a view with more charts than this is not a view anyone reads
 MAX_ITEMS_READ = 100  # list items looked at per field: bounds the work a hostile payload costs
-FIELDS = {  # ViewState field → link parameter
-    "indicators": "ind",
-    "comparators": "c",
-    "year_from": "from",
-    "year_to": "to",
-    "mode": "mode",
-    "scale": "scale",
-    "base_year": "base",
-    "categories": "ev",
-    "as_of": "as_of",
-    "windows": "win",
-    "window_years": "wn",
-    "window_basis": "wb",
-}
 WINDOW_BASES = ("real", "nominal")
 MAX_WINDOW_YEARS = 10
+
+# A field's reader: (raw value from a link or the browser: text, number or list; its parameter;
+# the field's default; the catalogue's choices for it) → (the value, or None to keep the
+# default; notes on what it could not use).
+Reader = Callable[[object, str, object, tuple[str, ...]], tuple[object, list[str]]]
+
+
+def _indicators(raw: object, key: str, default: object, known: tuple[str, ...]) -> tuple:
+    """Known indicators in the reader's order, at most MAX_INDICATORS."""
+    chosen, bad = _members(raw, known)
+    notes = [f"Unknown indicator {_show(b)} ignored." for b in bad]
+    if len(chosen) > MAX_INDICATORS:
+        notes.append(f"At most {MAX_INDICATORS} indicators are shown at once; kept the first.")
+        chosen = chosen[:MAX_INDICATORS]
+    if not chosen:
+        notes.append("No known indicator in the link; showing the default indicators.")
+    return chosen or None, notes
+
+
+def _subset(what: str) -> Reader:
+    """A reader of known items (possibly none) in the catalogue's order: one cache key per view."""
+
+    def read(raw: object, key: str, default: object, known: tuple[str, ...]) -> tuple:
+        if not isinstance(raw, str | list | tuple):
+            return None, [f"{key}={_show(raw)} is not a list; using the default."]
+        chosen, bad = _members(raw, known)
+        return tuple(k for k in known if k in chosen), [
+            f"Unknown {what} {_show(b)} ignored." for b in bad
+        ]
+
+    return read
+
+
+def _one_of(allowed: tuple[str, ...]) -> Reader:
+    """A reader of one of `allowed`."""
+
+    def read(raw: object, key: str, default: object, known: tuple[str, ...]) -> tuple:
+        if isinstance(raw, str) and raw in allowed:
+            return raw, []
+        return None, [f"{key}={_show(raw)} is not one of {', '.join(allowed)}; using {default}."]
+
+    return read
+
+
+def _whole(low: int, high: int, what: str) -> Reader:
+    """A reader of a whole number from `low` to `high` (text or a number, never True)."""
+
+    def read(raw: object, key: str, default: object, known: tuple[str, ...]) -> tuple:
+        text = str(raw).strip() if isinstance(raw, int | str) and not isinstance(raw, bool) else ""
+        if text.isdigit() and len(text) <= len(str(high)) and low <= int(text) <= high:
+            return int(text), []
+        return None, [f"{key}={_show(raw)} is not {what} from {low} to {high}; using {default}."]
+
+    return read
+
+
+def _a_moment(raw: object, key: str, default: object, known: tuple[str, ...]) -> tuple:
+    """A date or a time (a vintage); blank is the latest data."""
+    if isinstance(raw, str) and AS_OF.fullmatch(raw):
+        return raw, []
+    if raw in ("", None):
+        return None, []
+    return None, [
+        f"{key}={_show(raw)} is not a date (YYYY-MM-DD) or a time; showing the latest data."
+    ]
+
+
+def _labels(raw: object, key: str, default: object, known: tuple[str, ...]) -> tuple:
+    """Short event labels (whether each names an event is the timeline's check)."""
+    chosen = raw.split(",") if isinstance(raw, str) else raw
+    if not isinstance(chosen, list | tuple):
+        return None, []
+    labels = [c.strip() for c in chosen[:MAX_ITEMS_READ] if isinstance(c, str)]
+    return tuple(c for c in labels if c and len(c) <= 80), []
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of the view: how a link spells it, the control that sets it, how it is read."""
+
+    name: str  # the ViewState field
+    param: str  # its link parameter: links already shared must keep working, so never rename
+    control: str | None  # the filter control setting it; None where only a link does
+    read: Reader
+    sections: tuple[str, ...]  # the lazy sections below the fold that depend on it
+    always: bool = True  # in every link; the others only when they differ from the default
+
+
+YEAR = _whole(FIRST_YEAR, LAST_YEAR, "a year")
+WINDOW_YEARS = _whole(1, MAX_WINDOW_YEARS, "a number of years")
+
+# The one place the view is spelled: links, saved views, the filters and the lazy sections'
+# keys all follow this table (in ViewState's order; a control holding two fields: the years).
+FIELDS = (
+    Field("indicators", "ind", "f-indicators", _indicators, ("table", "sources")),
+    Field("comparators", "c", "f-countries", _subset("comparator country"), ("analysis", "table")),
+    Field("year_from", "from", "f-years", YEAR, ("table",)),
+    Field("year_to", "to", "f-years", YEAR, ("table",)),
+    Field("mode", "mode", "f-mode", _one_of(MODES), ()),
+    Field("scale", "scale", "f-scale", _one_of(SCALES), ()),
+    Field("base_year", "base", "f-base", YEAR, ("table",)),
+    Field("categories", "ev", "f-events", _subset("event category"), ("analysis",)),
+    Field("as_of", "as_of", None, _a_moment, ("analysis", "table", "sources"), always=False),
+    Field("windows", "win", None, _labels, ("analysis",), always=False),
+    Field("window_years", "wn", None, WINDOW_YEARS, ("analysis",), always=False),
+    Field("window_basis", "wb", None, _one_of(WINDOW_BASES), ("analysis",), always=False),
+)
+PARAMS = tuple(f.param for f in FIELDS)
+CONTROLS = tuple(dict.fromkeys(f.control for f in FIELDS if f.control))  # in the page's order
 
 
 def parse(
@@ -112,7 +205,7 @@ def from_data(
     """State from a client's saved view (a dict of ViewState fields), checked like a link."""
     if not isinstance(data, dict):
         return default, ["The saved view could not be read; showing the default view."]
-    values = {FIELDS[k]: v for k, v in data.items() if k in FIELDS}
+    values = {f.param: data[f.name] for f in FIELDS if f.name in data}
     return coerce(values, default, indicators, comparators, categories)
 
 
@@ -124,75 +217,18 @@ def coerce(
     categories: tuple[str, ...],
 ) -> tuple[ViewState, list[str]]:
     """Check each link parameter's value (text, number or list); keep the valid, note the rest."""
+    known = {"indicators": indicators, "comparators": comparators, "categories": categories}
+    chosen: dict[str, object] = {}
     notes: list[str] = []
-    state = default
-    if "ind" in values:
-        chosen, bad = _members(values["ind"], indicators)
-        notes += [f"Unknown indicator {_show(b)} ignored." for b in bad]
-        if len(chosen) > MAX_INDICATORS:
-            notes.append(f"At most {MAX_INDICATORS} indicators are shown at once; kept the first.")
-            chosen = chosen[:MAX_INDICATORS]
-        if chosen:
-            state = replace(state, indicators=chosen)
-        else:
-            notes.append("No known indicator in the link; showing the default indicators.")
-    for key, field, allowed, what in (
-        ("c", "comparators", comparators, "comparator country"),
-        ("ev", "categories", categories, "event category"),
-    ):
-        if key in values and not isinstance(values[key], str | list | tuple):
-            notes.append(f"{key}={_show(values[key])} is not a list; using the default.")
-        elif key in values:
-            chosen, bad = _members(values[key], allowed)
-            notes += [f"Unknown {what} {_show(b)} ignored." for b in bad]
-            # Order carries no meaning here: the catalogue's order keeps one cache key per view.
-            state = replace(state, **{field: tuple(a for a in allowed if a in chosen)})
-    for key, field, allowed in (("mode", "mode", MODES), ("scale", "scale", SCALES)):
-        if key in values:
-            if isinstance(values[key], str) and values[key] in allowed:
-                state = replace(state, **{field: values[key]})
-            else:
-                notes.append(
-                    f"{key}={_show(values[key])} is not one of {', '.join(allowed)}; using {getattr(default, field)}."
-                )
-    for key, field in (("from", "year_from"), ("to", "year_to"), ("base", "base_year")):
-        if key in values:
-            year = _year(values[key])
-            if year is None:
-                notes.append(
-                    f"{key}={_show(values[key])} is not a year from {FIRST_YEAR} to {LAST_YEAR}; using {getattr(default, field)}."
-                )
-            else:
-                state = replace(state, **{field: year})
-    if "as_of" in values:
-        text = values["as_of"]
-        if isinstance(text, str) and AS_OF.fullmatch(text):
-            state = replace(state, as_of=text)
-        elif text not in ("", None):
-            notes.append(
-                f"as_of={_show(text)} is not a date (YYYY-MM-DD) or a time; showing the latest data."
-            )
-    if "win" in values:
-        chosen = values["win"].split(",") if isinstance(values["win"], str) else values["win"]
-        if isinstance(chosen, list | tuple):
-            labels = [c.strip() for c in chosen[:MAX_ITEMS_READ] if isinstance(c, str)]
-            state = replace(state, windows=tuple(c for c in labels if c and len(c) <= 80))
-    if "wn" in values:
-        raw = str(values["wn"]) if isinstance(values["wn"], int | str) else ""
-        n = int(raw) if raw.isdigit() and len(raw) <= 2 and raw != "True" else None
-        if n is not None and 1 <= n <= MAX_WINDOW_YEARS:
-            state = replace(state, window_years=n)
-        else:
-            notes.append(
-                f"wn={_show(values['wn'])} is not a number of years from 1 to {MAX_WINDOW_YEARS}; using {default.window_years}."
-            )
-    if "wb" in values:
-        if values["wb"] in WINDOW_BASES:
-            state = replace(state, window_basis=values["wb"])
-        else:
-            notes.append(
-                f"wb={_show(values['wb'])} is not one of {', '.join(WINDOW_BASES)}; using {default.window_basis}."
-            )
+    for field in (f for f in FIELDS if f.param in values):
+        default_value = getattr(default, field.name)
+        value, more = field.read(
+            values[field.param], field.param, default_value, known.get(field.name, ())
+        )
+        notes += more
+        if value is not None:
+            chosen[field.name] = value
+    state = replace(default, **chosen)
     if state.year_from > state.year_to:
         notes.append("The link's year range is reversed; showing the default range.")
         state = replace(state, year_from=default.year_from, year_to=default.year_to)
@@ -201,23 +237,45 @@ def coerce(
 
 def serialise(state: ViewState, default: ViewState) -> str:
     """The query string for a state ('' for the default view), readable and stable."""
-    pairs = {
-        "ind": ",".join(state.indicators),
-        "c": ",".join(state.comparators),
-        "from": str(state.year_from),
-        "to": str(state.year_to),
-        "mode": state.mode,
-        "scale": state.scale,
-        "base": str(state.base_year),
-        "ev": ",".join(state.categories),
-        **({"as_of": state.as_of} if state.as_of else {}),
-        **({"win": ",".join(state.windows)} if state.windows else {}),
-        **({"wn": str(state.window_years)} if state.window_years != default.window_years else {}),
-        **({"wb": state.window_basis} if state.window_basis != default.window_basis else {}),
-    }
     if state == default:
         return ""
+    pairs = {
+        f.param: _text(getattr(state, f.name))
+        for f in FIELDS
+        if f.always or getattr(state, f.name) != getattr(default, f.name)
+    }
     return "?" + urlencode(pairs, safe=",")
+
+
+def control_values(view: ViewState) -> list:
+    """The filter controls' values for a state, in CONTROLS order (JSON: lists, not tuples)."""
+    out = []
+    for control in CONTROLS:
+        values = [_listed(getattr(view, f.name)) for f in FIELDS if f.control == control]
+        out.append(values[0] if len(values) == 1 else values)
+    return out
+
+
+def from_controls(values: object) -> dict[str, object]:
+    """The ViewState fields the controls' values set (from the browser: still to be checked)."""
+    fields: dict[str, object] = {}
+    for control, value in zip(CONTROLS, values if isinstance(values, list) else [], strict=False):
+        names = [f.name for f in FIELDS if f.control == control]
+        if len(names) == 1:
+            fields[names[0]] = value
+        elif isinstance(value, list | tuple) and len(value) == len(names):
+            fields.update(zip(names, value, strict=True))
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def _listed(value: object) -> object:
+    """A tuple as a list (what a control holds), anything else as it is."""
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _text(value: object) -> str:
+    """A field's value as a link writes it: lists comma-separated."""
+    return ",".join(value) if isinstance(value, tuple) else str(value)
 
 
 def _members(raw: object, allowed: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
@@ -232,16 +290,6 @@ def _members(raw: object, allowed: tuple[str, ...]) -> tuple[tuple[str, ...], li
     texts = [i.strip() if isinstance(i, str) else repr(i) for i in items]
     known = tuple(dict.fromkeys(i for i in texts if i in allowed))
     return known, [i for i in dict.fromkeys(texts) if i and i not in allowed][:5]
-
-
-def _year(raw: object) -> int | None:
-    """A plausible year (text or whole number), or None."""
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw if FIRST_YEAR <= raw <= LAST_YEAR else None
-    if not isinstance(raw, str) or not raw.strip().isdigit() or len(raw.strip()) != 4:
-        return None
-    year = int(raw)
-    return year if FIRST_YEAR <= year <= LAST_YEAR else None
 
 
 def _show(value: object) -> str:

@@ -111,29 +111,12 @@ class ViewData:
     def from_filters(self, values: list) -> state.ViewState:
         """A state from the filter controls' values, checked like a link (values come from the
         browser and may be anything)."""
-        fields = ("indicators", "comparators", "years", "mode", "scale", "base_year", "categories")
-        raw = dict(zip(fields, list(values or []) + [None] * len(fields), strict=False))
-        years = raw.pop("years")
-        if isinstance(years, list | tuple) and len(years) == 2:
-            raw["year_from"], raw["year_to"] = years
-        raw = {k: v for k, v in raw.items() if v is not None}
-        view, _ = state.from_data(
-            raw, self.default, self.indicator_ids, self.comparators, self.timeline.categories
-        )
-        return view
+        return self.from_saved(state.from_controls(values))
 
     @staticmethod
     def filter_values(view: state.ViewState) -> list:
-        """The filter controls' values for a state."""
-        return [
-            list(view.indicators),
-            list(view.comparators),
-            [view.year_from, view.year_to],
-            view.mode,
-            view.scale,
-            view.base_year,
-            list(view.categories),
-        ]
+        """The filter controls' values for a state, in state.CONTROLS order."""
+        return state.control_values(view)
 
     # --- data ----------------------------------------------------------------------------------
     @staticmethod

@@ -8,6 +8,7 @@ from dashboard.model.analysed import analysis_for, window_events
 from dashboard.model.model import Model
 from dashboard.model.state import ViewState
 from dashboard.page.analysis_panels import panels
+from dashboard.page.lazy import depends
 from fetchers.store.snapshot import StoreSnapshot
 
 
@@ -28,11 +29,10 @@ def register(app: Dash, model: Model) -> None:
 
 def section(model: Model, snap: StoreSnapshot, view: ViewState) -> list:
     """The analysis panels for a view (components are plain data: built once per snapshot)."""
-    key = (view.comparators, view.categories, view.windows, view.window_years, view.window_basis)
 
     def build() -> list:
         result = analysis_for(model, snap, view)
         shown = [e for e in model.timeline.events if e.category in view.categories]
         return panels(result, shown, model.names, window_events(model, result))
 
-    return snap.derive(("analysis-section", *key), build)
+    return snap.derive(("analysis-section", *depends("analysis", view)), build)

@@ -15,7 +15,7 @@ from dashboard.model.state import ViewState
 from dashboard.page import layout, lazy, panels, rows, timeline
 from fetchers.store.snapshot import StoreSnapshot
 
-FILTERS = ("f-indicators", "f-countries", "f-years", "f-mode", "f-scale", "f-base", "f-events")
+FILTERS = state.CONTROLS  # the filter controls, in the order of Model.filter_values
 
 # The charts area's width, measured now and again after a resize: figures lay out their event
 # labels for it. dash_clientside.set_props pushes a new width without a server round trip.
@@ -75,7 +75,6 @@ function (_key) {
     return window.dash_clientside.no_update;
 }
 """
-TABLE_VIEW = lazy.SECTIONS["table"]  # the view fields the table's rows depend on
 
 
 def register(app: Dash, model: Model) -> None:
@@ -150,8 +149,10 @@ def register(app: Dash, model: Model) -> None:
         return {**out, "base_options": panels.base_options(years, view.base_year)}
 
     def table_of(snap: StoreSnapshot, view: ViewState) -> pd.DataFrame:
-        fields = tuple(getattr(view, f) for f in TABLE_VIEW)
-        return snap.derive(("table", fields), lambda: panels.table_frame(model.table(snap, view)))
+        return snap.derive(
+            ("table", lazy.depends("table", view)),
+            lambda: panels.table_frame(model.table(snap, view)),
+        )
 
     # The grid is put on the page when the table first nears the screen (its script loads then,
     # not before the charts) and given the selection's columns whenever the key changes; React

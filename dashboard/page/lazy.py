@@ -7,14 +7,14 @@ from collections.abc import Mapping
 
 from dash import Dash, Input, Output, State
 
-# Each section: the view's fields it depends on. Its key (those fields and the data version) is
-# set in the browser once the section has come near the screen, and only when it changed; the
-# section's server callbacks take the key alone, so a page load asks for what is in view first
-# and a new mode or scale asks nothing of these sections.
+from dashboard.model.state import FIELDS, ViewState
+
+# Each section: the view's fields it depends on (the field table says which). Its key (those
+# fields and the data version) is set in the browser once the section has come near the screen,
+# and only when it changed; the section's server callbacks take the key alone, so a page load
+# asks for what is in view first and a new mode or scale asks nothing of these sections.
 SECTIONS: Mapping[str, tuple[str, ...]] = {  # ids: the section's place is marked data-lazy=id
-    "analysis": ("comparators", "categories", "windows", "window_years", "window_basis", "as_of"),
-    "table": ("indicators", "comparators", "year_from", "year_to", "base_year", "as_of"),
-    "sources": ("indicators", "as_of"),
+    s: tuple(f.name for f in FIELDS if s in f.sections) for s in ("analysis", "table", "sources")
 }
 MARGIN = "50% 0px"  # near: within half a screen's height above or below what is visible
 
@@ -66,6 +66,11 @@ def key_id(section: str) -> str:
 def marker(section: str) -> dict:
     """The attribute that marks a component as the section's visible place on the page."""
     return {"data-lazy": section}
+
+
+def depends(section: str, view: ViewState) -> tuple:
+    """The values of the view's fields a section depends on: what its content is cached by."""
+    return tuple(getattr(view, f) for f in SECTIONS[section])
 
 
 def key_js(section: str) -> str:

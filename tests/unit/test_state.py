@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import pytest
 
@@ -23,6 +23,47 @@ def test_round_trip():
     search = state.serialise(view, DEFAULT)
     assert "ind=MS.MIL.XPND.CD" in search and "mode=indexed" in search
     assert parse(search) == (view, [])
+
+
+def test_a_link_spells_every_field_as_links_always_have():
+    # Links already shared must keep working: the parameters, their order and their spelling.
+    view = replace(DEFAULT, indicators=("MS.MIL.XPND.CD", "NY.GDP.MKTP.CD"), comparators=("USA",),
+                   year_from=2000, year_to=2020, mode="indexed", scale="log", base_year=2010,
+                   categories=("economy",), as_of="2026-01-20", windows=("Crimea", "NSS"),
+                   window_years=2, window_basis="nominal")  # fmt: skip
+    search = state.serialise(view, DEFAULT)
+    assert search == (
+        "?ind=MS.MIL.XPND.CD,NY.GDP.MKTP.CD&c=USA&from=2000&to=2020&mode=indexed&scale=log"
+        "&base=2010&ev=economy&as_of=2026-01-20&win=Crimea,NSS&wn=2&wb=nominal"
+    )
+    assert parse(search) == (view, [])
+    # The event windows and the vintage are left out while they are the default's.
+    assert state.serialise(replace(DEFAULT, mode="share"), DEFAULT) == (
+        "?ind=NY.GDP.MKTP.CD,CMT.PARTNER_SHARE&c=&from=1990&to=2026&mode=share&scale=linear"
+        "&base=2014&ev=Russia%E2%80%93West,economy"
+    )
+
+
+def test_the_field_table_spells_each_field_of_the_view_once_in_its_order():
+    assert [f.name for f in state.FIELDS] == [f.name for f in fields(state.ViewState)]
+    assert len(set(state.PARAMS)) == len(state.PARAMS)
+    assert state.CONTROLS == ("f-indicators", "f-countries", "f-years", "f-mode", "f-scale",
+                              "f-base", "f-events")  # fmt: skip
+
+
+def test_the_filter_controls_hold_the_view_and_give_it_back():
+    view = replace(DEFAULT, comparators=("USA",), year_from=2000, year_to=2010, base_year=2005)
+    values = state.control_values(view)
+    assert values == [list(DEFAULT.indicators), ["USA"], [2000, 2010], "ratio", "linear", 2005,
+                      list(CATEGORIES)]  # fmt: skip
+    assert from_data(state.from_controls(values)) == (view, [])
+    # The browser's values are checked later, like a link; a year range that is not a pair and
+    # controls the page never sent (None) set nothing.
+    assert state.from_controls([None, ["USA"], [2000], "share"]) == {
+        "comparators": ["USA"],
+        "mode": "share",
+    }
+    assert state.from_controls("not a list") == {}
 
 
 def test_default_view_has_a_clean_url():
