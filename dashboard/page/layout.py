@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from config.about import APP_NAME
 from config.catalogue import THEMES, Catalogue
@@ -75,62 +76,31 @@ def page(
                             ],
                             **{"aria-label": "Charts and exports"},
                         ),
-                        html.Section(
-                            [
-                                html.H2("Analysis", className="h5 mt-4"),
-                                html.Div(
-                                    html.P(
-                                        "The analysis loads as you scroll to it.",
-                                        className="text-muted",
-                                    ),
-                                    id="analysis",
-                                    **lazy.marker("analysis"),
-                                ),
-                            ],
-                            **{"aria-label": "Analysis"},
+                        lazy_section(
+                            "Analysis", "analysis", "The analysis loads as you scroll to it."
                         ),
-                        html.Section(
-                            [
-                                html.H2("Data", className="h5 mt-4"),
-                                html.Div(
-                                    html.P(
-                                        "The data table loads as you scroll to it.",
-                                        className="text-muted",
-                                    ),
-                                    id="table-section",
-                                    **lazy.marker("table"),
-                                ),
-                            ],
+                        lazy_section(
+                            "Data",
+                            "table",
+                            "The data table loads as you scroll to it.",
+                            place="table-section",  # "table" is the grid's id
                             id="data",
-                            **{"aria-label": "Data"},
                         ),
                         dbc.Row(
                             [
                                 dbc.Col(
-                                    html.Section(
-                                        [
-                                            html.H2("Timeline", className="h5 mt-4"),
-                                            timeline_panel(timeline.events, timeline.categories),
-                                        ],
-                                        **{"aria-label": "Timeline"},
+                                    section(
+                                        "Timeline",
+                                        timeline_panel(timeline.events, timeline.categories),
                                     ),
                                     lg=7,
                                 ),
                                 dbc.Col(
-                                    html.Section(
-                                        [
-                                            html.H2("Sources", className="h5 mt-4"),
-                                            html.Div(
-                                                html.P(
-                                                    "The sources load as you scroll to them.",
-                                                    className="text-muted",
-                                                ),
-                                                id="sources",
-                                                **lazy.marker("sources"),
-                                            ),
-                                            html.Div(id="calendar"),
-                                        ],
-                                        **{"aria-label": "Sources"},
+                                    lazy_section(
+                                        "Sources",
+                                        "sources",
+                                        "The sources load as you scroll to them.",
+                                        html.Div(id="calendar"),
                                     ),
                                     lg=5,
                                 ),
@@ -152,6 +122,23 @@ def page(
             ),
         ]
     )
+
+
+def section(title: str, *body: Component, **attrs: object) -> html.Section:
+    """A titled landmark below the charts."""
+    heading = html.H2(title, className="h5 mt-4")
+    return html.Section([heading, *body], **{"aria-label": title}, **attrs)
+
+
+def lazy_section(
+    title: str, name: str, waiting: str, *after: Component, place: str = "", **attrs: object
+) -> html.Section:
+    """A section whose content (put in `place`, default `name`) loads as it nears the screen
+    (dashboard.page.lazy); until then it says so."""
+    marked = html.Div(
+        html.P(waiting, className="text-muted"), id=place or name, **lazy.marker(name)
+    )
+    return section(title, marked, *after, **attrs)
 
 
 def data_table(columns: list[dict]) -> dag.AgGrid:
