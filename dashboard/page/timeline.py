@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, dcc, html
+from dash import ClientsideFunction, Dash, Input, Output, dcc, html
 
 from config.events import Event
 
@@ -13,25 +13,6 @@ KIND_BADGES = {  # text, background, text colour (readable on that background)
     "economic": ("economic event", "success", "white"),
     "exchange-rate": ("exchange-rate move, not the economy", "warning", "dark"),
 }
-
-# Filtering runs in the browser: it only shows or hides items already on the page, so it costs
-# the server nothing. Every search word must occur in an item's data-text.
-FILTER_JS = """
-function (categories, search) {
-    const chosen = new Set(categories || []);
-    const words = (search || "").toLowerCase().split(/\\s+/).filter(Boolean);
-    const items = document.querySelectorAll("#timeline-list [data-category]");
-    let shown = 0;
-    items.forEach(function (item) {
-        const text = item.dataset.text || "";
-        const match = chosen.has(item.dataset.category) &&
-            words.every(function (word) { return text.includes(word); });
-        item.style.display = match ? "" : "none";
-        if (match) { shown += 1; }
-    });
-    return shown + " of " + items.length + " events shown";
-}
-"""
 
 
 def timeline_panel(events: Sequence[Event], categories: Sequence[str]) -> html.Div:
@@ -69,10 +50,10 @@ def timeline_panel(events: Sequence[Event], categories: Sequence[str]) -> html.D
 
 
 def register(app: Dash, events: Sequence[Event]) -> None:
-    """Wire the filter and the search to the list, client side."""
+    """Wire the filter and the search to the list, in the browser (assets/timeline.js)."""
     del events  # the items carry their own data attributes; nothing to look up server side
     app.clientside_callback(
-        FILTER_JS,
+        ClientsideFunction("timeline", "filter"),
         Output("timeline-count", "children"),
         Input("timeline-categories", "value"),
         Input("timeline-search", "value"),
