@@ -111,30 +111,34 @@ class Store:
     def fail_run(self, run_id: int, error: str, urls: Sequence[str] = (), detail: str = "") -> None:
         """Mark a run failed with its one-line reason and technical detail; data untouched.
 
-        If the store cannot record it, the run stops being kept alive all the same: its lease
-        expires and the next start marks it interrupted, so the source is never stuck.
+        On a disk all but full, where the detail does not fit, the status, time and reason are
+        recorded without it. If even that fails, the run is no longer kept alive: its lease
+        expires and it reads (and is marked) interrupted, so the source is never stuck.
         """
+        self._heartbeat.forget(run_id)  # a failed run needs no more beats, recorded or not
         try:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    runs.update()
-                    # A run taken over (marked interrupted) keeps that status.
-                    .where(runs.c.id == run_id, runs.c.status == "running")
-                    .values(
-                        status="failed",
-                        finished_at=lease.db_time(),
-                        error=error,
-                        detail=detail,
-                        urls=json.dumps(list(urls)),
-                    )
-                )
-                self._heartbeat.finish(conn, run_id)
-                commits.bump(conn)
+            self._record_failure(run_id, error=error, detail=detail, urls=json.dumps(list(urls)))
         except sa.exc.SQLAlchemyError as exc:
-            self._heartbeat.forget(run_id)
-            raise StoreError(
-                f"recording the failure of run {run_id} failed: {reason(exc)}"
-            ) from exc
+            log.warning("recording run %s's failure in full failed: %s", run_id, reason(exc))
+            try:
+                self._record_failure(run_id, error=error)
+            except sa.exc.SQLAlchemyError as again:
+                raise StoreError(
+                    f"recording the failure of run {run_id} failed: {reason(again)}"
+                ) from again
+
+    def _record_failure(self, run_id: int, **values: str) -> None:
+        """Mark a running run failed and give back its source's lease, in one transaction."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                runs.update()
+                # A run taken over (marked interrupted) keeps that status.
+                .where(runs.c.id == run_id, runs.c.status == "running")
+                .values(status="failed", finished_at=lease.db_time(), **values)
+            )
+            owner = sa.select(runs.c.owner).where(runs.c.id == run_id).scalar_subquery()
+            conn.execute(sa.delete(lease.leases).where(lease.leases.c.owner == owner))
+            commits.bump(conn)
 
     def finish_unchanged(self, run_id: int, result: SourceResult) -> None:
         """Mark a run 'unchanged': the source still publishes the stored release."""

@@ -108,3 +108,60 @@ def test_an_unreachable_server_hides_the_password():
     text = str(caught.value)
     assert text.startswith("cannot open the store postgresql+psycopg://am:***@127.0.0.1:9/am: ")
     assert "s3cret-pw" not in text and "SELECT" not in text and "\n" not in text
+
+
+def on_small_disk(
+    folder: Path, megabytes: int, code: str, *args: str
+) -> subprocess.CompletedProcess:
+    """Run Python code where `folder` is a fresh tmpfs of `megabytes` (a private mount namespace)."""
+    script = f'mount -t tmpfs -o size={megabytes}m tmpfs "$0" && exec "$@"'
+    return subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, str(folder), sys.executable, "-c", code, *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+# A run fails on a disk with `left` bytes free: what it says, and what the store then shows.
+FAIL_ON_A_FULL_DISK = """
+import os, sys
+from pathlib import Path
+from fetchers.store.errors import StoreError
+from fetchers.store.store import Store
+from tests.support.wait import until
+folder, left = Path(sys.argv[1]), int(sys.argv[2])
+store = Store.open(f"sqlite:///{folder / 'store.sqlite3'}", lease_seconds=1)
+run = store.start_run("worldbank")
+disk = os.statvfs(folder)
+(folder / "filler").write_bytes(b"x" * (disk.f_bavail * disk.f_frsize - left))
+try:
+    store.fail_run(run, "the source did not answer", ["https://x.test/a"], detail="y" * 400_000)
+except StoreError as exc:
+    print(exc)
+(folder / "filler").unlink()  # room for the reader's files (the WAL index is on the disk too)
+def done():
+    run = store.last_runs().iloc[0]
+    return None if run["status"] == "running" else run.to_dict()
+run = until(done, timeout=10)
+print(run["status"], run["error"], bool(run["finished_at"]))
+print(len(run["detail"]), store.mark_interrupted(), store.start_run("worldbank") == run["id"] + 1)
+"""
+
+
+def test_with_60_kb_left_a_failure_is_recorded_without_its_detail(tmp_path):
+    out = on_small_disk(tmp_path, 4, FAIL_ON_A_FULL_DISK, str(tmp_path), "60000")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["failed the source did not answer True", "0 0 True"]
+    assert (
+        "recording run 1's failure in full failed: OperationalError: database or disk is full"
+        in out.stderr
+    )
+
+
+def test_with_no_disk_left_a_failed_run_reads_interrupted_once_its_lease_runs_out(tmp_path):
+    out = on_small_disk(tmp_path, 4, FAIL_ON_A_FULL_DISK, str(tmp_path), "0")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        "recording the failure of run 1 failed: OperationalError: database or disk is full",
+        "interrupted interrupted: the process running it stopped False",  # as read
+        "0 1 True",  # then marked so, and the source is free
+    ]
