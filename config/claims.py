@@ -26,9 +26,6 @@ OPTIONAL = {
     "gap_not_closed": ("years", "tolerance", "min_series"),
     "needs_more": ("start", "years", "tolerance"),
 }
-# Net flows (FDI inflows less disinvestment) swing with one deal and go negative: they say nothing
-# about a material gap, so a claim about the gap may not rest on them.
-NET_FLOWS = frozenset({"BX.KLT.DINV.CD.WD", "BM.KLT.DINV.CD.WD"})
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DEFAULT_YEARS = 3
 DEFAULT_TOLERANCE = 0.05
@@ -71,12 +68,16 @@ def load_claims(
 ) -> tuple[Claim, ...]:
     """Read and validate `path`; raise ClaimsError naming the file and every problem.
 
-    `known`: the indicator ids a claim may name (default: the catalogue's).
+    `known`: the indicator ids a claim may name (default: the catalogue's). Net flows (tagged
+    so in the catalogue: FDI inflows less disinvestment swing with one deal and go negative) say
+    nothing about a material gap, so no claim may rest on them.
     """
-    if known is None:
-        from config.catalogue import load_catalogue  # the catalogue validates itself first
+    from config.catalogue import load_catalogue  # the catalogue validates itself first
 
-        known = {i.id for i in load_catalogue().indicators}
+    catalogue = load_catalogue()
+    net_flows = set(catalogue.tagged("net flow"))
+    if known is None:
+        known = {i.id for i in catalogue.indicators}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -89,7 +90,9 @@ def load_claims(
     unknown_tables = sorted(set(data) - {"claim"})
     if unknown_tables:
         problems.append(f"unknown table(s) {', '.join(unknown_tables)}")
-    claims = [_claim(n, entry, set(known), problems) for n, entry in enumerate(entries, 1)]
+    claims = [
+        _claim(n, entry, set(known), net_flows, problems) for n, entry in enumerate(entries, 1)
+    ]
     ids = [c.id for c in claims if c is not None]
     for twice in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"id {twice!r} is used by {ids.count(twice)} entries")
@@ -98,7 +101,9 @@ def load_claims(
     return tuple(c for c in claims if c is not None)
 
 
-def _claim(n: int, entry: object, known: set[str], problems: list[str]) -> Claim | None:
+def _claim(
+    n: int, entry: object, known: set[str], net_flows: set[str], problems: list[str]
+) -> Claim | None:
     """Validate one [[claim]] entry."""
     before = len(problems)
     where = check_entry("claim", n, entry, FIELDS, (), problems)
@@ -119,7 +124,7 @@ def _claim(n: int, entry: object, known: set[str], problems: list[str]) -> Claim
     extra = sorted(k for k in set(entry) & set(FIELDS) if k not in ("id", "text", "kind", *allowed))
     if extra:
         problems.append(f"{where}: {', '.join(extra)} not used by kind {kind}")
-    series = _series(where, entry, known, problems)
+    series = _series(where, entry, known, net_flows, problems)
     start = entry.get("start")
     if start is not None and not _is_year(start):
         problems.append(f"{where}: start {start!r} is not a year")
@@ -157,7 +162,9 @@ def _claim(n: int, entry: object, known: set[str], problems: list[str]) -> Claim
     )
 
 
-def _series(where: str, entry: dict, known: set[str], problems: list[str]) -> list[str]:
+def _series(
+    where: str, entry: dict, known: set[str], net_flows: set[str], problems: list[str]
+) -> list[str]:
     """The claim's series: catalogued ids, no net flows."""
     series = entry.get("series", [])
     if not isinstance(series, list) or not all(isinstance(s, str) and s for s in series):
@@ -168,7 +175,7 @@ def _series(where: str, entry: dict, known: set[str], problems: list[str]) -> li
     unknown = [s for s in series if s not in known]
     if unknown:
         problems.append(f"{where}: series {', '.join(unknown)} not in the indicator catalogue")
-    flows = [s for s in series if s in NET_FLOWS]
+    flows = [s for s in series if s in net_flows]
     if flows:
         problems.append(
             f"{where}: {', '.join(flows)} is a net flow, not evidence of a material gap"

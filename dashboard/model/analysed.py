@@ -36,7 +36,7 @@ def _analyse(
 ) -> Analysis:
     """The analysis at one snapshot."""
     # Load inputs.
-    world = Options().world
+    world = model.catalogue.aggregate.iso3
     frame = snap.rows(countries=[*model.pair, *comparators, world])
     # Process data.
     options = Options(

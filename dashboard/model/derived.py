@@ -1,27 +1,32 @@
-"""Series computed here from stored ones: their titles, units, inputs, provenance and arithmetic."""
+"""Series computed here from stored ones: the arithmetic, keyed by the catalogue's [[derived]] ids.
+
+Their titles, units, inputs and provenance are the catalogue's (config/indicators.toml).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import pandas as pd
 
+from config.catalogue import Indicator, load_catalogue
 from dashboard.model import metrics
 
-GDP_PPP = "GDP.PPP.COMPUTED"  # not a WDI code: the WDI's own is NY.GDP.MKTP.PP.CD
-GDP_PPP_INPUTS = ("NY.GDP.PCAP.PP.CD", "SP.POP.TOTL")
 COLUMNS = ["source", "indicator", "country", "partner", "year", "value", "unit", "flag"]
+# The catalogue's derived series by id (viewdata, the page's options and the server read this;
+# `catalogue.derived` holds the same records).
+DERIVED: dict[str, Indicator] = {item.id: item for item in load_catalogue().derived}
 
 
-def gdp_ppp(frame: pd.DataFrame, pair: Sequence[str] = ()) -> pd.DataFrame:
+def gdp_ppp(frame: pd.DataFrame, pair: Sequence[str], item: Indicator) -> pd.DataFrame:
     """GDP, PPP = GDP per capita, PPP × population, per country and year where both are stored.
 
     Every country in `frame` (not only the pair): the world aggregate gets its share too.
     """
-    rows = metrics.headline(frame[frame["indicator"].isin(GDP_PPP_INPUTS)]).dropna(subset=["value"])
-    per_head = rows[rows["indicator"] == GDP_PPP_INPUTS[0]].set_index(["country", "year"])
-    people = rows[rows["indicator"] == GDP_PPP_INPUTS[1]].set_index(["country", "year"])
+    per_head_id, people_id = item.inputs
+    rows = metrics.headline(frame[frame["indicator"].isin(item.inputs)]).dropna(subset=["value"])
+    per_head = rows[rows["indicator"] == per_head_id].set_index(["country", "year"])
+    people = rows[rows["indicator"] == people_id].set_index(["country", "year"])
     per_head = per_head[~per_head.index.duplicated()]
     people = people[~people.index.duplicated()]
     both = per_head[["value", "flag"]].join(
@@ -31,13 +36,13 @@ def gdp_ppp(frame: pd.DataFrame, pair: Sequence[str] = ()) -> pd.DataFrame:
         return pd.DataFrame(columns=COLUMNS)
     out = pd.DataFrame(
         {
-            "source": "worldbank",
-            "indicator": GDP_PPP,
+            "source": item.source,
+            "indicator": item.id,
             "country": both.index.get_level_values("country"),
             "partner": "",
             "year": both.index.get_level_values("year").astype(int),
             "value": (both["value"] * both["value_people"]).values,
-            "unit": "current international $",
+            "unit": item.unit,
             # WDI rows carry no estimate flags; either input's flag, if any, is kept.
             "flag": both["flag"].where(both["flag"] != "", both["flag_people"]).fillna("").values,
         }
@@ -45,44 +50,22 @@ def gdp_ppp(frame: pd.DataFrame, pair: Sequence[str] = ()) -> pd.DataFrame:
     return out.sort_values(["country", "year"], ignore_index=True)[COLUMNS]
 
 
-@dataclass(frozen=True)
-class Derived:
-    """A series computed here from stored ones."""
-
-    title: str
-    theme: str
-    unit: str
-    inputs: tuple[str, ...]
-    organisation: str
-    note: str
-    compute: Callable[[pd.DataFrame, Sequence[str]], pd.DataFrame]
+def trade_share(frame: pd.DataFrame, pair: Sequence[str], item: Indicator) -> pd.DataFrame:
+    """The other of the pair's share (%) of each focus country's goods trade (its inputs' flows)."""
+    return metrics.trade_share(frame, tuple(pair), item.inputs, item.id, item.unit)
 
 
-DERIVED = {
-    metrics.TRADE_SHARE: Derived(
-        "Partner's share of goods trade (Comtrade)",
-        "trade",
-        "% of the country's goods trade",
-        metrics.TRADE_FLOWS,
-        "Derived here from UN Comtrade goods exports and imports",
-        "(exports + imports with the other of the pair) ÷ (exports + imports with the world) × 100.",
-        metrics.trade_share,
-    ),
-    GDP_PPP: Derived(
-        "GDP, PPP (computed: per capita × population)",
-        "economy",
-        "current international $",
-        GDP_PPP_INPUTS,
-        "Computed here from World Bank WDI NY.GDP.PCAP.PP.CD and SP.POP.TOTL",
-        "GDP per capita, PPP (current international $) × population, total: computed here, not "
-        "the WDI's own NY.GDP.MKTP.PP.CD (which agrees up to rounding where both exist).",
-        gdp_ppp,
-    ),
+# Each derived series' arithmetic, by its catalogue id.
+COMPUTE: dict[str, Callable[[pd.DataFrame, Sequence[str], Indicator], pd.DataFrame]] = {
+    "CMT.PARTNER_SHARE": trade_share,
+    "GDP.PPP.COMPUTED": gdp_ppp,
 }
+# A stored series a source may lack, and the derived one that stands in for it.
+STAND_INS = {item.stands_in_for: item.id for item in DERIVED.values() if item.stands_in_for}
 
 
 def with_derived(frame: pd.DataFrame, wanted: Sequence[str], pair: Sequence[str]) -> pd.DataFrame:
     """`frame` with the rows of each derived series in `wanted` appended (inputs must be in it)."""
-    parts = [DERIVED[i].compute(frame, pair) for i in wanted if i in DERIVED]
+    parts = [COMPUTE[i](frame, pair, DERIVED[i]) for i in wanted if i in DERIVED]
     parts = [p for p in parts if not p.empty]
     return pd.concat([frame, *parts], ignore_index=True) if parts else frame

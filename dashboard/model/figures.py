@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from config.events import Event
+from config.vocabulary import FLAGS as FLAG_LIST
 from dashboard.model import marks, numbers
 
 # Okabe–Ito colours, and a dash and marker of its own per country: colour is never the only cue.
@@ -27,11 +28,7 @@ EXTRA_DASHES = ("longdash", "dot", "longdashdot", "solid")
 SYMBOLS = {"CHN": "circle", "RUS": "square", "USA": "diamond"}
 EXTRA_SYMBOLS = ("triangle-up", "pentagon", "star", "hexagon")
 # Open markers say a value is not a plain observation; each flag has its own symbol and words.
-FLAGS = {
-    "estimate": ("circle-open", "SIPRI estimate"),
-    "uncertain": ("diamond-open", "highly uncertain (SIPRI)"),
-    "mirror": ("square-open", "mirror data (partner's report)"),
-}
+FLAGS = {f.code: (f.symbol, f.long) for f in FLAG_LIST}
 FONT = "Helvetica, Arial, sans-serif"
 HEIGHT = 460
 EXPORT_WIDTH = 1000  # px: the width charts are laid out for when the page has not said its own
@@ -60,7 +57,7 @@ TEMPLATE = "asymmetry"
 TEMPLATE_JSON = pio.templates[TEMPLATE].to_plotly_json()  # plain dict figures carry it
 DIGITS = 6  # significant digits of a drawn value
 MODE_AXIS = {
-    "ratio": "China ÷ Russia, times",
+    "ratio": "{pair}, times",
     "indexed": "index, {base} = 100",
     "share": "% of the pair's combined total",
 }
@@ -84,7 +81,7 @@ def gap_figure(*args, **kwargs) -> go.Figure:
 def gap_spec(
     series: pd.DataFrame,
     title: str,
-    unit: str,
+    info: numbers.Unit,
     mode: str,
     scale: str,
     events: Sequence[Event],
@@ -92,13 +89,13 @@ def gap_spec(
     base_year: int,
     year_range: tuple[int, int],
     width: int = 1000,
+    world: str = "",
 ) -> dict:
     """Lines per country (and partner) over time, readable axes, event lines and labels.
 
     A plain dict, as plotly.js takes it: building go.Figure objects validated every shape and
     property again and was three quarters of a page render.
     """
-    info = numbers.unit_of(unit)
     factor = info.factor if mode == "absolute" else 1.0
     narrow = width < NARROW
     traces = []
@@ -107,7 +104,7 @@ def gap_spec(
         rows = rows.sort_values("year")
         values = (rows["value"] * factor).tolist()
         flags = rows["flag"].tolist()
-        label = series_name(country, partner, names)
+        label = series_name(country, partner, names, world)
         colour = COLOURS.get(country, EXTRA_COLOURS[n % len(EXTRA_COLOURS)])
         # A lone line (the ratio) is solid: a dash tells series apart, and there is no other.
         dash = "solid" if len(groups) == 1 else DASHES.get(country, EXTRA_DASHES[n % 4])
@@ -117,7 +114,7 @@ def gap_spec(
             "type": "scatter", **_years(rows["year"].astype(int).tolist()),
             "y": [drawn_value(v) for v in values], "name": label, "mode": "lines+markers",
             "line": {"color": colour, "width": 2.5,
-                     "dash": "dot" if partner not in ("", "WLD") else dash},
+                     "dash": "dot" if partner not in ("", world) else dash},
             "marker": {"size": one_or_all([8 if f in FLAGS else 5 for f in flags]),
                        "symbol": one_or_all([FLAGS[f][0] if f in FLAGS else symbol for f in flags]),
                        "color": colour},
@@ -131,7 +128,8 @@ def gap_spec(
             )
         traces.append(trace)
     traces += [_flag_key(flag) for flag in sorted(set(series["flag"]) & set(FLAGS))]
-    axis = MODE_AXIS.get(mode, "").format(base=base_year)
+    pair = series_name(str(series["country"].iloc[0]), "", names) if mode == "ratio" else ""
+    axis = MODE_AXIS.get(mode, "").format(base=base_year, pair=pair)
     ytitle = info.basis if mode == "absolute" else f"{axis} ({info.basis})"
     log = scale == "log" and mode != "share"
     values = series["value"] * factor
@@ -155,7 +153,7 @@ def gap_spec(
         "height": HEIGHT,
     }  # fmt: skip
     margin = _margins(width, ticktext, title_text, subtitle)
-    drawn = marks.event_layer(tuple(events), year_range, width, _fx_sensitive(unit), margin["l"])
+    drawn = marks.event_layer(tuple(events), year_range, width, info.fx_sensitive, margin["l"])
     layout["margin"] = {**margin, "t": margin["t"] + drawn.top}
     names = [t["name"] for t in traces if t.get("showlegend", True)]
     # Label rows and legend rows add height rather than take the plot's.
@@ -209,11 +207,6 @@ def _margins(width: int, ticktext: Sequence[str], title: str, subtitle: str) -> 
     return {"l": left, "r": marks.RIGHT, "t": 18 + 22 * lines[0] + 17 * lines[1], "b": 60}
 
 
-def _fx_sensitive(unit: str) -> bool:
-    """US$ at market rates move with the rouble (so do their ratio, index and shares); PPP doesn't."""
-    return "market exchange rates" in numbers.unit_of(unit).basis
-
-
 def _flag_key(flag: str) -> dict:
     """A legend entry for an open-marker kind."""
     symbol, text = FLAGS[flag]
@@ -226,12 +219,13 @@ def _wrap(text: str, chars: int) -> str:
     return "<br>".join(textwrap.wrap(_escape(text), max(chars, 10))) if text else ""
 
 
-def series_name(country: str, partner: str, names: Mapping[str, str]) -> str:
-    """'China', 'China → Russia' for a bilateral flow, 'China (world)', 'China ÷ Russia'."""
+def series_name(country: str, partner: str, names: Mapping[str, str], world: str = "") -> str:
+    """'China', 'China → Russia' for a bilateral flow, 'China (world)' (partner `world`, the
+    catalogue's aggregate), 'China ÷ Russia'."""
     if "÷" in country:
         return " ÷ ".join(names.get(c, c) for c in country.split("÷"))
     name = names.get(country, country)
-    if partner == "WLD":
+    if partner and partner == world:
         return f"{name} (world)"
     if partner:
         return f"{name} → {names.get(partner, partner)}"

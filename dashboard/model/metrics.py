@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
+from config.catalogue import load_catalogue
+
 MODES = ("absolute", "ratio", "indexed", "share")
-TRADE_SHARE = "CMT.PARTNER_SHARE"  # derived: the partner's share of a country's goods trade
-TRADE_FLOWS = ("CMT.TOTAL.X", "CMT.TOTAL.M")
+
+
+@lru_cache(maxsize=1)
+def world() -> str:
+    """The world aggregate's code: the catalogue's `aggregate` country (the World Bank's World)."""
+    return load_catalogue().aggregate.iso3
 
 
 def headline(frame: pd.DataFrame) -> pd.DataFrame:
     """Rows that describe a country as a whole: no partner, or the world as partner."""
-    return frame[frame["partner"].isin(["", "WLD"])]
+    return frame[frame["partner"].isin(["", world()])]
 
 
 def wide(frame: pd.DataFrame) -> pd.DataFrame:
@@ -111,7 +119,7 @@ ByYear = dict[int, tuple[float, str]]  # one country's value and flag by year
 
 def by_year(frame: pd.DataFrame, indicator: str, pair: tuple[str, str]) -> tuple[ByYear, ByYear]:
     """Each of the pair's headline values and flags of one indicator by year (plain dicts)."""
-    rows = frame[(frame["indicator"] == indicator) & frame["partner"].isin(["", "WLD"])]
+    rows = frame[(frame["indicator"] == indicator) & frame["partner"].isin(["", world()])]
     rows = rows.dropna(subset=["value"])
     a_by, b_by = (_by_year(rows[rows["country"] == c]) for c in pair)
     return a_by, b_by
@@ -182,19 +190,22 @@ def table_rows(frame: pd.DataFrame, base_year: int) -> pd.DataFrame:
     return data.drop(columns=["base_value"]).reset_index(drop=True)
 
 
-def trade_share(frame: pd.DataFrame, pair: tuple[str, str]) -> pd.DataFrame:
-    """Derived rows: the other country's share (%) of each focus country's goods trade."""
-    flows = frame[frame["indicator"].isin(TRADE_FLOWS)].dropna(subset=["value"])
+def trade_share(
+    frame: pd.DataFrame, pair: tuple[str, str], inputs: Sequence[str], indicator: str, unit: str
+) -> pd.DataFrame:
+    """Derived rows `indicator`: the other country's share (%) of each focus country's goods
+    trade, from the export and import flows `inputs` with the other and with the world."""
+    flows = frame[frame["indicator"].isin(inputs)].dropna(subset=["value"])
     rows = []
     for country in pair:
         other = pair[1] if country == pair[0] else pair[0]
         mine = flows[flows["country"] == country]
         bilateral = mine[mine["partner"] == other].groupby("year")
-        world = mine[mine["partner"] == "WLD"].groupby("year")
+        total = mine[mine["partner"] == world()].groupby("year")
         both = pd.DataFrame(
             {
                 "bilateral": bilateral["value"].sum(min_count=2),
-                "world": world["value"].sum(min_count=2),
+                "world": total["value"].sum(min_count=2),
                 "mirror": bilateral["flag"].apply(lambda f: (f == "mirror").any()),
             }
         ).dropna(subset=["bilateral", "world"])
@@ -202,12 +213,12 @@ def trade_share(frame: pd.DataFrame, pair: tuple[str, str]) -> pd.DataFrame:
             rows.append(
                 {
                     "source": "trade",
-                    "indicator": TRADE_SHARE,
+                    "indicator": indicator,
                     "country": country,
                     "partner": "",
                     "year": int(year),
                     "value": row["bilateral"] / row["world"] * 100,
-                    "unit": "% of the country's goods trade, with the other of the pair",
+                    "unit": unit,
                     "flag": "mirror" if row["mirror"] else "",
                 }
             )

@@ -9,8 +9,8 @@ import pandas as pd
 
 from config.clock import short
 from config.events import Event
+from config.vocabulary import EMPTY_STORE, FAILING
 from dashboard.model import figures, metrics, numbers, state, wording
-from dashboard.model.derived import DERIVED
 from dashboard.model.records import Chart, KpiRow, Part, Rendered, Status
 from dashboard.model.viewdata import ViewData
 from fetchers.store.snapshot import StoreSnapshot
@@ -33,10 +33,14 @@ class Model(ViewData):
         years = transformed["year"]
         return transformed[(years >= view.year_from) & (years <= view.year_to)]
 
+    def unit(self, indicator_id: str, stored: str = "") -> numbers.Unit:
+        """How a series reads, from its catalogue entry (a stored unit names an edition's year)."""
+        return numbers.unit_for(self.catalogue.indicator(indicator_id), stored)
+
     def figure(
         self,
         title: str,
-        unit: str,
+        unit: numbers.Unit,
         rows: pd.DataFrame,
         view: state.ViewState,
         events: list[Event],
@@ -53,7 +57,7 @@ class Model(ViewData):
         )
         return figures.gap_spec(
             series, title, unit, view.mode, view.scale, events, self.names, view.base_year,
-            years, width,
+            years, width, self.catalogue.aggregate.iso3,
         )  # fmt: skip
 
     def charts(
@@ -68,21 +72,22 @@ class Model(ViewData):
             zip(view.indicators, self.parts(snap, view), strict=True)
         ):
             missing = tuple(self.names.get(c, c) for c in self.pair if c not in part.present)
-            fig = self.figure(part.title, part.unit, part.rows, view, events, width)
+            unit = self.unit(indicator_id, part.unit)
+            fig = self.figure(part.title, unit, part.rows, view, events, width)
             if fig and latest:
-                fig["data"] += self.latest_lines(latest[n], view)
+                fig["data"] += self.latest_lines(latest[n], view, unit)
             reason = "" if fig else self.why_empty(snap, indicator_id, part.rows, view)
             out.append(Chart(indicator_id, part.title, part.unit, part.theme, fig, missing, reason))
         return out
 
-    def latest_lines(self, part: Part, view: state.ViewState) -> list[dict]:
+    def latest_lines(self, part: Part, view: state.ViewState, unit: numbers.Unit) -> list[dict]:
         """The latest data of a chart's series, drawn thin and grey over a vintage's lines."""
-        factor = numbers.unit_of(part.unit).factor if view.mode == "absolute" else 1.0
+        factor = unit.factor if view.mode == "absolute" else 1.0
         lines = []
         series = self.series(part.rows, view, self.pair)
         for (country, partner), rows in series.groupby(["country", "partner"], sort=False):
             rows = rows.sort_values("year")
-            name = f"{figures.series_name(country, partner, self.names)}, latest data"
+            name = f"{self.series_name(country, partner)}, latest data"
             lines.append({
                 "type": "scatter", "mode": "lines", "name": name, "x": rows["year"].tolist(),
                 "y": [figures.drawn_value(v * factor) for v in rows["value"]],
@@ -101,7 +106,7 @@ class Model(ViewData):
             name = self.catalogue.source(source).title
             origin = data_origin(statuses, source)
             if rows.dropna(subset=["value"]).empty:
-                if status and status.last_status in ("failed", "interrupted"):
+                if status and status.last_status in FAILING:
                     since = short(status.last_at)
                     return f"{name} is down since {since} ({status.error}); nothing is stored from it yet."
                 if origin == "snapshot" or any(s.snapshot for s in statuses):
@@ -116,13 +121,13 @@ class Model(ViewData):
         frame = self.data(snap, replace(view, indicators=(indicator_id,)))
         title, unit, _ = self.describe(indicator_id, frame)
         series = self.series(frame[frame["indicator"] == indicator_id], view, self.pair)
-        info = numbers.unit_of(unit)
+        info = self.unit(indicator_id, unit)
         runs = snap.last_runs(self.settings.scheduler_lease_seconds)
         releases = (
             {} if runs.empty else dict(zip(runs["source"], runs["last_ok_release"], strict=True))
         )
         sources = self.sources_of(indicator_id)
-        names = [figures.series_name(c, p, self.names)
+        names = [self.series_name(c, p)
                  for c, p in zip(series["country"], series["partner"], strict=True)]  # fmt: skip
         return pd.DataFrame(
             {
@@ -136,7 +141,7 @@ class Model(ViewData):
                 "value": series["value"],
                 "unit": unit
                 if view.mode == "absolute"
-                else numbers.mode_unit(view.mode, info, view.base_year),
+                else numbers.mode_unit(view.mode, info, view.base_year, self.pair_names),
                 "basis": info.basis,
                 "flag": series["flag"],
                 "source": "; ".join(self.catalogue.source(s).citation for s in sources),
@@ -151,19 +156,20 @@ class Model(ViewData):
         for indicator_id, part in zip(view.indicators, self.parts(snap, view), strict=True):
             kpi = metrics.kpi_of(part.values, indicator_id, view.base_year, years)
             if kpi is not None:
-                title, unit = part.title, part.unit
-                ppp = self.ppp_kpi(snap, view, indicator_id)
-                sentence = wording.headline(
-                    indicator_id, title, unit, kpi, self.names, self.pair, ppp=ppp
+                item, unit = (
+                    self.catalogue.indicator(indicator_id),
+                    self.unit(indicator_id, part.unit),
                 )
-                out.append(KpiRow(indicator_id, title, unit, kpi, sentence))
+                ppp = self.ppp_kpi(snap, view, item.ppp_twins)
+                sentence = wording.headline(item, unit, kpi, self.names, self.pair, ppp=ppp)
+                out.append(KpiRow(indicator_id, part.title, unit, kpi, sentence))
         return out
 
-    def ppp_kpi(self, snap: StoreSnapshot, view: state.ViewState, indicator_id: str):
+    def ppp_kpi(self, snap: StoreSnapshot, view: state.ViewState, twins: tuple[str, ...]):
         """The comparison at purchasing power parity beside a market-rate series (its first
         twin with data: the WDI's own series, else the one computed from per-capita values)."""
         years = (view.year_from, view.year_to)
-        for twin in wording.PPP_TWINS.get(indicator_id, ()):
+        for twin in twins:
             if twin not in self.indicator_ids:
                 continue
             (part,) = self.parts(snap, replace(view, indicators=(twin,)))
@@ -178,7 +184,7 @@ class Model(ViewData):
 
     def key_figures(self, snap: StoreSnapshot, view: state.ViewState) -> pd.DataFrame:
         """The KPI cards as a table of text, worded as on the page (for the report)."""
-        a, b = (self.names[c] for c in self.pair)
+        a, b = self.pair_names
         rows = [
             wording.key_figure(row.title, row.unit, row.kpi, a, b) for row in self.kpis(snap, view)
         ]
@@ -188,7 +194,7 @@ class Model(ViewData):
         """The data table's rows in the view's years, with readable names."""
         table = metrics.table_rows(self.data(snap, view), view.base_year)
         table = table[(table["year"] >= view.year_from) & (table["year"] <= view.year_to)]
-        units = [numbers.unit_of(u) for u in table["unit"]]
+        units = [self.unit(i, u) for i, u in zip(table["indicator"], table["unit"], strict=True)]
         return table.assign(
             indicator_title=table["indicator"].map(self.titles),
             country_name=table["country"].map(lambda c: self.names.get(c, c)),
@@ -204,17 +210,15 @@ class Model(ViewData):
         by_id = {r["indicator"]: r for r in snap.meta.to_dict("records")}
         rows = []
         for indicator_id in view.indicators:
-            if indicator_id in DERIVED:
-                item = DERIVED[indicator_id]
+            item = self.catalogue.indicator(indicator_id)
+            if item.inputs:  # derived here: its first input's release, its own words
                 first = by_id.get(item.inputs[0], {})
                 rows.append({
                     "id": indicator_id, "title": item.title, "organization": item.organisation,
-                    "note": item.note,
-                    "licence": self.catalogue.indicator(item.inputs[0]).licence,
+                    "note": item.note, "licence": item.licence,
                     "release": first.get("release", ""), "fetched_at": first.get("fetched_at", ""),
                 })  # fmt: skip
                 continue
-            item = self.catalogue.indicator(indicator_id)
             found = by_id.get(indicator_id, {})
             rows.append(
                 {
@@ -230,12 +234,21 @@ class Model(ViewData):
             )
         return rows
 
+    @property
+    def pair_names(self) -> tuple[str, str]:
+        """The focus pair's display names ('China', 'Russia')."""
+        return self.names[self.pair[0]], self.names[self.pair[1]]
+
+    def series_name(self, country: str, partner: str) -> str:
+        """A line's name: 'China', 'China → Russia', 'China (world)', 'China ÷ Russia'."""
+        return figures.series_name(country, partner, self.names, self.catalogue.aggregate.iso3)
+
     @staticmethod
     def empty_message(snap: StoreSnapshot) -> str:
         """What to say when the view has no data at all."""
         if snap.runs.empty:
-            return ("No data stored yet: the first fetch starts with the app. Without internet, "
-                    "load a downloaded file with `python -m fetchers import FILE`.")  # fmt: skip
+            return (f"{EMPTY_STORE} Without internet, load a downloaded file with "
+                    "`python -m fetchers import FILE`.")  # fmt: skip
         return "The store has no data for the selected indicators; pick others or check the sources' status above."
 
     def render(

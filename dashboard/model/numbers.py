@@ -1,4 +1,4 @@
-"""Numbers for people: units read in words, bn/tn, separators, never scientific notation."""
+"""Numbers for people: units in words from the catalogue, bn/tn, separators, no scientific notation."""
 
 from __future__ import annotations
 
@@ -6,50 +6,48 @@ import math
 import re
 from dataclasses import dataclass
 
+from config.catalogue import Indicator
+
 MINUS = "\u2212"  # a typographic minus: the same width as a plus
 SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
 
 
 @dataclass(frozen=True)
 class Unit:
-    """How a stored unit reads: factor to the shown value, words around it, and its basis."""
+    """How a series reads: factor to the shown value, words around it, and its basis."""
 
     factor: float  # stored value × factor = shown value (US$ m → US$, fraction → %)
     prefix: str  # "US$ " before the number
     suffix: str  # "% of GDP", " people", " per person" after it
-    percent: bool
+    percent: bool  # a share: compared in percentage points, not as a ratio
     basis: str  # the basis in words, for titles and axes
+    fx_sensitive: bool = False  # moves with the exchange rate (so do its ratio and index)
+    money: str = ""  # for money, the basis of the catalogue: "market exchange rates", …
 
 
-def unit_of(unit: str) -> Unit:
-    """Read a catalogue or stored unit ("US$ m, constant 2023 prices", "fraction of GDP", …)."""
-    text = unit.strip()
-    if text.startswith("fraction of "):
-        rest = text.removeprefix("fraction")
-        return Unit(100.0, "", f"%{rest}", True, f"%{rest}")
-    if text.startswith("%"):
-        return Unit(1.0, "", text, True, text)
-    if "international $" in text:
-        return Unit(1.0, "Int$ ", "", False, "current international $, at purchasing power parity")
-    if "US$" in text:
-        factor = 1e6 if text.startswith("US$ m") else 1.0
-        per = " per person" if "per person" in text else ""
-        constant = re.search(r"constant(?: (\d{4}))?", text)
-        if constant:
-            year = f" {constant.group(1)}" if constant.group(1) else ""
-            basis = f"constant{year} US${per}"
-        else:
-            basis = f"current US${per}, market exchange rates"
-        return Unit(factor, "US$ ", per, False, basis)
-    if text == "people":
-        return Unit(1.0, "", " people", False, "people")
-    return Unit(1.0, "", f" {text}" if text else "", False, text)
+def unit_for(item: Indicator, stored: str = "") -> Unit:
+    """How a catalogued series reads, from its structured fields; the stored unit is read only
+    for the base year of a constant-price edition ('US$ m, constant 2023 prices')."""
+    if item.kind == "share":
+        words = f"% of {item.share_of}"
+        return Unit(item.scale, "", words, True, words, item.fx_sensitive)
+    if item.kind != "money":
+        return Unit(item.scale, "", f" {item.unit}", False, item.unit, item.fx_sensitive)
+    per = " per person" if item.per_person else ""
+    if item.basis == "purchasing power parity":
+        basis = "current international $, at purchasing power parity"
+    elif item.basis == "constant prices":
+        year = item.base_year(stored)
+        basis = f"constant{' ' + year if year else ''} {item.currency}{per}"
+    else:
+        basis = f"current {item.currency}{per}, market exchange rates"
+    return Unit(item.scale, f"{item.currency} ", per, False, basis, item.fx_sensitive, item.basis)
 
 
-def mode_unit(mode: str, info: Unit, base_year: int) -> str:
-    """What a drawn value is measured in, per chart mode: 'US$', 'times', 'index, 2014 = 100'."""
+def mode_unit(mode: str, info: Unit, base_year: int, pair: tuple[str, str]) -> str:
+    """What a drawn value is measured in, per chart mode: 'US$', 'times (China ÷ Russia)', …"""
     if mode == "ratio":
-        return "times (China ÷ Russia)"
+        return f"times ({pair[0]} ÷ {pair[1]})"
     if mode == "share":
         return "% of the pair's combined total"
     if mode == "indexed":
@@ -59,12 +57,18 @@ def mode_unit(mode: str, info: Unit, base_year: int) -> str:
     return (info.prefix.strip() + info.suffix).strip()
 
 
-def amount(value: float | None, unit: str, digits: int = 3) -> str:
+def amount(value: float | None, info: Unit, digits: int = 3) -> str:
     """A stored value in its unit for reading: 'US$ 19.5 tn', '1.7% of GDP', '144 m people'."""
-    info = unit_of(unit)
     if value is None or math.isnan(value):
         return "no value"
     return shown(value * info.factor, info, digits)
+
+
+def bare(value: float | None, info: Unit, digits: int = 3) -> str:
+    """A share's number without its 'of …' words ('1.71%'); an amount as `amount` writes it."""
+    if not info.percent or value is None or math.isnan(value):
+        return amount(value, info, digits)
+    return f"{sig(value * info.factor, digits)}%"
 
 
 def shown(value: float, info: Unit, digits: int = 3) -> str:
@@ -90,13 +94,8 @@ def sig(value: float, digits: int = 3) -> str:
     if value == 0:
         return "0"
     magnitude = math.floor(math.log10(abs(value)))
-    decimals = max(0, digits - 1 - magnitude)
-    text = f"{abs(value):,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text.strip("0.,") == "":
-        return "0"
-    return (MINUS if value < 0 else "") + text
+    text = fixed(value, max(0, digits - 1 - magnitude))
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def times(ratio: float, precise: bool = False) -> str:
@@ -110,10 +109,21 @@ def times(ratio: float, precise: bool = False) -> str:
 
 def signed(value: float, decimals: int, suffix: str) -> str:
     """'+47%', '−3.2 pp', '0%': a sign on every change except one that rounds to zero."""
+    text = fixed(abs(value), decimals)
+    return f"0{suffix}" if text == "0" else f"{'+' if value > 0 else MINUS}{text}{suffix}"
+
+
+def fixed(value: float, decimals: int) -> str:
+    """`value` with `decimals` decimals, separators and a true minus; '0' when it rounds to 0."""
     text = f"{abs(value):,.{decimals}f}"
     if text.strip("0.,") == "":
-        return f"0{suffix}"
-    return f"{'+' if value > 0 else MINUS}{text}{suffix}"
+        return "0"
+    return (MINUS if value < 0 else "") + text
+
+
+def share(value: float) -> str:
+    """A share for a sentence: '3.4%', '46%' (one decimal below 10%, whole numbers above)."""
+    return f"{fixed(value, 1 if abs(value) < 10 else 0)}%"
 
 
 def percent_change(value: float) -> str:
@@ -154,21 +164,12 @@ def ticks(low: float, high: float, log: bool = False, count: int = 5) -> list[fl
 
 
 def plain(value: object, digits: int = 4) -> str:
-    """A number with about `digits` significant digits and separators; text passes through."""
-    if value is None or isinstance(value, bool):
-        return "" if value is None else str(value)
-    if not isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, float) and math.isnan(value):
+    """A cell as text: a number as `sig` writes it, text as it is, nothing for None."""
+    if value is None:
         return ""
-    if isinstance(value, int) or (float(value).is_integer() and abs(value) >= 10**digits):
-        return f"{int(value):,}"
-    magnitude = math.floor(math.log10(abs(value))) if value else 0
-    decimals = max(0, digits - 1 - magnitude)
-    text = f"{value:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text.strip("-0.,") == "" else text
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return sig(value, digits)
+    return str(value)
 
 
 def is_year_column(name: str, values: list) -> bool:
@@ -203,7 +204,7 @@ def column_texts(name: str, values: list, digits: int = 4) -> list[str]:
             if not math.isfinite(v):
                 out.append("")
                 continue
-            text = f"{abs(v):,.{decimals}f}"
+            text = f"{abs(v):,.{decimals}f}"  # the column's decimals kept, zeros included
             zero = text.strip("0.,") == ""
             out.append(("" if zero or v >= 0 else MINUS) + text)
         else:

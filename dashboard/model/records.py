@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from config.events import Event
-from dashboard.model import metrics
+from dashboard.model import metrics, numbers
 from fetchers.store.status import SourceStatus
 
 
@@ -38,11 +38,11 @@ class Part:
 
 @dataclass(frozen=True)
 class KpiRow:
-    """One indicator's headline comparison with its title and unit."""
+    """One indicator's headline comparison with its title and how its values read."""
 
     indicator: str
     title: str
-    unit: str
+    unit: numbers.Unit
     kpi: metrics.Kpi
     sentence: str
 

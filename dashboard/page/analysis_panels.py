@@ -8,9 +8,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from config.events import Event
+from config.vocabulary import flag_words
 from dashboard.model.analysis import NOT_CAUSAL, Analysis, pair_names, window_summary
 from dashboard.model.analysis.charts import (
-    FLAG_WORDS,
     basis_figure,
     need_figure,
     span,
@@ -209,7 +209,7 @@ def basis_panel(analysis: Analysis, names: Mapping[str, str]) -> dbc.Card:
 # --- helpers --------------------------------------------------------------------------------
 def _note(evidence: Mapping) -> str:
     """An evidence row's flag and note, in parentheses."""
-    extra = [FLAG_WORDS.get(evidence["flag"], ""), evidence["note"]]
+    extra = [flag_words(evidence["flag"]), evidence["note"]]
     extra = [e for e in extra if e]
     return f" ({'; '.join(extra)})" if extra else ""
 

@@ -12,16 +12,13 @@ from dash import dcc, html
 
 from config.catalogue import Catalogue
 from config.clock import short
+from config.vocabulary import flag_words
 from dashboard.model import numbers, wording
 from dashboard.model.records import Chart, KpiRow, Rendered, Status
 from fetchers.store.status import SourceStatus
 
-# Badge text and Bootstrap colour per flag: an estimate and a highly uncertain value differ.
-FLAG_BADGES = {
-    "estimate": ("estimate", "info"),
-    "uncertain": ("highly uncertain", "warning"),
-    "mirror": ("mirror data", "secondary"),
-}
+# Bootstrap colour per flag (its words are the vocabulary's): estimate and uncertain differ.
+FLAG_COLOURS = {"estimate": "info", "uncertain": "warning", "mirror": "secondary"}
 TABLE_FIELDS = (
     "indicator_title",
     "indicator",
@@ -175,8 +172,8 @@ def kpi_card(row: KpiRow, names: Mapping[str, str], pair: tuple[str, str]) -> db
     """One indicator's headline numbers, each with its year and unit, in words."""
     a, b = names[pair[0]], names[pair[1]]
     kpi, unit = row.kpi, row.unit
-    if numbers.unit_of(unit).percent:
-        big = f"{numbers.amount(kpi.a_value, unit).split(' ')[0]} vs {numbers.amount(kpi.b_value, unit).split(' ')[0]}"
+    if unit.percent:
+        big = f"{numbers.bare(kpi.a_value, unit)} vs {numbers.bare(kpi.b_value, unit)}"
         caption = f"{a} vs {b}, {kpi.year}"
         change = ""
     elif math.isnan(kpi.ratio):
@@ -293,7 +290,8 @@ def sources_panel(rows: Sequence[dict]) -> html.Div:
 
 
 def _flag_badge(flag: str) -> dbc.Badge | None:
-    if flag not in FLAG_BADGES:
+    if flag not in FLAG_COLOURS:
         return None
-    text, colour = FLAG_BADGES[flag]
-    return dbc.Badge(text, color=colour, text_color="dark", className=f"ms-1 flag-{flag}")
+    return dbc.Badge(
+        flag_words(flag), color=FLAG_COLOURS[flag], text_color="dark", className=f"ms-1 flag-{flag}"
+    )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.model.derived import DERIVED, GDP_PPP, gdp_ppp, with_derived
+from dashboard.model.derived import DERIVED, STAND_INS, gdp_ppp, with_derived
+
+GDP_PPP = "GDP.PPP.COMPUTED"
 
 
 def row(indicator, country, year, value, flag=""):
@@ -24,7 +26,7 @@ def test_gdp_at_ppp_is_per_capita_times_population_where_both_exist():
             row("SP.POP.TOTL", "CHN", 2021, 1000.0),  # no per-capita value
         ]
     )
-    out = gdp_ppp(data).set_index("country")
+    out = gdp_ppp(data, (), DERIVED[GDP_PPP]).set_index("country")
     assert out["value"].to_dict() == {
         "CHN": pytest.approx(20_000.0),
         "WLD": pytest.approx(80_000.0),
@@ -33,6 +35,7 @@ def test_gdp_at_ppp_is_per_capita_times_population_where_both_exist():
     assert set(out["indicator"]) == {GDP_PPP}
     assert set(out["unit"]) == {"current international $"}
     assert "computed" in DERIVED[GDP_PPP].title
+    assert STAND_INS == {"NY.GDP.MKTP.PP.CD": GDP_PPP}  # the catalogue's stands_in_for
 
 
 def test_with_derived_appends_only_what_is_asked_for():
@@ -42,4 +45,4 @@ def test_with_derived_appends_only_what_is_asked_for():
     assert with_derived(data, [], ("CHN", "RUS")) is data
     both = with_derived(data, [GDP_PPP], ("CHN", "RUS"))
     assert len(both) == 3 and both.iloc[-1]["value"] == pytest.approx(6.0)
-    assert gdp_ppp(data.iloc[:0]).empty
+    assert gdp_ppp(data.iloc[:0], (), DERIVED[GDP_PPP]).empty

@@ -7,8 +7,23 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from config.catalogue import load_catalogue
 from config.events import Event, load_events
-from dashboard.model import figures
+from dashboard.model import figures, numbers
+
+CATALOGUE = load_catalogue()
+# The stored units these tests draw in, and the catalogued series that store them.
+STORED = {
+    "current US$": "NY.GDP.MKTP.CD",
+    "US$ m, constant 2023 prices": "SIPRI.MILEX.CONSTANT_USD",
+    "fraction of GDP": "SIPRI.MILEX.SHARE_GDP",
+}
+
+
+def unit_of(stored: str) -> numbers.Unit:
+    """How a series stored in `stored` reads, from its catalogue entry."""
+    return numbers.unit_for(CATALOGUE.indicator(STORED[stored]), stored)
+
 
 SERIES = pd.DataFrame(
     {
@@ -34,7 +49,7 @@ def event(start, end=None, label="Crimea", category="Russia–West", kind="polit
 def figure(series=SERIES, unit="current US$", mode="absolute", scale="linear", events=(),
            years=(2010, 2020), width=1000):  # fmt: skip
     return figures.gap_figure(
-        series, "GDP", unit, mode, scale, list(events), NAMES, 2014, years, width
+        series, "GDP", unit_of(unit), mode, scale, list(events), NAMES, 2014, years, width
     )
 
 
@@ -68,7 +83,8 @@ def test_axis_ticks_and_titles_say_the_unit_and_basis():
     )
     assert sipri.layout.yaxis.ticktext[-1] == "US$ 2 tn"
     assert sipri.layout.yaxis.title.text == "constant 2023 US$"
-    ratio = figure(mode="ratio", series=SERIES.assign(value=[2.0, 3.3, 2.0, 3.3]))
+    ratios = SERIES.assign(country="CHN÷RUS", value=[2.0, 3.3, 2.0, 3.3])  # as metrics makes it
+    ratio = figure(mode="ratio", series=ratios)
     assert ratio.layout.yaxis.title.text == (
         "China ÷ Russia, times (current US$, market exchange rates)"
     )
@@ -123,7 +139,7 @@ def test_data_breaks_are_a_layer_of_their_own():
 def test_many_events_share_one_path_per_colour_and_a_compact_marker():
     days = [event(date(2000 + n, 6, 1), label=f"E{n}") for n in range(10)]
     plain = SERIES.assign(flag="")  # no flags: one hover line, flat per-point words
-    fig = figures.gap_spec(plain, "GDP", "current US$", "absolute", "linear", days, NAMES, 2014,
+    fig = figures.gap_spec(plain, "GDP", unit_of("current US$"), "absolute", "linear", days, NAMES, 2014,
                            (1999, 2011))  # fmt: skip
     line, connectors = fig["layout"]["shapes"]
     assert line["path"].count("M") == 10 and connectors["path"].count("M") == 10
@@ -139,7 +155,7 @@ def test_many_events_share_one_path_per_colour_and_a_compact_marker():
 
 def test_drawn_values_are_rounded_to_six_significant_digits():
     series = SERIES.assign(value=[1 / 3, 2 / 3, 0.1, float("nan")])
-    fig = figures.gap_spec(series, "GDP", "current US$", "ratio", "linear", [], NAMES, 2014,
+    fig = figures.gap_spec(series, "GDP", unit_of("current US$"), "ratio", "linear", [], NAMES, 2014,
                            (2010, 2020))  # fmt: skip
     assert fig["data"][0]["y"] == [0.333333, 0.666667]
     assert fig["data"][1]["y"] == [0.1, None]

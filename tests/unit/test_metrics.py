@@ -102,10 +102,12 @@ def test_trade_share_uses_both_flows_and_keeps_the_mirror_flag():
             ("CMT.TOTAL.X", "CHN", "WLD", 2022, 1000.0, ""),
         ]
     )
-    share = metrics.trade_share(rows, ("CHN", "RUS"))
+    flows = ("CMT.TOTAL.X", "CMT.TOTAL.M")
+    share = metrics.trade_share(rows, ("CHN", "RUS"), flows, "SHARE", "% of trade")
     assert list(share["country"]) == ["RUS"]  # China's world imports are missing: no share
     assert share["value"].item() == pytest.approx(20.0)
     assert share["flag"].item() == "mirror"
+    assert (share["indicator"].item(), share["unit"].item()) == ("SHARE", "% of trade")
 
 
 def test_no_ratio_when_a_value_is_not_positive():

@@ -4,48 +4,69 @@ from __future__ import annotations
 
 import pytest
 
+from config.catalogue import load_catalogue
 from dashboard.model import numbers
 
 MINUS = numbers.MINUS
+CATALOGUE = load_catalogue()
+
+
+def unit(indicator: str, stored: str = "") -> numbers.Unit:
+    """The catalogue's unit of `indicator` (with a stored unit's edition base year)."""
+    return numbers.unit_for(CATALOGUE.indicator(indicator), stored)
 
 
 @pytest.mark.parametrize(
-    ("value", "unit", "text"),
+    ("value", "indicator", "text"),
     [
-        (1.95e13, "current US$", "US$ 19.5 tn"),
-        (3.6156e11, "current US$", "US$ 362 bn"),
-        (300_000, "US$ m, current prices", "US$ 300 bn"),
-        (317_560.4, "US$ m, constant 2023 prices", "US$ 318 bn"),
-        (-4.56e9, "current US$", f"{MINUS}US$ 4.56 bn"),
-        (0.0171, "fraction of GDP", "1.71% of GDP"),
-        (12.34, "% of GDP", "12.3% of GDP"),
-        (144_236_933, "people", "144 m people"),
-        (1_411_750_000, "people", "1.41 bn people"),
-        (13_861.97, "current US$ per person", "US$ 13,862 per person"),
-        (999.6e9, "current US$", "US$ 1 tn"),
-        (3.5e13, "current international $", "Int$ 35 tn"),
-        (0, "current US$", "US$ 0"),
-        (float("nan"), "current US$", "no value"),
+        (1.95e13, "NY.GDP.MKTP.CD", "US$ 19.5 tn"),
+        (3.6156e11, "NY.GDP.MKTP.CD", "US$ 362 bn"),
+        (300_000, "SIPRI.MILEX.CURRENT_USD", "US$ 300 bn"),
+        (317_560.4, "SIPRI.MILEX.CONSTANT_USD", "US$ 318 bn"),
+        (-4.56e9, "BX.KLT.DINV.CD.WD", f"{MINUS}US$ 4.56 bn"),
+        (0.0171, "SIPRI.MILEX.SHARE_GDP", "1.71% of GDP"),
+        (12.34, "MS.MIL.XPND.GD.ZS", "12.3% of GDP"),
+        (144_236_933, "SP.POP.TOTL", "144 m people"),
+        (1_411_750_000, "SP.POP.TOTL", "1.41 bn people"),
+        (13_861.97, "SIPRI.MILEX.PER_CAPITA", "US$ 13,862 per person"),
+        (999.6e9, "NY.GDP.MKTP.CD", "US$ 1 tn"),
+        (3.5e13, "NY.GDP.MKTP.PP.CD", "Int$ 35 tn"),
+        (0, "NY.GDP.MKTP.CD", "US$ 0"),
+        (float("nan"), "NY.GDP.MKTP.CD", "no value"),
+        (0.214, "SIPRI.MILEX.SHARE_GOVT", "21.4% of general government expenditure"),
+        (2.5, "NY.GDP.MKTP.KD.ZG", "2.5 annual %"),
+        (92.3, "PA.NUS.FCRF", "92.3 LCU per US$, period average"),
     ],
 )
-def test_amount_reads_in_words(value, unit, text):
-    assert numbers.amount(value, unit) == text
+def test_amount_reads_in_words(value, indicator, text):
+    assert numbers.amount(value, unit(indicator)) == text
 
 
 def test_no_scientific_notation_over_forty_orders_of_magnitude():
     for power in range(-15, 25):
-        for unit in ("current US$", "people", "% of GDP", "US$ m, constant prices", "index"):
-            text = numbers.amount(1.2345 * 10.0**power, unit)
+        for item in CATALOGUE.indicators:
+            text = numbers.amount(1.2345 * 10.0**power, numbers.unit_for(item))
             assert "e+" not in text and "e-" not in text, text
 
 
-def test_units_say_their_basis():
-    assert numbers.unit_of("current US$").basis == "current US$, market exchange rates"
-    assert numbers.unit_of("US$ m, constant 2023 prices").basis == "constant 2023 US$"
-    assert numbers.unit_of("US$ m, constant prices").basis == "constant US$"
-    assert numbers.unit_of("fraction of GDP").basis == "% of GDP"
-    assert numbers.unit_of("fraction of GDP").percent
-    assert "purchasing power parity" in numbers.unit_of("current international $").basis
+def test_units_say_their_basis_from_the_catalogue_fields():
+    assert unit("NY.GDP.MKTP.CD").basis == "current US$, market exchange rates"
+    assert unit("NY.GDP.MKTP.CD").fx_sensitive
+    constant = "SIPRI.MILEX.CONSTANT_USD"
+    assert unit(constant, "US$ m, constant 2023 prices").basis == "constant 2023 US$"
+    assert unit(constant).basis == "constant US$"
+    assert not unit(constant).fx_sensitive
+    assert unit("SIPRI.MILEX.SHARE_GDP").basis == "% of GDP"
+    assert unit("SIPRI.MILEX.SHARE_GDP").percent
+    assert "purchasing power parity" in unit("NY.GDP.MKTP.PP.CD").basis
+    assert unit("CMT.PARTNER_SHARE").suffix == "% of the country's goods trade"
+
+
+def test_a_constant_price_edition_round_trips_its_base_year():
+    item = CATALOGUE.indicator("SIPRI.MILEX.CONSTANT_USD")
+    assert item.stored_unit("2023") == "US$ m, constant 2023 prices"
+    assert item.base_year(item.stored_unit("2023")) == "2023"
+    assert item.base_year(item.unit) == ""
 
 
 @pytest.mark.parametrize(
@@ -87,7 +108,8 @@ def test_ticks_are_round_and_cover_the_range():
 def test_plain_keeps_working_for_the_report():
     assert numbers.plain(1.95e13) == "19,500,000,000,000"
     assert numbers.plain(3.6156e11) == "361,560,000,000"
-    assert numbers.plain(-0.00001) == "-0.00001"
+    assert numbers.plain(-0.00001) == f"{MINUS}0.00001"
+    assert numbers.share(3.456) == "3.5%" and numbers.share(45.6) == "46%"
     assert numbers.plain("text") == "text"
 
 

@@ -6,6 +6,7 @@ import math
 
 from config.catalogue import load_catalogue
 from dashboard.model.metrics import Kpi
+from dashboard.model.numbers import Unit, unit_for
 from dashboard.model.records import Chart, KpiRow, Status
 from dashboard.page import layout, panels
 from fetchers.store.status import SourceStatus
@@ -13,6 +14,11 @@ from tests.support.components import text_of
 
 NAMES = {"CHN": "China", "RUS": "Russia"}
 PAIR = ("CHN", "RUS")
+
+
+def unit(indicator: str) -> Unit:
+    """How a catalogued series reads."""
+    return unit_for(load_catalogue().indicator(indicator))
 
 
 def walk(component):
@@ -30,11 +36,19 @@ def kpi(a, b, a_flag="", b_flag="", base=(10.0, 2.0)):
 
 
 def test_a_negative_value_shows_no_ratio_and_flags_differ():
-    card = panels.kpi_card(KpiRow("F", "FDI", "current US$", kpi(18e9, -4.5e9), "s"), NAMES, PAIR)
+    card = panels.kpi_card(
+        KpiRow("F", "FDI", unit("BX.KLT.DINV.CD.WD"), kpi(18e9, -4.5e9), "s"), NAMES, PAIR
+    )
     text = text_of(card)
     assert "no ratio" in text and "×" not in text
     badges = panels.kpi_card(
-        KpiRow("M", "Milex", "US$ m, current prices", kpi(3e5, 1e5, "estimate", "uncertain"), "s"),
+        KpiRow(
+            "M",
+            "Milex",
+            unit("SIPRI.MILEX.CURRENT_USD"),
+            kpi(3e5, 1e5, "estimate", "uncertain"),
+            "s",
+        ),
         NAMES,
         PAIR,
     )
@@ -44,7 +58,9 @@ def test_a_negative_value_shows_no_ratio_and_flags_differ():
 
 
 def test_shares_compare_values_and_points_not_a_ratio():
-    row = KpiRow("S", "Share", "fraction of GDP", kpi(0.017, 0.071, base=(0.019, 0.035)), "s")
+    row = KpiRow(
+        "S", "Share", unit("SIPRI.MILEX.SHARE_GDP"), kpi(0.017, 0.071, base=(0.019, 0.035)), "s"
+    )
     text = text_of(panels.kpi_card(row, NAMES, PAIR))
     assert "1.7% vs 7.1%" in text
     assert "+3.6 pp" in text and "/yr" not in text and "×" not in text

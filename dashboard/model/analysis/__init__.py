@@ -13,7 +13,6 @@ from functools import lru_cache
 
 import pandas as pd
 
-from config.catalogue import load_catalogue
 from config.claims import Claim
 from config.events import Event
 from dashboard.model.analysis.basis import base_year_check, basis_table
@@ -26,7 +25,7 @@ from dashboard.model.analysis.crosscheck import (
 )
 from dashboard.model.analysis.flags import FLAG_ORDER, worst_flag
 from dashboard.model.analysis.need import need_sentence, need_table
-from dashboard.model.analysis.ratios import ratio_series
+from dashboard.model.analysis.ratios import catalogue, ratio_series
 from dashboard.model.analysis.releases import release_diff
 from dashboard.model.analysis.tables import in_words
 from dashboard.model.analysis.verdicts import evaluate
@@ -39,7 +38,8 @@ from dashboard.model.analysis.windows import (
     growth,
     window_summary,
 )
-from dashboard.model.derived import DERIVED, GDP_PPP, with_derived
+from dashboard.model.derived import STAND_INS, with_derived
+from dashboard.model.metrics import world
 from fetchers.store.status import overdue  # one owner: the freshness policy
 
 __all__ = [
@@ -76,10 +76,10 @@ NOT_CAUSAL = "Descriptive, not causal: these figures say how the numbers moved, 
 def indicator_titles() -> Mapping[str, str]:
     """Each catalogued and derived indicator's name as the analysis shows it, unit included."""
     titles = {}
-    for item in load_catalogue().indicators:
+    for item in catalogue().indicators:
         plain = not any(mark in item.title for mark in ("US$", "%", "("))
         titles[item.id] = f"{item.title} ({item.unit})" if plain else item.title
-    titles.update({key: item.title for key, item in DERIVED.items()})
+    titles.update({item.id: item.title for item in catalogue().derived})
     return titles
 
 
@@ -98,7 +98,7 @@ class Options:
     window_indicators: tuple[str, ...] = ()
     tolerance: float = 0.005  # cross-source: relative difference above which a pair is listed
     claims: tuple[Claim, ...] = ()
-    world: str = "WLD"  # the World Bank's world aggregate
+    world: str = field(default_factory=world)  # the catalogue's aggregate (the World)
     world_indicators: tuple[str, ...] = DEFAULT_WORLD_INDICATORS
     names: Mapping[str, str] = field(default_factory=dict)  # ISO3 → display name
     titles: Mapping[str, str] = field(default_factory=indicator_titles)
@@ -159,7 +159,8 @@ def analyse(
             "Values added by the latest release are not listed: the observations passed in "
             "do not say which run added them."
         )
-    computed = with_derived(frame, [GDP_PPP], pair)  # GDP at PPP where the WDI's own is absent
+    # Stand-ins where a source's own series is absent (GDP at PPP from per capita × population).
+    computed = with_derived(frame, list(STAND_INS.values()), pair)
     need = need_table(computed, pair)
     claims, evidence = claim_table(
         computed, history, runs, options.claims, pair, options.names, titles

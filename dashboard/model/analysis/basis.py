@@ -10,19 +10,27 @@ exchange rates since the base year the workbook states; the two meet in that yea
 from __future__ import annotations
 
 import math
-import re
 
 import pandas as pd
 
+from config.catalogue import Indicator
 from dashboard.model import metrics
 from dashboard.model.analysis.flags import worst
-from dashboard.model.analysis.ratios import ratio_series, unit_of_series, used_series
+from dashboard.model.analysis.ratios import catalogue, ratio_series, stored_unit, used_series
 
-PPP_FACTOR, EXCHANGE_RATE = "PA.NUS.PPP", "PA.NUS.FCRF"
-SIPRI_CURRENT, SIPRI_CONSTANT = "SIPRI.MILEX.CURRENT_USD", "SIPRI.MILEX.CONSTANT_USD"
+# The catalogue's series by tag: the price level's two inputs, and the two comparisons (GDP at
+# market rates against its PPP twin; SIPRI's current against its constant US$).
+PPP_FACTOR, EXCHANGE_RATE = (
+    catalogue().tagged("ppp factor")[0],
+    catalogue().tagged("exchange rate")[0],
+)
+SWITCH = [catalogue().indicator(i) for i in catalogue().tagged("basis switch")]
+GDP = next(i for i in SWITCH if i.ppp_twins)
+SIPRI_CURRENT = next(i.id for i in SWITCH if not i.ppp_twins and i.fx_sensitive)
+SIPRI_CONSTANT = next(i.id for i in SWITCH if i.basis == "constant prices")
 # (comparison, first indicator, its basis, second indicator, its basis)
 BASIS_PAIRS = (
-    ("GDP", "NY.GDP.MKTP.CD", "US$ at market exchange rates", "NY.GDP.MKTP.PP.CD", "PPP"),
+    ("GDP", GDP.id, "US$ at market exchange rates", GDP.ppp_twins[0], "PPP"),
     ("Military spending (SIPRI)", SIPRI_CURRENT, "current US$", SIPRI_CONSTANT, "constant US$"),
 )
 COLUMNS = [
@@ -105,11 +113,11 @@ def basis_table(frame: pd.DataFrame, pair: tuple[str, str]) -> pd.DataFrame:
 
 def base_year_check(frame: pd.DataFrame, pair: tuple[str, str], names: dict) -> str:
     """Whether SIPRI's constant and current US$ meet in the base year its workbook states."""
-    unit = unit_of_series(frame, SIPRI_CONSTANT)
-    stated = re.search(r"constant (\d{4})", unit)  # the stored unit: "US$ m, constant 2023 prices"
+    unit = stored_unit(frame, SIPRI_CONSTANT)  # "US$ m, constant 2023 prices"
+    stated = Indicator.base_year(unit)
     if not stated:
         return "SIPRI constant US$: no base year stated with the stored series."
-    year = int(stated.group(1))
+    year = int(stated)
     data = metrics.headline(frame[frame["year"] == year].dropna(subset=["value"]))
     found = []
     for country in pair:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from config.events import Event
+from config.vocabulary import flag_words
 from dashboard.model import marks
 from dashboard.model.analysis import Analysis
 from dashboard.model.figures import COLOURS as COUNTRY_COLOURS
@@ -26,7 +27,6 @@ from dashboard.model.figures import (
 COLOURS = (COUNTRY_COLOURS["CHN"], COUNTRY_COLOURS["RUS"])  # the pair, as on every chart
 RATIO_COLOUR = "#444"
 EVENT_COLOUR = "#999"
-FLAG_WORDS = {"estimate": "estimate", "uncertain": "highly uncertain", "mirror": "mirror data"}
 
 
 def need_figure(analysis: Analysis, events: Sequence[Event], names: Mapping[str, str]) -> dict:
@@ -112,7 +112,7 @@ def basis_figure(analysis: Analysis, names: Mapping[str, str]) -> dict:
 # --- helpers --------------------------------------------------------------------------------
 def _line(x, y, flags, name: str, colour: str | None, number: str) -> dict:
     """A line whose flagged points are open markers, the flag named in the hover."""
-    words = [FLAG_WORDS.get(f, "") for f in flags]
+    words = [flag_words(f) for f in flags]
     trace = {
         "type": "scatter",
         "x": [axis_x(v) for v in x],

@@ -12,18 +12,16 @@ import pandas as pd
 
 from dashboard.model import metrics
 from dashboard.model.analysis.flags import worst
-from dashboard.model.analysis.ratios import used_series
+from dashboard.model.analysis.ratios import catalogue, used_series
 from dashboard.model.analysis.releases import latest_releases
 
-DEFAULT_WORLD_INDICATORS = (
-    "NY.GDP.MKTP.CD",
-    "NY.GDP.MKTP.PP.CD",
-    "MS.MIL.XPND.CD",
-    "NE.EXP.GNFS.CD",
-    "SP.POP.TOTL",
+DEFAULT_WORLD_INDICATORS = catalogue().tagged("world share")
+# The cross-checked pair: the World Bank's republished SIPRI figure and SIPRI's own.
+CROSS_WB, CROSS_SIPRI = (
+    next(i for i in catalogue().tagged("cross-check") if catalogue().indicator(i).source == source)
+    for source in ("worldbank", "sipri")
 )
-CROSS_WB, CROSS_SIPRI = "MS.MIL.XPND.CD", "SIPRI.MILEX.CURRENT_USD"
-SIPRI_SCALE = 1e6  # SIPRI publishes US$ millions; the World Bank US$
+SIPRI_SCALE = catalogue().indicator(CROSS_SIPRI).scale  # SIPRI publishes US$ millions
 
 
 def cross_source(

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-# Worst last: a derived figure takes the worst flag of its inputs. "uncertain" (SIPRI's highly
-# uncertain) outranks "estimate", which outranks "mirror" (the partner's report standing in).
-FLAG_ORDER = ("", "mirror", "estimate", "uncertain")
+from config.vocabulary import FLAG_ORDER  # worst last
 
 
 def worst_flag(*flags: object) -> str:

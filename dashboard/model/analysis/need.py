@@ -12,11 +12,14 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from dashboard.model import metrics
 from dashboard.model.analysis.flags import worst, worst_flag
+from dashboard.model.analysis.ratios import catalogue
+from dashboard.model.numbers import share
 
-FLOWS = {"X": "CMT.TOTAL.X", "M": "CMT.TOTAL.M"}
+FLOWS = catalogue().flows("trade")  # Comtrade's exports (X) and imports (M) by partner
 OPPOSITE = {"X": "M", "M": "X"}  # A's exports to B are B's imports from A
-WTO_TOTALS = {"X": "TX.VAL.MRCH.CD.WT", "M": "TM.VAL.MRCH.CD.WT"}
+WTO_TOTALS = catalogue().flows("worldbank")  # the WDI's WTO-based merchandise totals
 WTO_NOTE = "from partner data and WTO totals"
 COLUMNS = [
     "year",
@@ -80,14 +83,9 @@ def need_sentence(need: pd.DataFrame, pair: tuple[str, str], names: Mapping[str,
         else ""
     )
     return (
-        f"{a} takes {pct(row['a_share_of_b'])} of {b}'s goods trade; {b} "
-        f"{pct(row['b_share_of_a'])} of {a}'s ({int(row['year'])}){source}."
+        f"{a} takes {share(row['a_share_of_b'])} of {b}'s goods trade; {b} "
+        f"{share(row['b_share_of_a'])} of {a}'s ({int(row['year'])}){source}."
     )
-
-
-def pct(value: float) -> str:
-    """A share for a sentence: one decimal below 10%, whole numbers above."""
-    return f"{value:.1f}%" if abs(value) < 10 else f"{value:.0f}%"
 
 
 def _shares(frame: pd.DataFrame, country: str, other: str) -> dict[int, tuple[float, str, bool]]:
@@ -95,7 +93,7 @@ def _shares(frame: pd.DataFrame, country: str, other: str) -> dict[int, tuple[fl
     total is the WTO-based WDI series."""
     bilateral = {f: _values(frame, FLOWS[f], country, other) for f in FLOWS}
     mirror = {f: _values(frame, FLOWS[OPPOSITE[f]], other, country) for f in FLOWS}
-    world = {f: _values(frame, FLOWS[f], country, "WLD") for f in FLOWS}
+    world = {f: _values(frame, FLOWS[f], country, metrics.world()) for f in FLOWS}
     wto = {f: _values(frame, WTO_TOTALS[f], country, "") for f in FLOWS}
     out = {}
     years = set().union(*(set(v) for v in (*bilateral.values(), *mirror.values())))

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 
-from dashboard.model import metrics
+from config.catalogue import Catalogue, load_catalogue
+from dashboard.model import metrics, numbers
 from dashboard.model.analysis.flags import worst_flag
-from dashboard.model.derived import GDP_PPP
+from dashboard.model.derived import STAND_INS
 
-# A catalogued series the bulk WDI extract lacks, and the computed series that stands in for it.
-STAND_INS = {"NY.GDP.MKTP.PP.CD": GDP_PPP}
 RATIO_COLUMNS = ["year", "a", "b", "ratio", "difference", "flag"]
 
 
@@ -48,10 +49,21 @@ def ratio_series(frame: pd.DataFrame, indicator: str, pair: tuple[str, str]) -> 
     )
 
 
-def unit_of_series(frame: pd.DataFrame, indicator: str) -> str:
+@lru_cache(maxsize=1)
+def catalogue() -> Catalogue:
+    """The catalogue the analysis names and reads its series by (config/indicators.toml)."""
+    return load_catalogue()
+
+
+def stored_unit(frame: pd.DataFrame, indicator: str) -> str:
     """The stored unit of a series (its last row's), or ''."""
     units = frame.loc[frame["indicator"] == indicator, "unit"].dropna()
     return str(units.iloc[-1]) if len(units) else ""
+
+
+def unit_of_series(frame: pd.DataFrame, indicator: str) -> numbers.Unit:
+    """How a series reads: its catalogue fields (the stored unit names an edition's base year)."""
+    return numbers.unit_for(catalogue().indicator(indicator), stored_unit(frame, indicator))
 
 
 def _has_pair(frame: pd.DataFrame, indicator: str, pair: tuple[str, str]) -> bool:

@@ -8,10 +8,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from fetchers.store.schema import GOOD
+from config.vocabulary import GOOD, WRITING
 from fetchers.store.tidy import KEY as TIDY_KEY
 
-WRITING_RUNS = ("ok", "partial")  # runs that store values (and so history)
 KEY = list(TIDY_KEY)
 DIFF_COLUMNS = [
     "source",
@@ -43,7 +42,7 @@ def release_diff(frame: pd.DataFrame, history: pd.DataFrame, runs: pd.DataFrame)
     if runs.empty:
         return pd.DataFrame(columns=DIFF_COLUMNS)
     for source, own in runs.groupby("source"):
-        writing = own[own["status"].isin(WRITING_RUNS)].sort_values("id")
+        writing = own[own["status"].isin(WRITING)].sort_values("id")
         if writing.empty:
             continue
         latest = writing.iloc[-1]

@@ -10,9 +10,9 @@ import pandas as pd
 
 from config.claims import Claim
 from dashboard.model.analysis.flags import worst_flag
-from dashboard.model.analysis.need import WTO_NOTE, need_table, pct
+from dashboard.model.analysis.need import WTO_NOTE, need_table
 from dashboard.model.analysis.ratios import ratio_series, unit_of_series, used_series
-from dashboard.model.numbers import MINUS, amount
+from dashboard.model.numbers import MINUS, Unit, amount, share
 
 STATUSES = ("holds", "does not hold", "mixed", "insufficient data")
 
@@ -104,7 +104,7 @@ def _compare(
     reference: tuple[int, int],
     latest: tuple[int, int],
     claim: Claim,
-    unit: str,
+    unit: Unit,
 ) -> dict:
     """One series' window means of the ratio and the difference, and the move between them."""
     ref = rows.loc[reference[0] : reference[1]]
@@ -198,8 +198,8 @@ def _needs_more(frame: pd.DataFrame, claim: Claim, pair: tuple[str, str]) -> Ver
         "flag": worst_flag(*window["flag"]),
         "note": WTO_NOTE if wto else "",
         "result": (
-            f"{first}–{last} mean: the other takes {pct(need_of)} of {claim.country}'s goods "
-            f"trade, {claim.country} {pct(need_by)} of the other's ({ratio:.1f}×){wto}; "
+            f"{first}–{last} mean: the other takes {share(need_of)} of {claim.country}'s goods "
+            f"trade, {claim.country} {share(need_by)} of the other's ({ratio:.1f}×){wto}; "
             f"more in {held} of {len(need)} years"
         ),
     }

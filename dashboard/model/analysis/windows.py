@@ -10,7 +10,7 @@ import pandas as pd
 from config.events import Event
 from dashboard.model import metrics
 from dashboard.model.analysis.flags import worst, worst_flag
-from dashboard.model.analysis.ratios import ratio_series
+from dashboard.model.analysis.ratios import catalogue, ratio_series
 
 DEFAULT_WINDOW_EVENTS = (
     "Russia annexes Crimea",
@@ -20,16 +20,13 @@ DEFAULT_WINDOW_EVENTS = (
 # Real series by default: GDP growth at constant prices and SIPRI's constant-US$ spending. The
 # market-rate nominal series are a labelled alternative (the rouble's fall reads as output lost).
 # Net flows (FDI) are left out: they are not growth of anything.
-WINDOW_BASES = {
-    "real": ("NY.GDP.MKTP.KD.ZG", "SIPRI.MILEX.CONSTANT_USD"),
-    "nominal": ("NY.GDP.MKTP.CD", "SIPRI.MILEX.CURRENT_USD", "NE.EXP.GNFS.CD"),
-}
+WINDOW_BASES = {basis: catalogue().tagged(f"{basis} window") for basis in ("real", "nominal")}
 BASIS_WORDS = {
     "real": "real (constant prices)",
     "nominal": "nominal US$ at market exchange rates",
 }
 DEFAULT_WINDOW_INDICATORS = WINDOW_BASES["real"]
-GROWTH_RATES = frozenset({"NY.GDP.MKTP.KD.ZG"})  # stored as annual % changes, not levels
+GROWTH_RATES = frozenset(catalogue().tagged("growth rate"))  # annual % changes, not levels
 GAP_CHANGE = "change in the growth gap"
 COLUMNS = [
     "event",
