@@ -2,69 +2,25 @@
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 import openpyxl
 from openpyxl.cell.cell import Cell
 from openpyxl.styles.colors import COLOR_INDEX
 from openpyxl.worksheet.worksheet import Worksheet
 
-from config.catalogue import Catalogue
+from config.catalogue import Catalogue, Indicator
 from fetchers.sources.bounded import TooLarge
 from fetchers.store.errors import BadResponse, EmptyResult, LayoutChanged
 from fetchers.store.tidy import IndicatorMeta, SourceResult, make_frame
 
 SOURCE = "sipri"
 
-
-@dataclass(frozen=True)
-class Measure:
-    """One SIPRI sheet: how to find it and what its values are."""
-
-    indicator: str
-    title: str
-    matches: Callable[[str], bool]
-    unit: str
-
-
-MEASURES = (
-    Measure(
-        "SIPRI.MILEX.CONSTANT_USD",
-        "Military expenditure, constant US$",
-        # The sheet is renamed each edition: "Constant (2023) US$", "Constant (2024) US$", …
-        lambda name: re.fullmatch(r"Constant \(\d{4}\) US\$", name.strip()) is not None,
-        "US$ m, constant {base} prices",
-    ),
-    Measure(
-        "SIPRI.MILEX.CURRENT_USD",
-        "Military expenditure, current US$",
-        lambda name: name.strip() == "Current US$",
-        "US$ m, current prices",
-    ),
-    Measure(
-        "SIPRI.MILEX.SHARE_GDP",
-        "Military expenditure, share of GDP",
-        lambda name: name.strip() == "Share of GDP",
-        "fraction of GDP",
-    ),
-    Measure(
-        "SIPRI.MILEX.PER_CAPITA",
-        "Military expenditure per capita",
-        lambda name: name.strip() == "Per capita",
-        "current US$ per person",
-    ),
-    Measure(
-        "SIPRI.MILEX.SHARE_GOVT",
-        "Military expenditure, share of government spending",
-        lambda name: name.strip() == "Share of Govt. spending",
-        "fraction of general government expenditure",
-    ),
-)
 
 # A real edition unpacks to about 15 MB at a ratio under 10; openpyxl holds every cell in memory
 # (tens of times the XML's size), so a workbook past either bound is refused before it is opened.
@@ -82,8 +38,8 @@ def parse_workbook(content: bytes, url: str, catalogue: Catalogue) -> SourceResu
         book = openpyxl.load_workbook(io.BytesIO(content))
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise BadResponse(SOURCE, url, f"not an xlsx workbook ({exc})") from exc
-    wanted = {i.id for i in catalogue.for_source(SOURCE)}
-    measures = [m for m in MEASURES if m.indicator in wanted]
+    # One sheet per catalogued series, its title and unit the catalogue's.
+    measures = [i for i in catalogue.for_source(SOURCE) if i.sheet]
     # SIPRI's row names → ISO3, from the catalogue, so a renamed row fails loudly.
     countries = {c.sipri_name: c.iso3 for c in catalogue.countries if c.sipri_name}
     organisation = catalogue.source(SOURCE).organisation
@@ -98,7 +54,7 @@ def parse_workbook(content: bytes, url: str, catalogue: Catalogue) -> SourceResu
         records.extend(rows)
         last_years.append(max(years))
         meta.append(
-            IndicatorMeta(measure.indicator, measure.title, _notes(sheet), organisation, unit, url)
+            IndicatorMeta(measure.id, measure.title, _notes(sheet), organisation, unit, url)
         )
     if not records:
         raise EmptyResult(SOURCE, url, "no catalogued country found in the workbook")
@@ -131,11 +87,16 @@ def check_unpacked(content: bytes, url: str) -> None:
 
 
 def parse_sheet(
-    sheet: Worksheet, measure: Measure, countries: Mapping[str, str], url: str
+    sheet: Worksheet, measure: Indicator, countries: Mapping[str, str], url: str
 ) -> tuple[list[dict], str, list[int]]:
-    """One sheet's rows for `countries` (SIPRI name → ISO3), its unit, and its year columns."""
+    """One sheet's rows for `countries` (SIPRI name → ISO3), its unit, and its year columns.
+
+    The unit is the catalogue's; a constant-price sheet's adds the edition's base year, which
+    only the sheet's name says ('Constant (2023) US$' → 'US$ m, constant 2023 prices').
+    """
     header_row, year_columns = _header(sheet, url)
-    unit = measure.unit.format(base=_base_year(sheet.title))
+    base = _base_year(sheet.title)
+    unit = measure.stored_unit(base) if measure.basis == "constant prices" else measure.unit
     found: set[str] = set()
     records = []
     for row in sheet.iter_rows(min_row=header_row + 1):
@@ -150,7 +111,7 @@ def parse_sheet(
             records.append(
                 {
                     "source": SOURCE,
-                    "indicator": measure.indicator,
+                    "indicator": measure.id,
                     "country": iso3,
                     "partner": "",
                     "year": year,
@@ -200,16 +161,17 @@ def _colour_flag(cell: Cell) -> str:
     return ""
 
 
-def _sheet(book: openpyxl.Workbook, measure: Measure, url: str) -> Worksheet:
-    """The sheet for a measure, or a clear error naming what was expected."""
+def _sheet(book: openpyxl.Workbook, measure: Indicator, url: str) -> Worksheet:
+    """The sheet of a catalogued series (its `sheet`: renamed each edition for constant prices,
+    "Constant (2023) US$", so '?' stands for any character), or an error naming what is wanted."""
     for name in book.sheetnames:
-        if measure.matches(name):
+        if fnmatch.fnmatchcase(name.strip(), measure.sheet):
             return book[name]
     raise LayoutChanged(
         SOURCE,
         url,
         f"workbook layout changed: no sheet for {measure.title!r} "
-        f"(sheets: {', '.join(book.sheetnames)})",
+        f"(named {measure.sheet!r}; sheets: {', '.join(book.sheetnames)})",
     )
 
 

@@ -31,7 +31,7 @@ def cell(frame, indicator, country, year):
 def test_values_units_and_flags(catalogue):
     result = parse(sipri_book.build(), catalogue)
     frame = result.frame
-    assert set(frame["indicator"]) == {m.indicator for m in sipri_workbook.MEASURES}
+    assert set(frame["indicator"]) == {i.id for i in catalogue.for_source("sipri")}
     # Ukraine is not catalogued
     assert set(frame["country"]) == {"CHN", "RUS", "USA", "IND", "DEU", "JPN"}
     plain = cell(frame, "SIPRI.MILEX.CURRENT_USD", "USA", 2015)
@@ -55,7 +55,10 @@ def test_values_units_and_flags(catalogue):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"drop_sheet": "Share of GDP"}, "no sheet for 'Military expenditure, share of GDP'"),
+        (
+            {"drop_sheet": "Share of GDP"},
+            "no sheet for 'Military expenditure (SIPRI), share of GDP'",
+        ),
         ({"move_header": True}, "has no header row ('Country' in column A)"),
     ],
 )
@@ -87,7 +90,7 @@ def test_refresh_over_http_then_a_broken_workbook_keeps_data(
     failed = refresh("sipri", settings, catalogue, store)
     assert failed.status == "failed"
     assert failed.error.startswith(
-        "workbook layout changed: no sheet for 'Military expenditure per capita'"
+        "workbook layout changed: no sheet for 'Military expenditure (SIPRI) per capita'"
     )
     pd.testing.assert_frame_equal(store.observations(), before)
 
