@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from config.vocabulary import GOOD, refused_text
 from fetchers.sources.registry import SOURCES
 from fetchers.store.errors import FetchError, RunFenced, RunLocked, StoreError, SuspiciousRelease
 
@@ -19,8 +20,6 @@ if TYPE_CHECKING:  # the store and the sources import pandas, requests…: only 
     from fetchers.store.tidy import SourceResult
 
 log = logging.getLogger(__name__)
-# Run outcomes: the store's statuses, plus "busy" when another process holds the source.
-GOOD = ("ok", "partial", "unchanged")
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ class RunSummary:
             f"{self.changed} changed, {release}, {self.seconds:.1f} s"
         )
         if self.refused:
-            text += f"; refused by the source, kept as before: {', '.join(self.refused)}"
+            text += f"; {refused_text(self.refused)}"
         return text + "".join(f"; {note}" for note in self.notes)
 
 

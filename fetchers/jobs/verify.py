@@ -20,8 +20,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from config.catalogue import Catalogue
+from config.vocabulary import GOOD
 from fetchers.store.errors import FetchError
-from fetchers.store.schema import GOOD, history, observations, runs
+from fetchers.store.schema import history, observations, runs
 from fetchers.store.store import Store
 from fetchers.store.tidy import KEY
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from config.catalogue import Catalogue, Indicator
 from config.settings import Settings
+from config.vocabulary import KEPT
 from fetchers.sources.http import Fetched, Http
 from fetchers.sources.worldbank_parse import (
     SOURCE,
@@ -67,9 +68,9 @@ def fetch(settings: Settings, catalogue: Catalogue, http: Http, previous: Previo
     # were (the indicator counts as refused, so no stored value reads as removed), and named.
     gaps = missing_countries(frame, kept, countries)
     refused += list(gaps)
-    notes = tuple(f"no values for {', '.join(c)} in {i}; kept as before" for i, c in gaps.items())
+    notes = tuple(f"no values for {', '.join(c)} in {i}; {KEPT}" for i, c in gaps.items())
     if refused:
-        log.warning("%s: refused or incomplete, kept as before: %s", SOURCE, ", ".join(refused))
+        log.warning("%s: refused or incomplete, %s: %s", SOURCE, KEPT, ", ".join(refused))
 
     # Save outputs (the job stores them).
     return _result(frame, meta, bodies, release, refused=tuple(refused), notes=notes)

@@ -11,14 +11,12 @@ import pandas as pd
 
 from config.catalogue import Catalogue
 from config.clock import format_time, parse_time
+from config.vocabulary import FAILING, GOOD, WRITING
 from fetchers.store.release_calendar import SourceCalendar, calendar
 from fetchers.store.revisions import Revision, largest
-from fetchers.store.schema import GOOD
-from fetchers.store.status import FAILING
 
 # The one line a run refused as suspicious carries (fetchers.jobs.refresh writes it; the feed finds it).
 REFUSED = "the new release would remove too many stored values; kept the old"
-WRITING = ("ok", "partial")  # runs that stored a release
 KINDS = ("release", "refused", "down", "overdue", "verdict", "test")
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
+from config.vocabulary import RUNNING
 from fetchers.store import lease
 from fetchers.store.errors import RunFenced
 from fetchers.store.schema import data_version, runs
@@ -32,7 +33,7 @@ def fence(conn: sa.Connection, run_id: int, source: str) -> None:
     holder = sa.select(lease.leases.c.owner).where(lease.leases.c.name == f"run:{source}")
     held = conn.execute(
         runs.update()
-        .where(runs.c.id == run_id, runs.c.status == "running")
+        .where(runs.c.id == run_id, runs.c.status == RUNNING)
         .where(runs.c.owner == holder.scalar_subquery())
         .values(heartbeat_at=lease.db_time())
     ).rowcount
@@ -51,8 +52,3 @@ def provenance(result: SourceResult, notes: Sequence[str] = ()) -> dict:
         "bodies": json.dumps([b.__dict__ for b in result.bodies]),
         "notes": "; ".join([*result.notes, *notes]),
     }
-
-
-def refused_text(refused: Sequence[str]) -> str:
-    """The one line a partial run carries."""
-    return f"refused by the source, kept as before: {', '.join(refused)}" if refused else ""

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from config.clock import parse_time
+from config.vocabulary import RUNNING
 from fetchers.store import lease
 from fetchers.store.database import reason
 from fetchers.store.lease import Holder
@@ -75,7 +76,7 @@ class Heartbeat:
                     with self.engine.begin() as conn:
                         conn.execute(
                             runs.update()
-                            .where(runs.c.id == run_id, runs.c.status == "running")
+                            .where(runs.c.id == run_id, runs.c.status == RUNNING)
                             .values(heartbeat_at=lease.db_time())
                         )
                 except sa.exc.SQLAlchemyError as exc:

@@ -9,8 +9,9 @@ from datetime import datetime
 import pandas as pd
 import sqlalchemy as sa
 
+from config.vocabulary import GOOD, RUNNING
 from fetchers.store.heartbeat import INTERRUPTED, alive
-from fetchers.store.schema import GOOD, data_version, history, indicator_meta, observations, runs
+from fetchers.store.schema import data_version, history, indicator_meta, observations, runs
 from fetchers.store.tidy import COLUMNS, KEY, Previous
 
 RUN_TEXT = ("source", "kind", "status", "release", "started_at", "finished_at", "error", "notes",
@@ -105,7 +106,7 @@ def last_runs(all_runs: pd.DataFrame, lease_seconds: int, now: datetime) -> pd.D
     text.remove("last_ok_id")
     frame[text] = frame[text].astype(object).where(frame[text].notna(), "")
     for i, row in frame.iterrows():
-        if row["status"] == "running" and not alive(row.to_dict(), now, lease_seconds):
+        if row["status"] == RUNNING and not alive(row.to_dict(), now, lease_seconds):
             frame.loc[i, ["status", "error"]] = ["interrupted", INTERRUPTED]
     return frame
 

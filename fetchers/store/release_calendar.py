@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from config.catalogue import Catalogue
-from fetchers.store.schema import GOOD
+from config.vocabulary import GOOD
 from fetchers.store.status import overdue, release_date
 
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
-# Run statuses: running → ok | partial (some indicators refused, the rest stored) | unchanged (the
-# source's release is the one stored) | failed | interrupted (its process died). A good run is one
-# whose data stand.
-GOOD = ("ok", "partial", "unchanged")
+# Run statuses (running, ok, partial, unchanged, failed, interrupted): config/vocabulary.py.
 
 runs = sa.Table(
     "runs",

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pandas as pd
 import sqlalchemy as sa
 
+from config.vocabulary import TRY_AGAIN
 from fetchers.store import reading
 from fetchers.store.errors import StoreError
 
@@ -109,7 +110,7 @@ def read(store: Store) -> StoreSnapshot:
             )
             if reading.version(conn) == before:
                 return snapshot
-    raise StoreError(f"the store changed during {READ_ATTEMPTS} reads in a row; try again")
+    raise StoreError(f"the store changed during {READ_ATTEMPTS} reads in a row; {TRY_AGAIN}")
 
 
 class Snapshots:

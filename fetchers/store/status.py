@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from config.clock import format_time, parse_time, short
+from config.vocabulary import EMPTY_STORE, FAILING, RUNNING
 
 if TYPE_CHECKING:  # the frame arrives from the store; reading it needs no pandas import here
     import pandas as pd
@@ -17,8 +18,8 @@ if TYPE_CHECKING:  # the frame arrives from the store; reading it needs no panda
     from config.settings import Settings
 
 SNAPSHOT = "snapshot"  # the kind of a run that loaded the bundled starter snapshot
-FAILING = ("failed", "interrupted")  # a last run whose data did not land
 REASON_MAX = 160  # characters of a failure's one-line reason shown to people
+HEADER_REASON_MAX = 60  # …and in the header, which names every failing source's
 _URL_IN_PARENS = re.compile(r"\s*\((?:https?|file)://[^)]*\)")
 _URL = re.compile(r"(?:https?|file)://\S+")
 _HOST_PORT = re.compile(r"\b(?:localhost|[\w-]+(?:\.[\w-]+)+):\d{1,5}\b")
@@ -50,7 +51,7 @@ class SourceStatus:
                 f"{self.source}: showing the bundled snapshot, release {self.release or 'unknown'}"
                 f" (loaded {short(self.last_at)}); never fetched successfully from the source yet"
             )
-        if self.last_status == "running":
+        if self.last_status == RUNNING:
             text = f"{self.source}: a run is under way since {short(self.last_at)}"
         else:
             text = f"{self.source}: last run {self.last_status} at {short(self.last_at)}"
@@ -110,7 +111,7 @@ def header_line(
     """The page's one calm sentence: whose data are shown, which releases, overdue releases and
     the live refresh."""
     if not statuses:
-        return "No data stored yet; the first live fetch starts with the app."
+        return EMPTY_STORE
     snapshot = [s for s in statuses if s.snapshot]
     live = [s for s in statuses if s.last_ok_at and not s.snapshot]
     parts = []
@@ -134,7 +135,7 @@ def header_line(
         for s in statuses
         if is_overdue(s, catalogue, today)
     ]
-    refresh = _refresh(statuses, bool(snapshot))
+    refresh = _refresh(statuses, catalogue, bool(snapshot))
     return " · ".join(parts) + (f"; live refresh: {refresh}" if refresh else "")
 
 
@@ -184,19 +185,33 @@ def plain_reason(error: str, source: str = "") -> str:
     text = text.split(" [", 1)[0]  # a library's bracketed account is detail, not a reason
     text = _URL.sub("the source", _URL_IN_PARENS.sub("", text))
     text = _HOST_PORT.sub("the source", text)
-    return text if len(text) <= REASON_MAX else text[: REASON_MAX - 1] + "…"
+    return _shorter(text, REASON_MAX)
 
 
-def _refresh(statuses: Sequence[SourceStatus], snapshot: bool) -> str:
-    """The live refresh's state: the latest failure and the next try, running, or starting."""
-    failing = [s for s in statuses if s.last_status in FAILING]
+def _refresh(statuses: Sequence[SourceStatus], catalogue: Catalogue, snapshot: bool) -> str:
+    """The live refresh's state: every failing source with its reason (latest first, each
+    shortened) and the next try, running, or starting."""
+    failing = sorted(
+        (s for s in statuses if s.last_status in FAILING), key=lambda s: s.last_at, reverse=True
+    )
     if failing:
-        latest = max(failing, key=lambda s: s.last_at)
+        named = ", ".join(
+            f"{_title(catalogue, s.source)} ({_shorter(s.error or 'failed', HEADER_REASON_MAX)})"
+            for s in failing
+        )
         soonest = min(s.next_attempt for s in failing)
-        return f"{latest.error or 'failed'}, next try {short(soonest)[11:]}"
-    if any(s.last_status == "running" for s in statuses):
-        return "running"
+        return f"{named}, next try {short(soonest)[11:]}"
+    if any(s.last_status == RUNNING for s in statuses):
+        return RUNNING
     return "not tried yet" if snapshot else ""
+
+
+def _shorter(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters at a word's end, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + "…"
 
 
 def _release(catalogue: Catalogue, status: SourceStatus) -> str:

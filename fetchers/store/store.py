@@ -11,13 +11,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from config.settings import Settings
+from config.vocabulary import GOOD, RUNNING, refused_text
 from fetchers.store import commits, lease, reading
 from fetchers.store.database import connect, reason
 from fetchers.store.errors import RunLocked, StoreError
 from fetchers.store.heartbeat import INTERRUPTED, Heartbeat, alive, interrupted_detail
 from fetchers.store.lease import Holder
 from fetchers.store.removals import removed_notes
-from fetchers.store.schema import GOOD, runs
+from fetchers.store.schema import runs
 from fetchers.store.tidy import Previous, SourceResult
 from fetchers.store.writing import WriteSummary, write_release
 
@@ -98,7 +99,7 @@ class Store:
                 now = lease.db_time()  # the database's clock, as the lease's
                 result = conn.execute(
                     runs.insert().values(
-                        source=source, kind=kind, started_at=now, status="running",
+                        source=source, kind=kind, started_at=now, status=RUNNING,
                         owner=holder.owner, host=holder.host, pid=holder.pid, heartbeat_at=now,
                     )
                 )  # fmt: skip
@@ -133,7 +134,7 @@ class Store:
             conn.execute(
                 runs.update()
                 # A run taken over (marked interrupted) keeps that status.
-                .where(runs.c.id == run_id, runs.c.status == "running")
+                .where(runs.c.id == run_id, runs.c.status == RUNNING)
                 .values(status="failed", finished_at=lease.db_time(), **values)
             )
             owner = sa.select(runs.c.owner).where(runs.c.id == run_id).scalar_subquery()
@@ -157,7 +158,7 @@ class Store:
         """Mark runs whose process died (or stopped beating) 'interrupted'; returns how many."""
         with self.engine.connect() as conn:
             now = lease.db_now(conn)  # heartbeats are the database's times: so is their expiry
-            running = conn.execute(sa.select(*_RUN_OWNER).where(runs.c.status == "running")).all()
+            running = conn.execute(sa.select(*_RUN_OWNER).where(runs.c.status == RUNNING)).all()
         dead = [row for row in running if not alive(row._asdict(), now, self.lease_seconds)]
         if not dead:
             return 0
@@ -165,7 +166,7 @@ class Store:
             for row in dead:
                 conn.execute(
                     runs.update()
-                    .where(runs.c.id == row.id, runs.c.status == "running")
+                    .where(runs.c.id == row.id, runs.c.status == RUNNING)
                     .values(
                         status="interrupted",
                         finished_at=lease.db_time(),
@@ -228,7 +229,7 @@ class Store:
                 .where(runs.c.id == run_id)
                 .values(
                     status="partial" if result.refused else "ok",
-                    error=commits.refused_text(result.refused),
+                    error=refused_text(result.refused),
                     finished_at=lease.db_time(),
                     release=result.release,
                     rows=summary.rows,

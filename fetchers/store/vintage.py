@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 import pandas as pd
 
 from config.clock import format_time, parse_time
-from fetchers.store.schema import GOOD
+from config.vocabulary import GOOD, WRITING
 from fetchers.store.snapshot import StoreSnapshot
 from fetchers.store.tidy import KEY
 
@@ -122,7 +122,7 @@ def _writer(revision: dict, kept_runs: pd.DataFrame) -> float:
         return float(old_run) if int(old_run) in set(kept_runs["id"]) else float("nan")
     writers = kept_runs[
         (kept_runs["source"] == revision["source"])
-        & kept_runs["status"].isin(("ok", "partial"))
+        & kept_runs["status"].isin(WRITING)
         & (kept_runs["id"] < revision["run_id"])
     ]
     return float(writers["id"].max()) if not writers.empty else float("nan")
@@ -134,7 +134,7 @@ def _meta(meta: pd.DataFrame, kept_runs: pd.DataFrame) -> pd.DataFrame:
     are the newest stored: the store keeps no older ones.)"""
     if meta.empty:
         return meta
-    writers = kept_runs[kept_runs["status"].isin(("ok", "partial"))]
+    writers = kept_runs[kept_runs["status"].isin(WRITING)]
     latest = writers.sort_values("id").groupby("source").tail(1).set_index("source")
     out = meta[meta["source"].isin(latest.index)].copy()
     moved = ~out["run_id"].isin(set(kept_runs["id"]))

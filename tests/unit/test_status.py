@@ -93,7 +93,8 @@ def test_failed_live_refresh_over_the_snapshot_says_why_and_when(catalogue):
     line = header_line(shown, catalogue, TODAY)
     assert line == (
         "Showing the bundled snapshot (SIPRI Milex 2025 edition (data to 2024), "
-        "World Bank WDI release 2026-07-01); live refresh: request failed: connection refused, "
+        "World Bank WDI release 2026-07-01); live refresh: World Bank WDI (request failed: "
+        "connection refused), UN Comtrade (cannot reach comtradeapi.un.org — no network?), "
         "next try 14:00 UTC"
     )
     worldbank = shown[2].line()
@@ -142,7 +143,27 @@ def test_running_and_interrupted_runs(catalogue):
     line = header_line(shown, catalogue, TODAY)
     assert "SIPRI Milex 2025 edition (data to 2024) fetched 2026-11-10 10:00 UTC (stale)" in line
     assert "World Bank WDI: no data yet" in line
-    assert line.endswith("; live refresh: the process stopped during the run, next try 14:05 UTC")
+    assert line.endswith(
+        "; live refresh: SIPRI Milex (the process stopped during the run), next try 14:05 UTC"
+    )
+
+
+def test_the_header_names_every_failing_source_with_its_reason_shortened(catalogue):
+    long = "the source answered with a page that is not the expected workbook " * 4
+    shown = statuses(
+        run("sipri", "failed", error=long, finished_at="2026-11-29T13:10:00Z"),
+        run("trade", "interrupted", error="the process stopped during the run",
+            finished_at="2026-11-29T13:20:00Z"),
+        run("worldbank", "failed", error="HTTP 503 from the source"),
+    )  # fmt: skip
+    refresh = header_line(shown, catalogue, TODAY).split("; live refresh: ")[1]
+    assert refresh == (
+        "World Bank WDI (HTTP 503 from the source), "  # the latest first
+        "UN Comtrade (the process stopped during the run), "
+        "SIPRI Milex (the source answered with a page that is not the expected…), "
+        "next try 13:40 UTC"  # the soonest
+    )
+    assert len(refresh) < 3 * (len("SIPRI Milex ()") + 60) + len(", next try 13:40 UTC") + 4
 
 
 def test_running_refresh_over_the_snapshot(catalogue):
