@@ -6,7 +6,7 @@ from dataclasses import asdict, replace
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Dash, Input, Output, State, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, html, no_update
 
 from dashboard.model import figures, state
 from dashboard.model.model import Model
@@ -17,64 +17,10 @@ from fetchers.store.snapshot import StoreSnapshot
 
 FILTERS = state.CONTROLS  # the filter controls, in the order of Model.filter_values
 
-# The charts area's width, measured now and again after a resize: figures lay out their event
-# labels for it. dash_clientside.set_props pushes a new width without a server round trip.
-WIDTH_JS = """
-function (_path) {
-    function measure() {
-        const area = document.getElementById("charts");
-        const width = area ? area.clientWidth : window.innerWidth;
-        return Math.floor(width / 40) * 40;
-    }
-    if (!window._amWidthWatch) {
-        window._amWidthWatch = true;
-        let timer = null;
-        window.addEventListener("resize", function () {
-            clearTimeout(timer);
-            timer = setTimeout(function () {
-                const width = measure();
-                if (width !== window._amWidth) {
-                    window._amWidth = width;
-                    dash_clientside.set_props("width", {data: width});
-                }
-            }, 300);
-        });
-    }
-    window._amWidth = measure();
-    return window._amWidth;
-}
-"""
-# The link on the host actually serving the page; where the clipboard is refused (plain http on
-# another host), the link is shown selected for the reader to copy.
-COPY_JS = """
-function (clicks) {
-    if (!clicks) { return [window.dash_clientside.no_update, window.dash_clientside.no_update, ""]; }
-    const link = window.location.href;
-    if (navigator.clipboard && window.isSecureContext) {
-        navigator.clipboard.writeText(link);
-        return [link, "form-control-sm d-none", "Link copied"];
-    }
-    setTimeout(function () {
-        const box = document.getElementById("link-box");
-        if (box) { box.focus(); box.select(); }
-    }, 50);
-    return [link, "form-control-sm link-box", "Press Ctrl+C to copy the link"];
-}
-"""
-TOGGLE_JS = "function (n, open) { return n ? !open : open; }"
 
-
-# A new table selection or new data: the grid drops its rows and asks for its first block again.
-PURGE_JS = """
-function (_key) {
-    try {
-        dash_ag_grid.getApi("table").purgeInfiniteCache();
-    } catch (e) {
-        // Not initialised yet: it asks for its first block itself when it is.
-    }
-    return window.dash_clientside.no_update;
-}
-"""
+def page_js(name: str) -> ClientsideFunction:
+    """One of the page's own browser functions (assets/page.js)."""
+    return ClientsideFunction("page", name)
 
 
 def register(app: Dash, model: Model) -> None:
@@ -156,7 +102,7 @@ def register(app: Dash, model: Model) -> None:
 
     # The grid is put on the page when the table first nears the screen (its script loads then,
     # not before the charts) and given the selection's columns whenever the key changes; React
-    # keeps the same grid, and PURGE_JS has it ask for its rows again.
+    # keeps the same grid, and reloadTable (assets/page.js) has it ask for its rows again.
     @app.callback(
         Output("table-section", "children"),
         Input("table-key", "data"),
@@ -185,7 +131,7 @@ def register(app: Dash, model: Model) -> None:
         return panels.sources_panel(model.source_rows(*model.for_section(key)))
 
     app.clientside_callback(
-        PURGE_JS,
+        page_js("reloadTable"),
         Output("table-reload", "data"),  # never set: the callback only tells the grid to reload
         Input("table-key", "data"),
         prevent_initial_call=True,
@@ -219,15 +165,15 @@ def register(app: Dash, model: Model) -> None:
         version = no_update if drawn is None or now.version == drawn else now.version
         return version, *header(now)
 
-    app.clientside_callback(WIDTH_JS, Output("width", "data"), Input("url", "pathname"))
+    app.clientside_callback(page_js("width"), Output("width", "data"), Input("url", "pathname"))
     app.clientside_callback(
-        TOGGLE_JS,
+        page_js("toggle"),
         Output("filters-panel", "is_open"),
         Input("filters-toggle", "n_clicks"),
         State("filters-panel", "is_open"),
     )
     app.clientside_callback(
-        COPY_JS,
+        page_js("copyLink"),
         Output("link-box", "value"),
         Output("link-box", "className"),
         Output("copy-status", "children"),

@@ -6,7 +6,7 @@ import logging
 from datetime import UTC, datetime
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, dcc, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc, no_update
 
 from dashboard.exports import formats, renderers
 from dashboard.exports.exporter import FORMATS, Exporter, ExportRefused
@@ -26,25 +26,6 @@ PREPARING = {
 }
 DRAWING_IMAGE = "Preparing the chart's file…"
 NOT_AVAILABLE = "That export is not available for this view."
-
-# The charts' own buttons (data-chart, data-fmt; panels.chart_buttons) have no Dash ids: one
-# listener on the page turns a click into a chart-request. Pattern-matched ids on every chart
-# made Dash's renderer re-resolve them, and call the server twice, each time the charts changed.
-CHART_CLICKS_JS = """
-function (_path) {
-    if (!window._amChartClicks) {
-        window._amChartClicks = true;
-        document.addEventListener("click", function (event) {
-            const button = event.target.closest("button[data-chart]");
-            if (!button) { return; }
-            dash_clientside.set_props("chart-request", {data: {
-                indicator: button.dataset.chart, fmt: button.dataset.fmt, at: Date.now()
-            }});
-        });
-    }
-    return window.dash_clientside.no_update;
-}
-"""
 
 
 def build(snapshot: Exporter, data: dict | None, fmt: object, indicator: object = None):
@@ -116,7 +97,7 @@ def register(app: Dash, snapshot: Exporter) -> None:
         export_button(fmt)
 
     app.clientside_callback(
-        CHART_CLICKS_JS,
+        ClientsideFunction("page", "chartClicks"),  # assets/page.js: the charts' own buttons
         Output("chart-request", "data"),
         Input("url", "pathname"),
     )
