@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import json
 import socket
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -18,6 +17,7 @@ from fetchers.jobs.refresh import refresh
 from fetchers.store.changes import changes, for_run
 from fetchers.store.schema import deliveries
 from tests.support.releases import fail_run, two_releases
+from tests.support.wait import until
 
 SECRET = "s3cret-for-tests"
 
@@ -55,13 +55,12 @@ def verified(headers: dict, body: bytes) -> bool:
 
 def logged(store, deadline=20.0):
     """The delivery log's rows, polled until one is there (the send runs in the background)."""
-    end = time.monotonic() + deadline
-    while True:
+
+    def rows() -> list[dict]:
         with store.engine.connect() as conn:
-            rows = [r._asdict() for r in conn.execute(sa.select(deliveries))]
-        if rows or time.monotonic() > end:
-            return rows
-        time.sleep(0.05)
+            return [r._asdict() for r in conn.execute(sa.select(deliveries))]
+
+    return until(rows, timeout=deadline)
 
 
 @pytest.fixture
@@ -87,13 +86,12 @@ def test_a_revised_release_is_sent_signed_after_the_refresh(
     wb.overrides[("NY.GDP.MKTP.CD", "RUS", 2020)] = 123.25
     revised = refresh("worldbank", hooked(settings, httpserver), catalogue, store, full=True)
     assert revised.changed == 1
-    found = []
-    end = time.monotonic() + 20
-    while not found and time.monotonic() < end:  # the send runs in the background: poll
-        found = [
+    found = until(  # the send runs in the background
+        lambda: [
             (h, b) for h, b in list(receiver.bodies) if json.loads(b)["run_id"] == revised.run_id
-        ]
-        time.sleep(0.05)
+        ],
+        timeout=20,
+    )
     headers, body = found[0]
     assert verified(headers, body)
     event = json.loads(body)

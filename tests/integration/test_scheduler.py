@@ -3,10 +3,10 @@ and one active scheduler per store."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 
 from fetchers.jobs.refresh import refresh
 from fetchers.jobs.scheduler import (
@@ -20,6 +20,7 @@ from fetchers.jobs.scheduler import (
 )
 from fetchers.store.schema import runs
 from tests.conftest import make_settings, open_store
+from tests.support.wait import until
 
 
 def started(settings, catalogue, store):
@@ -129,17 +130,16 @@ def test_two_schedulers_started_together_fetch_each_source_once(tmp_path, catalo
     )
     stores = [open_store(settings), open_store(settings)]
     schedulers = [build_scheduler(settings, catalogue, s) for s in stores]
-    for scheduler in schedulers:
+    ran: list[set[str]] = [set(), set()]  # the jobs each scheduler has run to their end
+    for scheduler, jobs in zip(schedulers, ran, strict=True):
+        scheduler.add_listener(
+            lambda e, jobs=jobs: jobs.add(e.job_id), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR
+        )
         scheduler.start()
     try:
         expected = {s for s in ("worldbank", "sipri", "trade") if catalogue.for_source(s)}
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            done = all_runs(stores[0])
-            if {s for s, _ in done} == expected and all(st != "running" for _, st in done):
-                break
-            time.sleep(0.5)
-        time.sleep(2)  # a second scheduler that were to fetch too would have done so by now
+        # Both schedulers have run every source's start-up job: each fetched or stood aside.
+        until(lambda: all(expected <= jobs for jobs in ran), timeout=60)
         assert sorted(s for s, _ in all_runs(stores[0])) == sorted(expected)
     finally:
         for scheduler in schedulers:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from fetchers.store.removals import removals
 from fetchers.store.status import source_statuses
 from fetchers.store.store import Store
 from fetchers.store.tidy import IndicatorMeta, SourceResult, make_frame
+from tests.support.wait import until
 
 
 def result(values: dict[int, float | None], flag: str = "") -> SourceResult:
@@ -155,9 +155,7 @@ def test_a_snapshot_overtaken_by_a_commit_is_one_version(store: Store, settings)
         if not fired and "FROM runs" in statement:  # after the observations were read
             fired.append(1)
             threading.Thread(target=writer.write_run, args=(late, sipri_result(7.0))).start()
-            deadline = time.monotonic() + 10
-            while writer.runs()["status"].iloc[-1] == "running" and time.monotonic() < deadline:
-                time.sleep(0.02)
+            until(lambda: writer.runs()["status"].iloc[-1] != "running", every=0.02)
 
     sa.event.listen(store.engine, "before_cursor_execute", commit_once)
     try:
@@ -177,14 +175,14 @@ def test_a_run_that_lost_its_lease_writes_nothing(store: Store, settings):
     run = paused.start_run("worldbank")
     paused._heartbeat.forget(run)  # the process stops beating (paused, swapped out)
     other = Store.open(settings.database_url, lease_seconds=1)
-    deadline = time.monotonic() + 15
-    taken = None
-    while taken is None and time.monotonic() < deadline:  # its lease runs out; another takes over
+
+    def take_over() -> int | None:
         try:
-            taken = other.start_run("worldbank")
+            return other.start_run("worldbank")
         except RunLocked:
-            time.sleep(0.1)
-    assert taken is not None
+            return None
+
+    taken = until(take_over, timeout=15)  # its lease runs out; another takes over
     with pytest.raises(RunFenced):
         paused.write_run(run, result({2013: 666.0}))  # it resumes and tries to commit
     other.write_run(taken, result({2013: 1.0}))
