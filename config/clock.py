@@ -1,10 +1,12 @@
-"""The store's one time format (ISO 8601 UTC with a Z) and its conversions."""
+"""The store's one time format (ISO 8601 UTC with a Z), the one format for people, and their
+conversions."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+PEOPLE_FORMAT = "%Y-%m-%d %H:%M UTC"
 
 
 def utcnow() -> str:
@@ -20,6 +22,11 @@ def format_time(moment: datetime) -> str:
 def parse_time(text: str) -> datetime:
     """Parse the store's format into an aware UTC datetime."""
     return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=UTC)
+
+
+def for_people(moment: datetime) -> str:
+    """A moment for people: '2026-11-29 14:05 UTC' (a naive datetime is taken as UTC)."""
+    return (moment.astimezone(UTC) if moment.tzinfo else moment).strftime(PEOPLE_FORMAT)
 
 
 def short(text: str) -> str:

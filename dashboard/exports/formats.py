@@ -15,8 +15,10 @@ import pandas as pd
 
 from config.about import APP_NAME
 from config.catalogue import Indicator
+from config.clock import for_people
 from config.events import FIELDS as EVENT_FIELDS
 from config.events import Event
+from dashboard.model.numbers import unit_for
 
 EXPORT_COLUMNS = (
     "source",
@@ -158,7 +160,7 @@ def metadata_frame(indicators: Sequence[Indicator], meta: pd.DataFrame) -> pd.Da
                 "indicator": item.id,
                 "title": row.get("name") or item.title,
                 "unit": item.unit,
-                "basis": item.basis,
+                "basis": unit_for(item).basis,  # in words, as the chart's axis says it
                 "source": item.source,
                 "source_organization": row.get("source_organization", ""),
                 "source_note": row.get("source_note", ""),
@@ -215,7 +217,7 @@ def citation_text(
 ) -> str:
     """How to cite the snapshot and each source it draws on."""
     lines = [
-        f"{APP_NAME} snapshot, exported {exported:%Y-%m-%d %H:%M} UTC.",
+        f"{APP_NAME} snapshot, exported {for_people(exported)}.",
         f"View: {permalink}",
         "",
         "Data sources (cite each):",

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from config.about import APP_NAME, APP_VERSION
+from config.clock import for_people
 from dashboard.exports.formats import header
 from dashboard.model.numbers import column_texts
 
@@ -87,7 +88,7 @@ def report_html(
         title=title,
         app_name=APP_NAME,
         app_version=APP_VERSION,
-        exported=f"{exported:%Y-%m-%d %H:%M} UTC",
+        exported=for_people(exported),
         permalink=permalink,
         filters=filters,
         sections=sections,

@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from config.about import APP_NAME
+from config.clock import for_people
 from dashboard.exports.formats import header
 
 MAX_WIDTH = 60  # characters: longer text wraps
@@ -49,7 +50,7 @@ def _cover(sheet, sheets: Mapping[str, pd.DataFrame], cover: Mapping[str, str]) 
     rows = [("Title", cover.get("Title", f"{APP_NAME} — China and Russia"))]
     rows += [(k, v) for k, v in cover.items() if k != "Title"]
     if "Exported" not in cover:
-        rows.append(("Exported", f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"))
+        rows.append(("Exported", for_people(datetime.now(UTC))))
     meta = sheets.get("Metadata")
     if "Licences" not in cover and meta is not None and "licence" in meta:
         licences = sorted({str(v) for v in meta["licence"] if str(v).strip()})
