@@ -207,8 +207,7 @@ def _countries(entries: object, problems: list[str]) -> tuple[Country, ...]:
         if m49 is not None and (not isinstance(m49, int) or isinstance(m49, bool) or m49 < 0):
             problems.append(f"{where} ({iso3}): m49 {m49!r} is not a UN M49 number")
             m49 = None
-        unknown = sorted(set(entry) - {"iso3", "name", "role", "m49", "sipri_name"})
-        if unknown:
+        if unknown := sorted(set(entry) - {"iso3", "name", "role", "m49", "sipri_name"}):
             problems.append(f"{where} ({iso3}): unknown field(s) {', '.join(unknown)}")
         if not (len(iso3) == 3 and iso3.isalpha() and iso3.isupper()):
             problems.append(f"{where}: iso3 {iso3!r} is not a three-letter upper-case code")
@@ -247,12 +246,8 @@ def _indicators(entries: object, sources: set[str], problems: list[str]) -> tupl
 
 def _derived(entries: object, stored: tuple[Indicator, ...], problems: list[str]) -> tuple:
     """Validate [[derived]] entries: source and licence are their first input's."""
-    fields = (
-        *(f for f in INDICATOR_FIELDS if f not in ("source", "licence")),
-        "inputs",
-        "organisation",
-        "note",
-    )
+    own = ("inputs", "organisation", "note")
+    fields = (*(f for f in INDICATOR_FIELDS if f not in ("source", "licence")), *own)
     by_id = {i.id: i for i in stored}
     out: list[Indicator] = []
     for n, entry in enumerate(entries if isinstance(entries, list) else [], 1):
@@ -268,7 +263,7 @@ def _derived(entries: object, stored: tuple[Indicator, ...], problems: list[str]
         entry = {**entry, "source": first.source if first else "", "licence": first.licence
                  if first else ""}  # fmt: skip
         item = _indicator(entry, where, problems)
-        words = {k: str(entry.get(k, "")) for k in ("organisation", "note", "stands_in_for")}
+        words = {k: str(entry.get(k, "")) for k in (*own[1:], "stands_in_for")}
         out.append(replace(item, inputs=tuple(inputs), **words))
     return tuple(out)
 
@@ -298,8 +293,7 @@ def _indicator(entry: dict, where: str, problems: list[str]) -> Indicator:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             problems.append(f"{where}: {name} {value!r} is not a list of words")
             lists[name] = []
-    unknown = [t for t in lists["tags"] if t not in TAGS]
-    if unknown:
+    if unknown := [t for t in lists["tags"] if t not in TAGS]:
         problems.append(f"{where}: tag(s) {', '.join(unknown)} not among {', '.join(TAGS)}")
     return Indicator(**text, scale=float(scale), **{k: bool(v) for k, v in flags.items()},
                      **{k: tuple(v) for k, v in lists.items()})  # fmt: skip
