@@ -16,9 +16,9 @@ from openpyxl.utils import get_column_letter
 from config.about import APP_NAME
 from config.clock import for_people
 from dashboard.exports.formats import header
+from dashboard.model.numbers import YEAR_NAME
 
 MAX_WIDTH = 60  # characters: longer text wraps
-YEAR_COLUMN = re.compile(r"(^|[ _])(year|from|to|base)($|[ _])", re.IGNORECASE)
 
 
 def number_format(unit: str) -> str:
@@ -78,7 +78,7 @@ def _sheet(sheet, frame: pd.DataFrame) -> None:
     _text_cells(sheet)
     for n, column in enumerate(columns, 1):
         letter = get_column_letter(n)
-        year = bool(YEAR_COLUMN.search(str(column)))
+        year = bool(YEAR_NAME.search(str(column)))
         for r, cell in enumerate(sheet[letter][1:]):
             if cell.data_type != "n" or cell.value is None:
                 continue

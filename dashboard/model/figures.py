@@ -221,7 +221,7 @@ def _wrap(text: str, chars: int) -> str:
 
 def series_name(country: str, partner: str, names: Mapping[str, str], world: str = "") -> str:
     """'China', 'China → Russia' for a bilateral flow, 'China (world)' (partner `world`, the
-    catalogue's aggregate), 'China ÷ Russia'."""
+    catalogue's aggregate), 'A ÷ B' for a ratio."""
     if "÷" in country:
         return " ÷ ".join(names.get(c, c) for c in country.split("÷"))
     name = names.get(country, country)

@@ -240,7 +240,7 @@ class Model(ViewData):
         return self.names[self.pair[0]], self.names[self.pair[1]]
 
     def series_name(self, country: str, partner: str) -> str:
-        """A line's name: 'China', 'China → Russia', 'China (world)', 'China ÷ Russia'."""
+        """A line's name: 'China', 'China → Russia', 'China (world)', 'A ÷ B'."""
         return figures.series_name(country, partner, self.names, self.catalogue.aggregate.iso3)
 
     @staticmethod

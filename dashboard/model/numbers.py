@@ -10,6 +10,7 @@ from config.catalogue import Indicator
 
 MINUS = "\u2212"  # a typographic minus: the same width as a plus
 SCALES = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
+YEAR_NAME = re.compile(r"(^|[ _])(year|from|to|base)($|[ _])", re.IGNORECASE)  # a year column
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def unit_for(item: Indicator, stored: str = "") -> Unit:
 
 
 def mode_unit(mode: str, info: Unit, base_year: int, pair: tuple[str, str]) -> str:
-    """What a drawn value is measured in, per chart mode: 'US$', 'times (China ÷ Russia)', …"""
+    """What a drawn value is measured in, per chart mode: 'US$', 'times (A ÷ B)', …"""
     if mode == "ratio":
         return f"times ({pair[0]} ÷ {pair[1]})"
     if mode == "share":
@@ -176,7 +177,7 @@ def is_year_column(name: str, values: list) -> bool:
     """A column of years: its name says so, or every number is a whole year 1800–2200."""
     numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
     whole = [v for v in numbers if math.isfinite(v) and float(v).is_integer()]
-    named = bool(re.search(r"(^|[ _])(year|from|to|base)($|[ _])", name, re.IGNORECASE))
+    named = bool(YEAR_NAME.search(name))
     in_range = (
         bool(numbers) and len(whole) == len(numbers) and all(1800 <= v <= 2200 for v in whole)
     )

@@ -189,7 +189,7 @@ def view_title(view: ViewState, titles: dict, names: dict, pair: Sequence[str]) 
 
 
 def mode_labels(a: str, b: str) -> dict[str, str]:
-    """How each mode is named, the focus pair's names filled in ("China ÷ Russia")."""
+    """How each mode is named, the focus pair's names filled in ("A ÷ B")."""
     return {
         "absolute": "Values",
         "ratio": f"{a} ÷ {b}",
