@@ -7,6 +7,7 @@ import io
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import pandas as pd
 from openpyxl import Workbook
@@ -14,23 +15,43 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from config.about import APP_NAME
+from config.catalogue import Catalogue, load_catalogue
 from config.clock import for_people
 from dashboard.exports.formats import header
-from dashboard.model.numbers import YEAR_NAME
+from dashboard.model.numbers import YEAR_NAME, Unit, unit_for
 
 MAX_WIDTH = 60  # characters: longer text wraps
 
 
-def number_format(unit: str) -> str:
-    """An Excel number format for a stored unit: money with separators, shares as percent."""
-    text = unit.strip().lower()
-    if text.startswith("fraction"):
-        return "0.00%"
-    if text.startswith("%") or "%" in text:
+def number_format(info: Unit | None, mode: str = "absolute") -> str:
+    """An Excel number format for a value: money and counts with separators, a stored fraction
+    as a percentage, a percentage as it is; a ratio or an index in general."""
+    if mode == "share":
         return "0.00"
-    if "us$" in text or "international $" in text or text == "people":
-        return "#,##0.##"
-    return "General"
+    if info is None or mode != "absolute":
+        return "General"
+    if info.percent:
+        return "0.00%" if info.factor == 100 else "0.00"
+    return "#,##0.##" if info.kind in ("money", "count") else "General"
+
+
+@lru_cache(maxsize=1)
+def _catalogue() -> Catalogue:
+    """The catalogue whose fields say how each indicator's values read."""
+    return load_catalogue()
+
+
+def _value_formats(frame: pd.DataFrame) -> list[str] | None:
+    """Each row's number format for its value, from its indicator's catalogue entry."""
+    if "indicator" not in frame or "value" not in frame:
+        return None
+    known = {i.id: i for i in (*_catalogue().indicators, *_catalogue().derived)}
+    units = frame["unit"].astype(str) if "unit" in frame else [""] * len(frame)
+    modes = frame["mode"] if "mode" in frame else ["absolute"] * len(frame)
+    return [
+        number_format(unit_for(known[i], u) if i in known else None, m)
+        for i, u, m in zip(frame["indicator"], units, modes, strict=True)
+    ]
 
 
 def build(sheets: Mapping[str, pd.DataFrame], cover: Mapping[str, str] | None = None) -> bytes:
@@ -72,7 +93,7 @@ def _sheet(sheet, frame: pd.DataFrame) -> None:
     """Headers in words, frozen; numbers as numbers with a format per unit; widths that fit."""
     columns = list(frame.columns)
     sheet.append([header(c) for c in columns])
-    units = frame["unit"].astype(str).tolist() if "unit" in frame else None
+    formats = _value_formats(frame)
     for record in frame.astype(object).where(frame.notna(), None).itertuples(index=False):
         sheet.append([_cell(v) for v in record])
     _text_cells(sheet)
@@ -84,8 +105,8 @@ def _sheet(sheet, frame: pd.DataFrame) -> None:
                 continue
             if year and float(cell.value).is_integer():
                 cell.number_format = "0"  # a year never takes a thousands separator
-            elif column == "value" and units is not None:
-                cell.number_format = number_format(units[r])
+            elif column == "value" and formats is not None:
+                cell.number_format = formats[r]
         sheet.column_dimensions[letter].width = _width(header(column), frame[column])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

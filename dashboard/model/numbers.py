@@ -24,6 +24,7 @@ class Unit:
     basis: str  # the basis in words, for titles and axes
     fx_sensitive: bool = False  # moves with the exchange rate (so do its ratio and index)
     money: str = ""  # for money, the basis of the catalogue: "market exchange rates", …
+    kind: str = ""  # the catalogue's kind: money, share, count or number
 
 
 def unit_for(item: Indicator, stored: str = "") -> Unit:
@@ -31,9 +32,10 @@ def unit_for(item: Indicator, stored: str = "") -> Unit:
     for the base year of a constant-price edition ('US$ m, constant 2023 prices')."""
     if item.kind == "share":
         words = f"% of {item.share_of}"
-        return Unit(item.scale, "", words, True, words, item.fx_sensitive)
+        return Unit(item.scale, "", words, True, words, item.fx_sensitive, kind=item.kind)
     if item.kind != "money":
-        return Unit(item.scale, "", f" {item.unit}", False, item.unit, item.fx_sensitive)
+        words = f" {item.unit}"
+        return Unit(item.scale, "", words, False, item.unit, item.fx_sensitive, kind=item.kind)
     per = " per person" if item.per_person else ""
     if item.basis == "purchasing power parity":
         basis = "current international $, at purchasing power parity"
@@ -42,7 +44,8 @@ def unit_for(item: Indicator, stored: str = "") -> Unit:
         basis = f"constant{' ' + year if year else ''} {item.currency}{per}"
     else:
         basis = f"current {item.currency}{per}, market exchange rates"
-    return Unit(item.scale, f"{item.currency} ", per, False, basis, item.fx_sensitive, item.basis)
+    prefix = f"{item.currency} "
+    return Unit(item.scale, prefix, per, False, basis, item.fx_sensitive, item.basis, item.kind)
 
 
 def mode_unit(mode: str, info: Unit, base_year: int, pair: tuple[str, str]) -> str:

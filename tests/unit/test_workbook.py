@@ -47,6 +47,22 @@ def test_sheets_have_headers_in_words_frozen_widths_and_formats_per_unit():
     assert data.column_dimensions["A"].width >= len("SIPRI.MILEX.SHARE_GDP")
 
 
+def test_value_formats_follow_the_catalogue_and_the_chart_mode():
+    drawn = pd.DataFrame(
+        {
+            "indicator": ["MS.MIL.XPND.GD.ZS", "SP.POP.TOTL", "NY.GDP.MKTP.CD", "NY.GDP.MKTP.CD"],
+            "mode": ["absolute", "absolute", "ratio", "share"],
+            "value": [1.7, 1.4e9, 7.6, 88.0],
+            "unit": ["% of GDP", "people", "times (China ÷ Russia)", "% of the pair's total"],
+        }
+    )
+    body = formats.to_xlsx_bytes({"Data": drawn}, {})
+    data = openpyxl.load_workbook(io.BytesIO(body))["Data"]
+    assert [data[f"C{n}"].number_format for n in range(2, 6)] == [
+        "0.00", "#,##0.##", "General", "0.00",
+    ]  # fmt: skip
+
+
 def test_report_tables_print_years_bare_and_headers_in_words():
     section = report.table("Data", DATA)
     assert section["columns"] == ["Indicator id", "Country", "Year", "Value", "Unit"]
