@@ -249,9 +249,9 @@ def serialise(state: ViewState, default: ViewState) -> str:
 
 def control_values(view: ViewState) -> list:
     """The filter controls' values for a state, in CONTROLS order (JSON: lists, not tuples)."""
-    out = []
+    data, out = saved(view), []
     for control in CONTROLS:
-        values = [_listed(getattr(view, f.name)) for f in FIELDS if f.control == control]
+        values = [data[f.name] for f in FIELDS if f.control == control]
         out.append(values[0] if len(values) == 1 else values)
     return out
 
@@ -268,9 +268,9 @@ def from_controls(values: object) -> dict[str, object]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def _listed(value: object) -> object:
-    """A tuple as a list (what a control holds), anything else as it is."""
-    return list(value) if isinstance(value, tuple) else value
+def saved(view: ViewState) -> dict[str, object]:
+    """A view as the page's stores hold it: field → value, lists for tuples (JSON compares)."""
+    return {f.name: list(v) if isinstance(v := getattr(view, f.name), tuple) else v for f in FIELDS}
 
 
 def _text(value: object) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -44,7 +44,7 @@ def register(app: Dash, model: Model) -> None:
             if notes
             else None
         )
-        wanted = [*model.filter_values(view), _stored(view)]
+        wanted = [*model.filter_values(view), state.saved(view)]
         return *[_changed(w, k) for w, k in zip(wanted, [*values, saved], strict=True)], note
 
     # Filters → link and view. Not on load: the first render is asked for beside from_link,
@@ -65,7 +65,7 @@ def register(app: Dash, model: Model) -> None:
             # The link shows this view already (from_link set the filters from it, or the link
             # is written another way): no new history entry, no second render, the note stays.
             return no_update, no_update, no_update
-        return state.serialise(view, model.default), _stored(view), None
+        return state.serialise(view, model.default), state.saved(view), None
 
     @app.callback(
         Output("story", "children"),
@@ -186,8 +186,3 @@ def register(app: Dash, model: Model) -> None:
 def _changed(wanted: object, known: object) -> object:
     """`wanted`, or no_update when the page has it already (setting it would wake its callbacks)."""
     return no_update if wanted == known else wanted
-
-
-def _stored(view: ViewState) -> dict:
-    """A view as the page's store holds it (JSON: lists, not tuples), so it compares equal."""
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(view).items()}

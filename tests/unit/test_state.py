@@ -57,6 +57,8 @@ def test_the_filter_controls_hold_the_view_and_give_it_back():
     assert values == [list(DEFAULT.indicators), ["USA"], [2000, 2010], "ratio", "linear", 2005,
                       list(CATEGORIES)]  # fmt: skip
     assert from_data(state.from_controls(values)) == (view, [])
+    assert from_data(state.saved(view)) == (view, [])  # the page's store of the view, as JSON
+    assert state.saved(view)["comparators"] == ["USA"]
     # The browser's values are checked later, like a link; a year range that is not a pair and
     # controls the page never sent (None) set nothing.
     assert state.from_controls([None, ["USA"], [2000], "share"]) == {
