@@ -7,14 +7,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
 import sqlalchemy as sa
 
 from config.vocabulary import TRY_AGAIN
-from fetchers.store import reading
+from fetchers.store import lease, reading
 from fetchers.store.errors import StoreError
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ class StoreSnapshot:
     meta: pd.DataFrame  # what each source says of its indicators, with its run's release
     history: pd.DataFrame  # every revised value
     read_at: datetime
+    clock_offset: timedelta = timedelta(0)  # the database's clock minus this host's, at the read
     _derived: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: Any = field(default_factory=threading.Lock, repr=False)
     _by_indicator: dict = field(default_factory=dict, repr=False)
@@ -77,8 +78,10 @@ class StoreSnapshot:
         return str(done.max()) if not done.empty else ""
 
     def last_runs(self, lease_seconds: int, now: datetime | None = None) -> pd.DataFrame:
-        """Per source: its latest run and its last success, as `Store.last_runs` gives them."""
-        return reading.last_runs(self.runs, lease_seconds, now or datetime.now(UTC))
+        """Per source: its latest run and its last success, as `Store.last_runs` gives them; a
+        run's heartbeat is compared with the database's clock (which wrote it), not this host's."""
+        now = now or datetime.now(UTC) + self.clock_offset
+        return reading.last_runs(self.runs, lease_seconds, now)
 
     def _indicator(self, indicator: str) -> pd.DataFrame:
         """One indicator's rows, split out once: a view's read is a few small concatenations."""
@@ -107,6 +110,7 @@ def read(store: Store) -> StoreSnapshot:
                 meta=reading.indicator_meta_frame(conn),
                 history=reading.history_frame(conn),
                 read_at=datetime.now(UTC),
+                clock_offset=lease.db_now(conn) - datetime.now(UTC),
             )
             if reading.version(conn) == before:
                 return snapshot

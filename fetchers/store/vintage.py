@@ -67,6 +67,7 @@ def as_of(snapshot: StoreSnapshot, when: datetime) -> StoreSnapshot:
         meta=_meta(snapshot.meta, kept_runs),
         history=history[history["run_id"].isin(kept)].reset_index(drop=True),
         read_at=snapshot.read_at,
+        clock_offset=snapshot.clock_offset,
     )
 
 

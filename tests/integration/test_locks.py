@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from fetchers.store import lease
+from fetchers.store import lease, snapshot
 from fetchers.store.errors import RunLocked
 from fetchers.store.lease import Holder, acquire
 from fetchers.store.store import Store
@@ -202,5 +202,7 @@ def test_a_host_whose_clock_runs_ahead_still_honours_live_leases(
             store.start_run("worldbank")
         assert store.mark_interrupted() == 0
         assert store.last_runs()[["id", "status"]].values.tolist() == [[run, "running"]]
+        shown = snapshot.read(store).last_runs(store.lease_seconds)  # what the page reads
+        assert shown[["id", "status"]].values.tolist() == [[run, "running"]]
     finally:
         other.close()
