@@ -101,6 +101,7 @@ class Catalogue:
     countries: tuple[Country, ...]
     indicators: tuple[Indicator, ...]  # stored: fetched from a source
     derived: tuple[Indicator, ...] = ()  # computed here from stored ones
+    default_view: tuple[str, ...] = ()  # the indicators a first visit shows, in order
 
     def source(self, source_id: str) -> Source:
         """The source with this id; KeyError names it if unknown."""
@@ -167,13 +168,14 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
     indicators = _indicators(data.get("indicator", []), {s.id for s in sources}, problems)
     derived = _derived(data.get("derived", []), indicators, problems)
     known = {i.id for i in (*indicators, *derived)}
-    for item in (*indicators, *derived):
-        for other in (*item.ppp_twins, item.stands_in_for):
-            if other and other not in known:
-                problems.append(f"{item.id}: {other!r} is not a catalogued or derived indicator")
+    view = data.get("default_view", [])
+    named = [(i.id, o) for i in (*indicators, *derived) for o in (*i.ppp_twins, i.stands_in_for)]
+    for where, other in [*named, *(("default_view", o) for o in view)]:
+        if other and other not in known:
+            problems.append(f"{where}: {other!r} is not a catalogued or derived indicator")
     if problems:
         raise CatalogueError(f"{path}: " + "; ".join(problems))
-    return Catalogue(sources, countries, indicators, derived)
+    return Catalogue(sources, countries, indicators, derived, tuple(view))
 
 
 def _sources(entries: object, problems: list[str]) -> tuple[Source, ...]:
@@ -217,8 +219,7 @@ def _countries(entries: object, problems: list[str]) -> tuple[Country, ...]:
             problems.append(f"{where} ({iso3}): role {role!r} is not one of {', '.join(ROLES)}")
         if iso3 in {c.iso3 for c in out}:
             problems.append(f"{where}: {iso3} is listed twice")
-        sipri_name = str(entry.get("sipri_name", ""))
-        out.append(Country(iso3=iso3, name=name, role=role, m49=m49, sipri_name=sipri_name))
+        out.append(Country(iso3, name, role, m49, str(entry.get("sipri_name", ""))))
     if sum(c.role == "focus" for c in out) != 2:
         problems.append("[[country]]: exactly two entries must have role = 'focus'")
     return tuple(out)

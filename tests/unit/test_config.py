@@ -67,6 +67,7 @@ def test_catalogue_has_the_required_indicators():
     ]
     assert set(required) <= {i.id for i in catalogue.for_source("worldbank")}
     assert catalogue.focus == ("CHN", "RUS")
+    assert catalogue.default_view[0] == "NY.GDP.MKTP.CD"
     assert "USA" in catalogue.iso3
 
 
@@ -87,6 +88,8 @@ def test_catalogue_reports_every_problem_with_its_entry(tmp_path):
     bad = tmp_path / "indicators.toml"
     bad.write_text(
         """
+default_view = ["W"]
+
 [[country]]
 iso3 = "chn"
 name = "China"
@@ -138,6 +141,7 @@ note = "n"
     assert "[[indicator]] #2 (Y): scale -1 is not a positive number" in message
     assert "[[indicator]] #2 (Y): tag(s) sideways not among" in message
     assert "Y: 'Z' is not a catalogued or derived indicator" in message
+    assert "default_view: 'W' is not a catalogued or derived indicator" in message
     assert "[[derived]] #1 (D): inputs ['Q'] are not catalogued indicators" in message
     assert "[[derived]] #1 (D): share_of names what a kind = 'share' is a share of" in message
     assert "[[indicator]] #2 (Y): unknown field(s) colour" in message
