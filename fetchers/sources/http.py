@@ -32,7 +32,7 @@ RETRY_STATUSES = (500, 502, 503, 504)
 # the run fails and the scheduler tries again later instead of holding a worker for hours.
 RETRY_AFTER_MAX_SECONDS = 120
 # "Rate limit is exceeded. Try again in 7 seconds." (the Comtrade gateway's 429 body)
-TRY_AGAIN = re.compile(r"try again in (\d+(?:\.\d+)?) second", re.IGNORECASE)
+TRY_AGAIN_IN = re.compile(r"try again in (\d+(?:\.\d+)?) second", re.IGNORECASE)
 
 # Checks a decoded JSON body: None for a good answer, else the service's own error message.
 # Raises ValueError when the body does not have the expected shape.
@@ -230,7 +230,7 @@ def _retry_after(response: requests.Response, fallback: float) -> float:
         except (TypeError, ValueError):
             wait = None
     if wait is None:
-        found = TRY_AGAIN.search(_service_message(response.content))
+        found = TRY_AGAIN_IN.search(_service_message(response.content))
         wait = float(found.group(1)) if found else fallback
     return min(max(wait, 0.0), RETRY_AFTER_MAX_SECONDS)
 
