@@ -12,7 +12,7 @@ from dash import dcc, html
 
 from config.catalogue import Catalogue
 from config.clock import short
-from config.vocabulary import flag_words
+from config.vocabulary import EMPTY_STORE, FAILING, flag_words
 from dashboard.model import numbers, wording
 from dashboard.model.records import Chart, KpiRow, Rendered, Status
 from fetchers.store.status import SourceStatus
@@ -209,7 +209,7 @@ def kpi_card(row: KpiRow, names: Mapping[str, str], pair: tuple[str, str]) -> db
 
 def status_line(status: Status, catalogue: Catalogue) -> html.Div:
     """The header's one calm line, and per-source one-liners behind a 'details' toggle."""
-    failing = any(s.last_status in ("failed", "interrupted") for s in status.sources)
+    failing = any(s.last_status in FAILING for s in status.sources)
     return html.Div(
         [
             html.Span(status.line, className="status-line"),
@@ -238,7 +238,7 @@ def source_line(status: SourceStatus, catalogue: Catalogue) -> str:
         text = f"{name}: release {status.release or 'not stated'}, fetched {short(status.last_ok_at)}{stale}"
     else:
         text = f"{name}: no data yet"
-    if status.last_status in ("failed", "interrupted"):
+    if status.last_status in FAILING:
         text += f"; last try {short(status.last_at)} failed: {status.error or 'no reason recorded'}"
         text += f"; next try around {short(status.next_attempt)}"
     return text + "."
@@ -251,9 +251,9 @@ def banner(status: Status) -> list:
     return [
         dbc.Alert(
             [
-                html.B("No data stored yet. "),
-                "The first fetch starts with the app; if this machine has no internet, "
-                "load a downloaded file with `python -m fetchers import FILE`.",
+                html.B(EMPTY_STORE),
+                " If this machine has no internet, load a downloaded file with "
+                "`python -m fetchers import FILE`.",
             ],
             color="info",
         )
