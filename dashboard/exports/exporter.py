@@ -13,6 +13,7 @@ import pandas as pd
 from config.about import APP_NAME, APP_VERSION
 from config.clock import format_time
 from config.settings import Settings
+from config.vocabulary import TRY_AGAIN
 from dashboard.exports import citation, formats, renderers, report
 from dashboard.exports.pieces import Pieces
 from dashboard.model import state
@@ -65,7 +66,7 @@ class Exporter(Pieces):
         snap = snap or self.model.snapshots.current()
         if fmt == "zip" or (fmt == "pdf" and not indicator):  # the builds that start chromium
             if not self._reports.acquire(blocking=False):
-                raise ExportBusy("The server is busy building other reports; try again shortly.")
+                raise ExportBusy(f"The server is busy building other reports; {TRY_AGAIN}.")
             try:
                 return self._build(snap, view, fmt, indicator, countries)
             finally:
