@@ -99,7 +99,7 @@ def test_import_rejects_unknown_and_broken_files(tmp_path):
     broken.write_bytes(sipri_book.build(drop_sheet="Current US$"))
     result = cli("fetchers", "import", str(broken), env=env(tmp_path))
     assert result.returncode == 1
-    assert "no sheet for 'Military expenditure, current US$'" in result.stderr
+    assert "no sheet for 'Military expenditure (SIPRI), current US$'" in result.stderr
     missing = cli("fetchers", "import", str(tmp_path / "nope.csv"), env=env(tmp_path))
     assert missing.returncode == 1
     assert "cannot read file" in missing.stderr
