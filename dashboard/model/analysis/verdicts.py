@@ -12,7 +12,7 @@ from config.claims import Claim
 from dashboard.model.analysis.flags import worst_flag
 from dashboard.model.analysis.need import WTO_NOTE, need_table
 from dashboard.model.analysis.ratios import ratio_series, unit_of_series, used_series
-from dashboard.model.numbers import MINUS, Unit, amount, share
+from dashboard.model.numbers import Unit, amount, share, signed
 
 STATUSES = ("holds", "does not hold", "mixed", "insufficient data")
 
@@ -136,7 +136,7 @@ def _compare(
         "flag": worst_flag(*ref["flag"], *new["flag"]),
         "result": (
             f"ratio {ref_ratio:.2f}× ({reference[0]}–{reference[1]} mean) → {new_ratio:.2f}× "
-            f"({latest[0]}–{latest[1]} mean), {_signed(change * 100)}%: {moved}; difference "
+            f"({latest[0]}–{latest[1]} mean), {signed(change * 100, 0, '%')}: {moved}; difference "
             f"{amount(ref_diff, unit)} → {amount(new_diff, unit)}"
         ),
     }
@@ -242,12 +242,6 @@ def _status(verdicts: Sequence[str]) -> str:
     if not any(v == "holds" for v in verdicts):
         return "does not hold"
     return "mixed"
-
-
-def _signed(value: float) -> str:
-    """+12 or −3 (a true minus sign), whole numbers."""
-    text = f"{abs(value):.0f}"
-    return f"{MINUS}{text}" if value < 0 and text != "0" else f"+{text}"
 
 
 def _years(years: Sequence[int]) -> str:
