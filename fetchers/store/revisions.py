@@ -23,6 +23,7 @@ class Revision:
     year: int
     old: float | None
     new: float | None
+    scale: float = 1.0  # the catalogue's: stored × scale = the value people read (SIPRI's US$ m)
 
     @property
     def change(self) -> float | None:
@@ -33,7 +34,8 @@ class Revision:
 
     def text(self) -> str:
         """ "Russia's GDP (current US$) 2024: 2.2 trillion → 2.13 trillion (−3.1%)"."""
-        moved = f"{amount(self.old)} → {amount(self.new)}"
+        old, new = (None if v is None else v * self.scale for v in (self.old, self.new))
+        moved = f"{amount(old)} → {amount(new)}"
         pct = f" ({percent(self.change)})" if self.change is not None else ""
         return f"{self.country_name}'s {self.indicator_title} {self.year}: {moved}{pct}"
 
@@ -44,7 +46,7 @@ def largest(history: pd.DataFrame, catalogue: Catalogue, count: int = LARGEST) -
         Revision(
             r["indicator"], _indicator_title(catalogue, r["indicator"]), r["country"],
             catalogue.country_name(r["country"]), int(r["year"]),
-            _number(r["old_value"]), _number(r["new_value"]),
+            _number(r["old_value"]), _number(r["new_value"]), _scale(catalogue, r["indicator"]),
         )
         for r in history.to_dict("records")
     ]  # fmt: skip
@@ -73,6 +75,13 @@ def percent(change: float | None) -> str:
 
 def _number(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
+
+
+def _scale(catalogue: Catalogue, indicator: str) -> float:
+    try:
+        return catalogue.indicator(indicator).scale
+    except KeyError:
+        return 1.0
 
 
 def _indicator_title(catalogue: Catalogue, indicator: str) -> str:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from fetchers.store.changes import REFUSED, changes, for_run, permalink
 from fetchers.store.release_calendar import calendar
-from fetchers.store.revisions import amount, largest, percent
+from fetchers.store.revisions import Revision, amount, largest, percent
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 GDP = "NY.GDP.MKTP.CD"
@@ -138,6 +138,8 @@ def test_for_run_keeps_its_own_events_and_its_sources_standing():
 
 def test_words_for_numbers():
     assert amount(2.1318e12) == "2.13 trillion"
+    sipri = Revision("SIPRI.MILEX.CURRENT_USD", "M", "RUS", "Russia", 2024, 1.0e5, 1.1e5, 1e6)
+    assert sipri.text() == "Russia's M 2024: 100 billion → 110 billion (+10.0%)"  # US$ m scaled
     assert amount(-4.5e9) == "-4.5 billion"
     assert amount(12345.0) == "12,345"
     assert amount(0.031) == "0.031"
