@@ -57,8 +57,7 @@ def default_state(
 AS_OF = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?")
 MAX_INDICATORS = 12  # a view with more charts than this is not a view anyone reads
 MAX_ITEMS_READ = 100  # list items looked at per field: bounds the work a hostile payload costs
-WINDOW_BASES = ("real", "nominal")
-MAX_WINDOW_YEARS = 10
+WINDOW_BASES, MAX_WINDOW_YEARS = ("real", "nominal"), 10  # event windows: growth basis, ±years
 
 # A field's reader: (raw value from a link or the browser: text, number or list; its parameter;
 # the field's default; the catalogue's choices for it) → (the value, or None to keep the
@@ -259,7 +258,8 @@ def control_values(view: ViewState) -> list:
 def from_controls(values: object) -> dict[str, object]:
     """The ViewState fields the controls' values set (from the browser: still to be checked)."""
     fields: dict[str, object] = {}
-    for control, value in zip(CONTROLS, values if isinstance(values, list) else [], strict=False):
+    given = values if isinstance(values, list | tuple) else ()
+    for control, value in zip(CONTROLS, given, strict=False):
         names = [f.name for f in FIELDS if f.control == control]
         if len(names) == 1:
             fields[names[0]] = value
