@@ -193,8 +193,8 @@ def _fail(
     """Record the failure (reason for people, detail for the log) and say so."""
     try:
         store.fail_run(run_id, reason, urls, detail=detail)
-    except StoreError:
-        log.exception("could not record the failure of run %s", run_id)
+    except StoreError as exc:  # one line: the run reads interrupted once its lease runs out
+        log.warning("%s", exc)
     summary = RunSummary(source, "failed", run_id, seconds=time.monotonic() - started, error=reason)
     log.warning("%s (detail: %s)", summary.line(), detail)
     return summary

@@ -80,8 +80,8 @@ FAULTS = {
         "the answer was not in the expected format",
     ),
     "timeout": (
-        lambda fake, req: (time.sleep(1.5), fake(req))[1],
-        "the source did not answer within 0.5 s",
+        lambda fake, req: (time.sleep(3), fake(req))[1],  # the scenario: a source too slow
+        "the source did not answer within 2 s",
     ),
     "second page fails": (
         lambda fake, req: (
@@ -110,16 +110,17 @@ def test_failed_fetch_keeps_previous_data(fault, tmp_path, httpserver, catalogue
         return fake(request)
 
     httpserver.expect_request(re.compile("^/v2/.*")).respond_with_handler(serve)
-    fast = make_settings(
-        tmp_path,
-        WORLDBANK_API_URL=httpserver.url_for("/v2").replace("127.0.0.1", "localhost"),
-        WORLDBANK_PER_PAGE="500",
-        HTTP_TIMEOUT="0.5",
+    url = httpserver.url_for("/v2").replace("127.0.0.1", "localhost")
+    patient = make_settings(
+        tmp_path, WORLDBANK_API_URL=url, WORLDBANK_PER_PAGE="500", HTTP_TIMEOUT="10"
     )
-    assert refresh("worldbank", fast, catalogue, store).ok
+    assert refresh("worldbank", patient, catalogue, store).ok  # a busy machine must not fail it
     before = store.observations()
     handler["fault"], reason = FAULTS[fault]
-    summary = refresh("worldbank", fast, catalogue, store, full=True)
+    faulty = make_settings(
+        tmp_path, WORLDBANK_API_URL=url, WORLDBANK_PER_PAGE="500", HTTP_TIMEOUT="2"
+    )
+    summary = refresh("worldbank", faulty, catalogue, store, full=True)
     assert summary.status == "failed" and not summary.ok
     assert summary.error == reason
     assert summary.line().startswith("worldbank: FAILED after")
