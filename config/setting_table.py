@@ -270,6 +270,7 @@ SETTINGS: tuple[Setting, ...] = (
         "REPORT_WORKERS",
         "2",
         _int_range(1, 16),
-        'Report builds (PDF, ZIP) run at once per server process; more get "busy, try again".',
+        "Report builds (PDF, ZIP) run at once on this host, shared by all server processes; more "
+        'get "busy, try again".',
     ),
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ from config.settings import Settings
 from config.vocabulary import TRY_AGAIN
 from dashboard.exports import citation, formats, renderers, report
 from dashboard.exports.pieces import Pieces
+from dashboard.exports.slots import report_slot, slot_dir
 from dashboard.model import state
 from dashboard.model.analysed import analysis_for
 from dashboard.model.analysis.reporting import report_sections
@@ -45,7 +45,7 @@ class Exporter(Pieces):
 
     def __init__(self, model: Model, settings: Settings) -> None:
         super().__init__(model, settings)
-        self._reports = threading.BoundedSemaphore(settings.report_workers)
+        self._slots = slot_dir(settings.database_url)
 
     # --- artefacts ------------------------------------------------------------------------------
     def build(
@@ -59,18 +59,16 @@ class Exporter(Pieces):
         """(file name, bytes) of one export, every part from one snapshot (the current one unless
         given, e.g. a vintage); images need `indicator` when several are shown.
 
-        Reports (PDF, ZIP) take one of REPORT_WORKERS slots or are refused as busy at once: a
-        burst of clicks cannot start dozens of chromium processes, and no request waits holding
-        a server worker.
+        Reports (PDF, ZIP) take one of REPORT_WORKERS slots shared by every server process on the
+        host, or are refused as busy at once: a burst of clicks cannot start dozens of chromium
+        processes, and no request waits holding a server worker.
         """
         snap = snap or self.model.snapshots.current()
         if fmt == "zip" or (fmt == "pdf" and not indicator):  # the builds that start chromium
-            if not self._reports.acquire(blocking=False):
-                raise ExportBusy(f"The server is busy building other reports; {TRY_AGAIN}.")
-            try:
+            with report_slot(self.settings.report_workers, self._slots) as held:
+                if not held:
+                    raise ExportBusy(f"The server is busy building other reports; {TRY_AGAIN}.")
                 return self._build(snap, view, fmt, indicator, countries)
-            finally:
-                self._reports.release()
         return self._build(snap, view, fmt, indicator, countries)
 
     def _build(self, snap, view, fmt, indicator, countries) -> tuple[str, bytes]:

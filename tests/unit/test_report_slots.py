@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 
 import pytest
 
 from dashboard.exports import exporter as snapshot_module
 from dashboard.exports.exporter import ExportBusy, Exporter
+from dashboard.exports.slots import report_slot
 from tests.conftest import make_settings
 
 
@@ -45,3 +48,33 @@ def test_a_third_report_is_busy_at_once(tmp_path, monkeypatch):
         worker.join(5)
     release.set()
     assert shot.build(None, "zip", snap=snap) == ("r.zip", b"zip")  # slots come back
+
+
+def test_slots_are_shared_by_every_process_on_the_host(tmp_path):
+    """A report another server process is building takes a slot here too; its death frees it."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_A_SLOT, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with report_slot(1, tmp_path) as held:
+            assert held is False
+        with report_slot(2, tmp_path) as held:
+            assert held is True  # the second slot is free
+    finally:
+        holder.kill()
+        holder.wait(10)
+    with report_slot(1, tmp_path) as held:
+        assert held is True  # a killed process's slot comes back
+
+
+HOLD_A_SLOT = """
+import sys, time
+from pathlib import Path
+from dashboard.exports.slots import report_slot
+with report_slot(1, Path(sys.argv[1])) as held:
+    print("held" if held else "busy", flush=True)
+    time.sleep(60)
+"""
