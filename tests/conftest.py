@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from pytest_httpserver import HTTPServer
+from xdist.scheduler import LoadScopeScheduling
 
 from config.catalogue import Catalogue, load_catalogue
 from config.settings import Settings, load_settings
@@ -35,6 +36,20 @@ def make_settings(tmp_path: Path, **overrides: str) -> Settings:
         **overrides,
     }
     return load_settings(environ=environ, env_file=tmp_path / "no.env")
+
+
+class BrowserTestsOnOneWorker(LoadScopeScheduling):
+    """`-n N` (.ci/run): one worker runs every browser test, with one chromium and first, as they
+    take longest; the other tests go one at a time to whichever worker is free."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        return "tests/browser" if nodeid.startswith("tests/browser/") else nodeid
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log) -> LoadScopeScheduling | None:
+    # xdist's own `--dist loadgroup` cannot group here: pytest 9.2 ignores the node id it edits.
+    return BrowserTestsOnOneWorker(config, log) if config.getvalue("dist") == "load" else None
 
 
 @pytest.fixture

@@ -24,9 +24,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            # Under `-n N --dist loadgroup` (.ci/run) one worker runs every browser test, with
-            # one chromium, while the other workers share the rest of the suite.
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session", autouse=True)
