@@ -9,13 +9,10 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from config.catalogue import Indicator, load_catalogue
+from config.catalogue import Indicator
 from dashboard.model import metrics
 
 COLUMNS = ["source", "indicator", "country", "partner", "year", "value", "unit", "flag"]
-# The catalogue's derived series by id (viewdata, the page's options and the server read this;
-# `catalogue.derived` holds the same records).
-DERIVED: dict[str, Indicator] = {item.id: item for item in load_catalogue().derived}
 
 
 def gdp_ppp(frame: pd.DataFrame, pair: Sequence[str], item: Indicator) -> pd.DataFrame:
@@ -60,12 +57,12 @@ COMPUTE: dict[str, Callable[[pd.DataFrame, Sequence[str], Indicator], pd.DataFra
     "CMT.PARTNER_SHARE": trade_share,
     "GDP.PPP.COMPUTED": gdp_ppp,
 }
-# A stored series a source may lack, and the derived one that stands in for it.
-STAND_INS = {item.stands_in_for: item.id for item in DERIVED.values() if item.stands_in_for}
 
 
-def with_derived(frame: pd.DataFrame, wanted: Sequence[str], pair: Sequence[str]) -> pd.DataFrame:
+def with_derived(
+    frame: pd.DataFrame, wanted: Sequence[Indicator], pair: Sequence[str]
+) -> pd.DataFrame:
     """`frame` with the rows of each derived series in `wanted` appended (inputs must be in it)."""
-    parts = [COMPUTE[i](frame, pair, DERIVED[i]) for i in wanted if i in DERIVED]
+    parts = [COMPUTE[item.id](frame, pair, item) for item in wanted if item.inputs]
     parts = [p for p in parts if not p.empty]
     return pd.concat([frame, *parts], ignore_index=True) if parts else frame

@@ -11,15 +11,6 @@ from dashboard.model.metrics import MODES
 
 SCALES = ("linear", "log")
 FIRST_YEAR, LAST_YEAR = 1960, 2100
-# The story first: the economy, military spending at constant prices and as a burden, and who
-# needs whom in trade. All but the trade share are in the bundled snapshot.
-DEFAULT_INDICATORS = (
-    "NY.GDP.MKTP.CD",
-    "SIPRI.MILEX.CONSTANT_USD",
-    "CMT.PARTNER_SHARE",
-    "NY.GDP.PCAP.CD",
-    "MS.MIL.XPND.GD.ZS",
-)
 
 
 @dataclass(frozen=True)
@@ -45,11 +36,12 @@ def default_state(
     comparators: tuple[str, ...],
     categories: tuple[str, ...],
     today_year: int,
+    first_view: tuple[str, ...] = (),
 ) -> ViewState:
-    """The view a first-time visitor sees: the default indicators that exist, as the ratio of the
-    pair, 1990 to now."""
-    wanted = tuple(i for i in DEFAULT_INDICATORS if i in indicators) or indicators[:3]
-    # The gap is the subject: China ÷ Russia leads, not levels where Russia lies on the floor.
+    """The view a first-time visitor sees: the catalogue's `default_view` indicators that exist
+    (else the first three), as the ratio of the pair, 1990 to now."""
+    wanted = tuple(i for i in first_view if i in indicators) or indicators[:3]
+    # The gap is the subject: the pair's ratio leads, not levels where one lies on the floor.
     return ViewState(wanted, (), 1990, today_year, "ratio", "linear", 2014, categories)
 
 

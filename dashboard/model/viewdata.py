@@ -11,7 +11,7 @@ from config.catalogue import Catalogue
 from config.events import Event, Timeline
 from config.settings import Settings
 from dashboard.model import metrics, state
-from dashboard.model.derived import DERIVED, with_derived
+from dashboard.model.derived import with_derived
 from dashboard.model.records import Part
 from fetchers.store import vintage
 from fetchers.store.snapshot import Snapshots, StoreSnapshot
@@ -32,15 +32,18 @@ class ViewData:
         )
         self.pair = tuple(catalogue.focus[:2])
         self.names = {c.iso3: c.name for c in catalogue.countries}
-        self.indicator_ids = tuple(i.id for i in catalogue.indicators) + tuple(DERIVED)
-        self.titles = {i.id: i.title for i in catalogue.indicators} | {
-            k: d.title for k, d in DERIVED.items()
-        }
+        every = (*catalogue.indicators, *catalogue.derived)
+        self.indicator_ids = tuple(i.id for i in every)
+        self.titles = {i.id: i.title for i in every}
         self.snapshots = Snapshots(store)
         self.comparators = tuple(c.iso3 for c in catalogue.countries if c.role == "comparator")
         self.last_year = datetime.now(UTC).year
         self.default = state.default_state(
-            self.indicator_ids, self.comparators, timeline.categories, self.last_year
+            self.indicator_ids,
+            self.comparators,
+            timeline.categories,
+            self.last_year,
+            catalogue.default_view,
         )
 
     # --- URL and filter state -----------------------------------------------------------------
@@ -119,14 +122,11 @@ class ViewData:
         return state.control_values(view)
 
     # --- data ----------------------------------------------------------------------------------
-    @staticmethod
-    def stored_ids(indicators: tuple[str, ...] | list[str]) -> list[str]:
+    def stored_ids(self, indicators: tuple[str, ...] | list[str]) -> list[str]:
         """The stored indicators behind a selection: derived ones replaced by their inputs."""
         out: list[str] = []
         for indicator_id in indicators:
-            for stored in (
-                DERIVED[indicator_id].inputs if indicator_id in DERIVED else (indicator_id,)
-            ):
+            for stored in self.catalogue.indicator(indicator_id).inputs or (indicator_id,):
                 if stored not in out:
                     out.append(stored)
         return out
@@ -135,11 +135,12 @@ class ViewData:
         """Stored rows for the view's indicators and countries, with derived series."""
         indicators = tuple(self.stored_ids(view.indicators))
         countries = (*self.pair, *view.comparators)
-        derived = tuple(i for i in view.indicators if i in DERIVED)
+        derived = tuple(i for i in view.indicators if self.catalogue.indicator(i).inputs)
 
         def build() -> pd.DataFrame:
             frame = snap.rows(list(indicators), list(countries))
-            return with_derived(frame, derived, self.pair)
+            items = [self.catalogue.indicator(i) for i in derived]
+            return with_derived(frame, items, self.pair)
 
         return snap.derive(("data", indicators, countries, derived), build)
 
@@ -162,10 +163,9 @@ class ViewData:
 
     def describe(self, indicator_id: str, frame: pd.DataFrame) -> tuple[str, str, str]:
         """Title, unit and theme of a catalogued or derived indicator."""
-        if indicator_id in DERIVED:
-            item = DERIVED[indicator_id]
-            return item.title, item.unit, item.theme
         item = self.catalogue.indicator(indicator_id)
+        if item.inputs:  # derived here: its own words
+            return item.title, item.unit, item.theme
         units = frame.loc[frame["indicator"] == indicator_id, "unit"]
         return item.title, (units.iloc[-1] if len(units) else item.unit), item.theme
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
@@ -256,10 +256,9 @@ def header() -> html.Header:
     )
 
 
-def indicator_options(catalogue: Catalogue, derived: Mapping) -> list[dict]:
+def indicator_options(catalogue: Catalogue) -> list[dict]:
     """Dropdown options grouped by theme (a disabled heading per theme)."""
-    entries = [(i.theme, i.id, i.title) for i in catalogue.indicators]
-    entries += [(d.theme, id_, d.title) for id_, d in derived.items()]
+    entries = [(i.theme, i.id, i.title) for i in (*catalogue.indicators, *catalogue.derived)]
     options: list[dict] = []
     for theme in THEMES:
         items = [e for e in entries if e[0] == theme]

@@ -16,7 +16,6 @@ from config.events import load_events
 from config.settings import Settings, load_settings
 from dashboard.exports.exporter import Exporter
 from dashboard.model import figures
-from dashboard.model.derived import DERIVED
 from dashboard.model.model import Model
 from dashboard.page import analysis_section as analysis_view
 from dashboard.page import callbacks, downloads, layout, watching
@@ -60,7 +59,7 @@ def create_app(settings: Settings) -> Dash:
         # one footer landmark of its own.
         index_string=INDEX,
     )
-    options = layout.indicator_options(catalogue, DERIVED)
+    options = layout.indicator_options(catalogue)
     app.layout = layout.page(
         catalogue,
         timeline,

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.model.derived import DERIVED, STAND_INS, gdp_ppp, with_derived
+from config.catalogue import load_catalogue
+from dashboard.model.analysis.ratios import stand_ins
+from dashboard.model.derived import gdp_ppp, with_derived
 
 GDP_PPP = "GDP.PPP.COMPUTED"
+ITEM = load_catalogue().indicator(GDP_PPP)
 
 
 def row(indicator, country, year, value, flag=""):
@@ -26,7 +29,7 @@ def test_gdp_at_ppp_is_per_capita_times_population_where_both_exist():
             row("SP.POP.TOTL", "CHN", 2021, 1000.0),  # no per-capita value
         ]
     )
-    out = gdp_ppp(data, (), DERIVED[GDP_PPP]).set_index("country")
+    out = gdp_ppp(data, (), ITEM).set_index("country")
     assert out["value"].to_dict() == {
         "CHN": pytest.approx(20_000.0),
         "WLD": pytest.approx(80_000.0),
@@ -34,8 +37,8 @@ def test_gdp_at_ppp_is_per_capita_times_population_where_both_exist():
     assert out.loc["WLD", "flag"] == "estimate"
     assert set(out["indicator"]) == {GDP_PPP}
     assert set(out["unit"]) == {"current international $"}
-    assert "computed" in DERIVED[GDP_PPP].title
-    assert STAND_INS == {"NY.GDP.MKTP.PP.CD": GDP_PPP}  # the catalogue's stands_in_for
+    assert "computed" in ITEM.title
+    assert stand_ins() == {"NY.GDP.MKTP.PP.CD": GDP_PPP}  # the catalogue's stands_in_for
 
 
 def test_with_derived_appends_only_what_is_asked_for():
@@ -43,6 +46,6 @@ def test_with_derived_appends_only_what_is_asked_for():
         [row("NY.GDP.PCAP.PP.CD", "CHN", 2020, 2.0), row("SP.POP.TOTL", "CHN", 2020, 3.0)]
     )
     assert with_derived(data, [], ("CHN", "RUS")) is data
-    both = with_derived(data, [GDP_PPP], ("CHN", "RUS"))
+    both = with_derived(data, [ITEM], ("CHN", "RUS"))
     assert len(both) == 3 and both.iloc[-1]["value"] == pytest.approx(6.0)
-    assert gdp_ppp(data.iloc[:0], (), DERIVED[GDP_PPP]).empty
+    assert gdp_ppp(data.iloc[:0], (), ITEM).empty

@@ -10,7 +10,8 @@ from dashboard.model import state
 
 INDICATORS = ("NY.GDP.MKTP.CD", "MS.MIL.XPND.CD", "CMT.PARTNER_SHARE")
 CATEGORIES = ("Russia–West", "economy")
-DEFAULT = state.default_state(INDICATORS, ("USA",), CATEGORIES, 2026)
+FIRST_VIEW = ("NY.GDP.MKTP.CD", "SIPRI.MILEX.CONSTANT_USD", "CMT.PARTNER_SHARE")  # as a catalogue
+DEFAULT = state.default_state(INDICATORS, ("USA",), CATEGORIES, 2026, FIRST_VIEW)
 
 
 def parse(search):

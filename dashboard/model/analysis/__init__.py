@@ -38,7 +38,7 @@ from dashboard.model.analysis.windows import (
     growth,
     window_summary,
 )
-from dashboard.model.derived import STAND_INS, with_derived
+from dashboard.model.derived import with_derived
 from dashboard.model.metrics import world
 from fetchers.store.status import overdue  # one owner: the freshness policy
 
@@ -160,7 +160,8 @@ def analyse(
             "do not say which run added them."
         )
     # Stand-ins where a source's own series is absent (GDP at PPP from per capita × population).
-    computed = with_derived(frame, list(STAND_INS.values()), pair)
+    stand_ins = [d for d in catalogue().derived if d.stands_in_for]
+    computed = with_derived(frame, stand_ins, pair)
     need = need_table(computed, pair)
     claims, evidence = claim_table(
         computed, history, runs, options.claims, pair, options.names, titles

@@ -9,14 +9,13 @@ import pandas as pd
 from config.catalogue import Catalogue, load_catalogue
 from dashboard.model import metrics, numbers
 from dashboard.model.analysis.flags import worst_flag
-from dashboard.model.derived import STAND_INS
 
 RATIO_COLUMNS = ["year", "a", "b", "ratio", "difference", "flag"]
 
 
 def used_series(frame: pd.DataFrame, indicator: str, pair: tuple[str, str]) -> str:
     """`indicator`, or its computed stand-in when only the stand-in has both of the pair."""
-    stand_in = STAND_INS.get(indicator)
+    stand_in = stand_ins().get(indicator)
     if stand_in is None or _has_pair(frame, indicator, pair):
         return indicator
     return stand_in if _has_pair(frame, stand_in, pair) else indicator
@@ -25,7 +24,7 @@ def used_series(frame: pd.DataFrame, indicator: str, pair: tuple[str, str]) -> s
 def ratio_series(frame: pd.DataFrame, indicator: str, pair: tuple[str, str]) -> pd.DataFrame:
     """A ÷ B and A − B per year where both values are > 0, with the worst input flag.
 
-    A computed stand-in (STAND_INS) is used when the indicator itself lacks the pair.
+    A computed stand-in (stand_ins()) is used when the indicator itself lacks the pair.
     """
     a, b = pair
     indicator = used_series(frame, indicator, pair)
@@ -53,6 +52,11 @@ def ratio_series(frame: pd.DataFrame, indicator: str, pair: tuple[str, str]) -> 
 def catalogue() -> Catalogue:
     """The catalogue the analysis names and reads its series by (config/indicators.toml)."""
     return load_catalogue()
+
+
+def stand_ins() -> dict[str, str]:
+    """A stored series a source may lack → the derived one that stands in for it."""
+    return {d.stands_in_for: d.id for d in catalogue().derived if d.stands_in_for}
 
 
 def stored_unit(frame: pd.DataFrame, indicator: str) -> str:
