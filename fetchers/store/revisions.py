@@ -8,8 +8,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from config.catalogue import Catalogue
+from config.numerals import percent_change, scaled
 
 LARGEST = 3  # revisions named per release
+REVISION_DIGITS = 4  # a revision is often small: one digit more than the page's three
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,10 @@ class Revision:
         return (self.new - self.old) / abs(self.old)
 
     def text(self) -> str:
-        """ "Russia's GDP (current US$) 2024: 2.2 trillion → 2.13 trillion (−3.1%)"."""
+        """ "Russia's GDP 2024: 2.2 tn → 2.132 tn (−3.1%)", numbers as on the page."""
         old, new = (None if v is None else v * self.scale for v in (self.old, self.new))
-        moved = f"{amount(old)} → {amount(new)}"
-        pct = f" ({percent(self.change)})" if self.change is not None else ""
+        moved = " → ".join("—" if v is None else scaled(v, REVISION_DIGITS) for v in (old, new))
+        pct = f" ({percent_change(self.change * 100)})" if self.change is not None else ""
         return f"{self.country_name}'s {self.indicator_title} {self.year}: {moved}{pct}"
 
 
@@ -53,24 +55,6 @@ def largest(history: pd.DataFrame, catalogue: Catalogue, count: int = LARGEST) -
     size = [math.inf if r.change is None else abs(r.change) for r in revisions]
     ranked = sorted(zip(size, range(len(revisions)), revisions, strict=True), reverse=True)
     return [r for s, _, r in ranked if s > 0][:count]
-
-
-def amount(value: float | None) -> str:
-    """2.2e12 → '2.2 trillion'; three significant digits; '—' for no value."""
-    if value is None:
-        return "—"
-    for size, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
-        if abs(value) >= size:
-            return f"{value / size:.3g}{word}"
-    return f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
-
-
-def percent(change: float | None) -> str:
-    """−0.031 → '−3.1%' (a true minus sign)."""
-    if change is None:
-        return ""
-    text = f"{change * 100:+.1f}%"
-    return text.replace("-", "−")
 
 
 def _number(value: object) -> float | None:

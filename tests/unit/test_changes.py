@@ -8,7 +8,7 @@ import pandas as pd
 
 from fetchers.store.changes import REFUSED, changes, for_run, permalink
 from fetchers.store.release_calendar import calendar
-from fetchers.store.revisions import Revision, amount, largest, percent
+from fetchers.store.revisions import Revision, largest
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 GDP = "NY.GDP.MKTP.CD"
@@ -57,8 +57,8 @@ def test_a_release_names_its_counts_and_largest_revisions():
     assert newest.updated == newest.as_of == "2026-02-05T10:00:00Z"
     assert (newest.added, newest.revised) == (1, 2)
     assert newest.summary == (
-        "1 values added; 2 revised; the largest Russia's GDP 2024: 2.2 trillion → 2.13 trillion "
-        "(−3.1%); China's GDP 2024: 17 trillion → 17 trillion (+0.1%)."
+        "1 values added; 2 revised; the largest Russia's GDP 2024: 2.2 tn → 2.132 tn (−3.1%); "
+        "China's GDP 2024: 17 tn → 17.02 tn (+0.1%)."
     )
 
 
@@ -136,15 +136,15 @@ def test_for_run_keeps_its_own_events_and_its_sources_standing():
         ("release", "worldbank"), ("overdue", "worldbank")}  # fmt: skip
 
 
-def test_words_for_numbers():
-    assert amount(2.1318e12) == "2.13 trillion"
+def test_words_for_numbers_are_the_pages():
     sipri = Revision("SIPRI.MILEX.CURRENT_USD", "M", "RUS", "Russia", 2024, 1.0e5, 1.1e5, 1e6)
-    assert sipri.text() == "Russia's M 2024: 100 billion → 110 billion (+10.0%)"  # US$ m scaled
-    assert amount(-4.5e9) == "-4.5 billion"
-    assert amount(12345.0) == "12,345"
-    assert amount(0.031) == "0.031"
-    assert percent(-0.031) == "−3.1%"
-    assert percent(0.5) == "+50.0%"
+    assert sipri.text() == "Russia's M 2024: 100 bn → 110 bn (+10%)"  # US$ m scaled
+    fall = Revision("X", "X", "RUS", "Russia", 2024, -4.5e9, 12345.0)
+    assert fall.text() == "Russia's X 2024: −4.5 bn → 12,345 (+100%)"  # a true minus sign
+    small = Revision("X", "X", "CHN", "China", 2020, 0.031, 0.030)
+    assert small.text() == "China's X 2020: 0.031 → 0.03 (−3.2%)"
+    gone = Revision("X", "X", "CHN", "China", 2020, 1.0, None)
+    assert gone.text() == "China's X 2020: 1 → —"
 
 
 def test_permalink_pins_the_vintage_and_keeps_the_view():
