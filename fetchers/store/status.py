@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the frame arrives from the store; reading it needs no panda
 
 SNAPSHOT = "snapshot"  # the kind of a run that loaded the bundled starter snapshot
 REASON_MAX = 160  # characters of a failure's one-line reason shown to people
+HEADER_REFRESH_MAX = 130  # characters of failing sources and reasons the header holds
 HEADER_REASON_MAX = 60  # …and in the header, which names every failing source's
 _URL_IN_PARENS = re.compile(r"\s*\((?:https?|file)://[^)]*\)")
 _URL = re.compile(r"(?:https?|file)://\S+")
@@ -189,8 +190,9 @@ def plain_reason(error: str, source: str = "") -> str:
 
 
 def _refresh(statuses: Sequence[SourceStatus], catalogue: Catalogue, snapshot: bool) -> str:
-    """The live refresh's state: every failing source with its reason (latest first, each
-    shortened) and the next try, running, or starting."""
+    """The live refresh's state: every failing source (latest first) with its shortened reason
+    while they fit the header, else the names alone and the reasons under details; the next
+    try; running; or starting."""
     failing = sorted(
         (s for s in statuses if s.last_status in FAILING), key=lambda s: s.last_at, reverse=True
     )
@@ -199,6 +201,9 @@ def _refresh(statuses: Sequence[SourceStatus], catalogue: Catalogue, snapshot: b
             f"{_title(catalogue, s.source)} ({_shorter(s.error or 'failed', HEADER_REASON_MAX)})"
             for s in failing
         )
+        if len(named) > HEADER_REFRESH_MAX:  # a phone's header stays a few lines
+            named = ", ".join(_title(catalogue, s.source) for s in failing)
+            named = f"{named} failed (reasons under details)"
         soonest = min(s.next_attempt for s in failing)
         return f"{named}, next try {short(soonest)[11:]}"
     if any(s.last_status == RUNNING for s in statuses):
