@@ -29,7 +29,8 @@ def release_panel(analysis: Analysis) -> dbc.Card:
         )
         for source, own in diff.groupby("source")
     ]
-    value = {**NUMBER, "valueFormatter": number_format(",.6~r")}
+    # Whole values with separators: a GDP in US$ is 18 characters ("19,498,000,000,000").
+    value = {**NUMBER, "valueFormatter": number_format(",.6~r"), "minWidth": 170}
     columns = [
         {"field": "indicator_name", "headerName": "Indicator", "pinned": "left", "minWidth": 160},
         {"field": "source", "headerName": "Source"},
