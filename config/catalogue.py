@@ -13,7 +13,7 @@ CATALOGUE_FILE = Path(__file__).with_name("indicators.toml")
 THEMES = ("economy", "trade", "investment", "military", "society")
 ROLES = ("focus", "comparator", "aggregate")  # aggregate: a world total, not a country
 INDICATOR_FIELDS = ("id", "source", "title", "unit", "kind", "basis", "subject", "theme", "licence")
-KINDS = ("money", "share", "count", "number")
+KINDS = ("money", "share", "rate", "count", "number")
 BASES = ("market exchange rates", "purchasing power parity", "constant prices", "none")
 CURRENCIES = ("US$", "Int$")
 # What an analysis picks a series by: the world-share table, the event windows' two bases, growth

@@ -32,14 +32,14 @@ class Unit:
     basis: str  # the basis in words, for titles and axes
     fx_sensitive: bool = False  # moves with the exchange rate (so do its ratio and index)
     money: str = ""  # for money, the basis of the catalogue: "market exchange rates", …
-    kind: str = ""  # the catalogue's kind: money, share, count or number
+    kind: str = ""  # the catalogue's kind: money, share, rate, count or number
 
 
 def unit_for(item: Indicator, stored: str = "") -> Unit:
     """How a catalogued series reads, from its structured fields; the stored unit is read only
     for the base year of a constant-price edition ('US$ m, constant 2023 prices')."""
-    if item.kind == "share":
-        words = f"% of {item.share_of}"
+    if item.kind in ("share", "rate"):  # percentages: compared in points, never as a ratio
+        words = f"% of {item.share_of}" if item.kind == "share" else "% a year"
         return Unit(item.scale, "", words, True, words, item.fx_sensitive, kind=item.kind)
     if item.kind != "money":
         words = f" {item.unit}"

@@ -34,7 +34,7 @@ def unit(indicator: str, stored: str = "") -> numbers.Unit:
         (0, "NY.GDP.MKTP.CD", "US$ 0"),
         (float("nan"), "NY.GDP.MKTP.CD", "no value"),
         (0.214, "SIPRI.MILEX.SHARE_GOVT", "21.4% of general government expenditure"),
-        (2.5, "NY.GDP.MKTP.KD.ZG", "2.5 annual %"),
+        (2.5, "NY.GDP.MKTP.KD.ZG", "2.5% a year"),  # a rate: no ratio of rates
         (92.3, "PA.NUS.FCRF", "92.3 LCU per US$, period average"),
     ],
 )
