@@ -21,7 +21,8 @@ bind = [f"{_settings.host}:{_settings.port}"]
 # then answers 408). 32 threads each: a dozen slow clients landing on one worker leave it room.
 worker_class = "gthread"
 # One process per core (at most four): rendering and report builds are CPU work in Python, so
-# more processes than cores only make /healthz wait behind them; each holds REPORT_WORKERS builds.
+# more processes than cores only make /healthz wait behind them; together they build at most
+# REPORT_WORKERS reports at once (file-lock slots shared by the processes serving one store).
 workers = int(os.environ.get("WEB_CONCURRENCY") or min(4, os.cpu_count() or 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "32"))
 # Open connections a worker keeps (waiting or idle keep-alive) beyond its busy threads.

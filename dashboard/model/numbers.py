@@ -46,7 +46,7 @@ def unit_for(item: Indicator, stored: str = "") -> Unit:
         return Unit(item.scale, "", words, False, item.unit, item.fx_sensitive, kind=item.kind)
     per = " per person" if item.per_person else ""
     if item.basis == "purchasing power parity":
-        basis = "current international $, at purchasing power parity"
+        basis = f"current international ${per}, at purchasing power parity"
     elif item.basis == "constant prices":
         year = item.base_year(stored)
         basis = f"constant{' ' + year if year else ''} {item.currency}{per}"

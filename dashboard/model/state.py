@@ -99,7 +99,12 @@ def _whole(low: int, high: int, what: str) -> Reader:
 
     def read(raw: object, key: str, default: object, known: tuple[str, ...]) -> tuple:
         text = str(raw).strip() if isinstance(raw, int | str) and not isinstance(raw, bool) else ""
-        if text.isdigit() and len(text) <= len(str(high)) and low <= int(text) <= high:
+        if (
+            text.isascii()
+            and text.isdigit()
+            and len(text) <= len(str(high))
+            and low <= int(text) <= high
+        ):
             return int(text), []
         return None, [f"{key}={_show(raw)} is not {what} from {low} to {high}; using {default}."]
 

@@ -68,7 +68,13 @@ def payload(change: changes.Change, public_url: str) -> dict:
     """The JSON a receiver gets: the event, its link with the vintage pinned, nothing internal."""
     fields = asdict(change)
     fields["revisions"] = [
-        {**asdict(r), "change": r.change, "text": r.text()} for r in change.revisions
+        # Values as stored (the catalogue's units); `text` reads them as the page does.
+        {
+            **{k: v for k, v in asdict(r).items() if k != "scale"},
+            "change": r.change,
+            "text": r.text(),
+        }
+        for r in change.revisions
     ]
     return {
         "schema": SCHEMA,

@@ -69,7 +69,8 @@ def _db_time_sqlite(element: db_time, _compiler: SQLCompiler, **_kw) -> str:
 
 @compiles(db_time, "postgresql")
 def _db_time_postgresql(element: db_time, _compiler: SQLCompiler, **_kw) -> str:
-    moment = f"(now() + interval '{element.seconds} seconds') at time zone 'utc'"
+    # clock_timestamp(), not now(): now() is the transaction's start, SQLite's 'now' the statement's.
+    moment = f"(clock_timestamp() + interval '{element.seconds} seconds') at time zone 'utc'"
     return f"""to_char({moment}, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')"""
 
 

@@ -150,3 +150,9 @@ def test_a_field_of_the_wrong_type_keeps_its_default():
     view, notes = from_data({"categories": 7, "comparators": {"x": 1}})
     assert (view.categories, view.comparators) == (DEFAULT.categories, DEFAULT.comparators)
     assert len(notes) == 2
+
+
+@pytest.mark.parametrize("search", ["?wn=²", "?from=²⁰²⁰", "?to=２０２０", "?base=٢٠١٤"])
+def test_digits_that_are_not_ascii_are_refused_with_a_note_not_a_traceback(search):
+    view, notes = parse(search)
+    assert view == DEFAULT and len(notes) == 1 and "using" in notes[0]
