@@ -78,3 +78,15 @@ with report_slot(1, Path(sys.argv[1])) as held:
     print("held" if held else "busy", flush=True)
     time.sleep(60)
 """
+
+
+def test_a_folder_someone_else_could_write_is_not_used(tmp_path):
+    shared = tmp_path / "slots"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    with report_slot(2, shared) as held:
+        assert held is False  # answered busy, never a 500 or a lock in a folder others control
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path)
+    with report_slot(2, link) as held:
+        assert held is False
