@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from config.catalogue_needs import TAGS, needs
 from config.entries import check_entry, entries_of
 
 CATALOGUE_FILE = Path(__file__).with_name("indicators.toml")
@@ -16,11 +17,6 @@ INDICATOR_FIELDS = ("id", "source", "title", "unit", "kind", "basis", "subject",
 KINDS = ("money", "share", "rate", "count", "number")
 BASES = ("market exchange rates", "purchasing power parity", "constant prices", "none")
 CURRENCIES = ("US$", "Int$")
-# What an analysis picks a series by: the world-share table, the event windows' two bases, growth
-# stored as annual % changes, net flows no gap claim may rest on, the basis switch's inputs, and
-# the World Bank-against-SIPRI cross-check.
-TAGS = ("world share", "real window", "nominal window", "growth rate", "net flow", "ppp factor",
-        "exchange rate", "basis switch", "cross-check")  # fmt: skip
 TEXT = ("currency", "share_of", "flow", "sheet")  # optional words
 LISTS = ("ppp_twins", "tags")  # optional lists of words
 OPTIONAL = ("scale", "per_person", "fx_sensitive", *TEXT, *LISTS)
@@ -81,6 +77,7 @@ class Indicator:
     organisation: str = ""
     note: str = ""
     stands_in_for: str = ""
+    arithmetic: str = ""  # a derived series: how it is computed (one of ARITHMETIC)
 
     def stored_unit(self, base_year: str) -> str:
         """The unit stored with a constant-price edition: 'US$ m, constant 2023 prices'."""
@@ -173,9 +170,11 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
     for where, other in [*named, *(("default_view", o) for o in view)]:
         if other and other not in known:
             problems.append(f"{where}: {other!r} is not a catalogued or derived indicator")
+    catalogue = Catalogue(sources, countries, indicators, derived, tuple(view))
+    problems += [] if problems else needs(catalogue)  # what the app reads, once entries are valid
     if problems:
         raise CatalogueError(f"{path}: " + "; ".join(problems))
-    return Catalogue(sources, countries, indicators, derived, tuple(view))
+    return catalogue
 
 
 def _sources(entries: object, problems: list[str]) -> tuple[Source, ...]:
@@ -247,7 +246,7 @@ def _indicators(entries: object, sources: set[str], problems: list[str]) -> tupl
 
 def _derived(entries: object, stored: tuple[Indicator, ...], problems: list[str]) -> tuple:
     """Validate [[derived]] entries: source and licence are their first input's."""
-    own = ("inputs", "organisation", "note")
+    own = ("inputs", "organisation", "note", "arithmetic")
     fields = (*(f for f in INDICATOR_FIELDS if f not in ("source", "licence")), *own)
     by_id = {i.id: i for i in stored}
     out: list[Indicator] = []

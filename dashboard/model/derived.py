@@ -1,4 +1,4 @@
-"""Series computed here from stored ones: the arithmetic, keyed by the catalogue's [[derived]] ids.
+"""Series computed here from stored ones: the arithmetic, named by the catalogue's [[derived]] entries.
 
 Their titles, units, inputs and provenance are the catalogue's (config/indicators.toml).
 """
@@ -52,10 +52,10 @@ def trade_share(frame: pd.DataFrame, pair: Sequence[str], item: Indicator) -> pd
     return metrics.trade_share(frame, tuple(pair), item.inputs, item.id, item.unit)
 
 
-# Each derived series' arithmetic, by its catalogue id.
+# Each arithmetic a [[derived]] entry may name (config.catalogue_needs.ARITHMETIC), by name.
 COMPUTE: dict[str, Callable[[pd.DataFrame, Sequence[str], Indicator], pd.DataFrame]] = {
-    "CMT.PARTNER_SHARE": trade_share,
-    "GDP.PPP.COMPUTED": gdp_ppp,
+    "partner share": trade_share,
+    "per capita × population": gdp_ppp,
 }
 
 
@@ -63,6 +63,6 @@ def with_derived(
     frame: pd.DataFrame, wanted: Sequence[Indicator], pair: Sequence[str]
 ) -> pd.DataFrame:
     """`frame` with the rows of each derived series in `wanted` appended (inputs must be in it)."""
-    parts = [COMPUTE[item.id](frame, pair, item) for item in wanted if item.inputs]
+    parts = [COMPUTE[item.arithmetic](frame, pair, item) for item in wanted if item.inputs]
     parts = [p for p in parts if not p.empty]
     return pd.concat([frame, *parts], ignore_index=True) if parts else frame

@@ -164,3 +164,20 @@ def test_rate_limit_is_checked_by_flask_limiters_parser(tmp_path):
         read(RATE_LIMIT="often")
     with pytest.raises(SettingsError, match="RATE_LIMIT_STORAGE_URI='redis'"):
         read(RATE_LIMIT_STORAGE_URI="redis")
+
+
+def test_a_catalogue_the_app_cannot_read_from_is_refused_with_every_gap(tmp_path):
+    from config.catalogue import CATALOGUE_FILE
+
+    text = CATALOGUE_FILE.read_text(encoding="utf-8")
+    text = text.replace('role = "aggregate"', 'role = "comparator"')  # no world aggregate
+    text = text.replace('flow = "X"', 'flow = "E"', 1)  # not a Comtrade flow
+    text = text.replace('"cross-check"', '"world share"')  # the cross-check loses its pair
+    text = text.replace('arithmetic = "partner share"', 'arithmetic = "sum"')
+    path = tmp_path / "indicators.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CatalogueError) as caught:
+        load_catalogue(path)
+    message = str(caught.value)
+    for gap in ("role = 'aggregate'", "flow 'E'", "tagged 'cross-check'", "arithmetic 'sum'"):
+        assert gap in message

@@ -49,3 +49,11 @@ def test_with_derived_appends_only_what_is_asked_for():
     both = with_derived(data, [ITEM], ("CHN", "RUS"))
     assert len(both) == 3 and both.iloc[-1]["value"] == pytest.approx(6.0)
     assert gdp_ppp(data.iloc[:0], (), ITEM).empty
+
+
+def test_every_arithmetic_the_catalogue_may_name_is_here():
+    from config.catalogue_needs import ARITHMETIC
+    from dashboard.model.derived import COMPUTE
+
+    assert set(COMPUTE) == set(ARITHMETIC)
+    assert {d.arithmetic for d in load_catalogue().derived} <= set(COMPUTE)
