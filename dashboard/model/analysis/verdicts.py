@@ -12,7 +12,7 @@ from config.claims import Claim
 from dashboard.model.analysis.flags import worst_flag
 from dashboard.model.analysis.need import WTO_NOTE, need_table
 from dashboard.model.analysis.ratios import ratio_series, unit_of_series, used_series
-from dashboard.model.numbers import Unit, amount, share, signed
+from dashboard.model.numbers import Unit, amount, share, signed, times
 
 STATUSES = ("holds", "does not hold", "mixed", "insufficient data")
 
@@ -135,7 +135,7 @@ def _compare(
         "verdict": "holds" if holds else "does not hold",
         "flag": worst_flag(*ref["flag"], *new["flag"]),
         "result": (
-            f"ratio {ref_ratio:.2f}× ({reference[0]}–{reference[1]} mean) → {new_ratio:.2f}× "
+            f"ratio {times(ref_ratio, True)} ({reference[0]}–{reference[1]} mean) → {times(new_ratio, True)} "
             f"({latest[0]}–{latest[1]} mean), {signed(change * 100, 0, '%')}: {moved}; difference "
             f"{amount(ref_diff, unit)} → {amount(new_diff, unit)}"
         ),
@@ -199,7 +199,7 @@ def _needs_more(frame: pd.DataFrame, claim: Claim, pair: tuple[str, str]) -> Ver
         "note": WTO_NOTE if wto else "",
         "result": (
             f"{first}–{last} mean: the other takes {share(need_of)} of {claim.country}'s goods "
-            f"trade, {claim.country} {share(need_by)} of the other's ({ratio:.1f}×){wto}; "
+            f"trade, {claim.country} {share(need_by)} of the other's ({times(ratio)}){wto}; "
             f"more in {held} of {len(need)} years"
         ),
     }
