@@ -30,5 +30,10 @@ def for_people(moment: datetime) -> str:
 
 
 def short(text: str) -> str:
-    """'2026-11-29T14:05:00Z' → '2026-11-29 14:05 UTC' for people."""
-    return f"{text[:16].replace('T', ' ')} UTC" if text else ""
+    """A stored timestamp for people: '2026-11-29T14:05:00Z' → '2026-11-29 14:05 UTC'."""
+    return f"{text[:16].replace('T', ' ')} UTC" if text else ""  # lenient: any ISO 8601 text
+
+
+def time_of_day(text: str) -> str:
+    """A stored timestamp's time for people: '2026-11-29T14:05:00Z' → '14:05 UTC'."""
+    return f"{text[11:16]} UTC" if text else ""

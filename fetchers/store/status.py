@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from config.clock import format_time, parse_time, short
+from config.clock import format_time, parse_time, short, time_of_day
 from config.vocabulary import EMPTY_STORE, FAILING, RUNNING
 
 if TYPE_CHECKING:  # the frame arrives from the store; reading it needs no pandas import here
@@ -205,7 +205,7 @@ def _refresh(statuses: Sequence[SourceStatus], catalogue: Catalogue, snapshot: b
             named = ", ".join(_title(catalogue, s.source) for s in failing)
             named = f"{named} failed (reasons under details)"
         soonest = min(s.next_attempt for s in failing)
-        return f"{named}, next try {short(soonest)[11:]}"
+        return f"{named}, next try {time_of_day(soonest)}"
     if any(s.last_status == RUNNING for s in statuses):
         return RUNNING
     return "not tried yet" if snapshot else ""
