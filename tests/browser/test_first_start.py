@@ -35,7 +35,8 @@ def test_first_start_without_network_shows_the_snapshot(tmp_path, page, console)
             if set(runs.loc[runs["kind"] == "fetch", "source"]) >= {"worldbank", "sipri"}:
                 break
             time.sleep(0.5)
-        page.wait_for_timeout(3_000)  # a poll of the page (DASHBOARD_POLL_SECONDS=2)
+        # The page's next poll (DASHBOARD_POLL_SECONDS=2) tells of them in the header.
+        expect(page.locator("#freshness")).to_contain_text("next try", timeout=10_000)
         # The World Bank's own GDP ratios: 7.6125 in 2025 (the snapshot's latest year), 5.1837
         # in 2014 (WDI, July 2026).
         kpis = page.locator("#kpis")
