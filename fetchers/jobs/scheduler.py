@@ -7,6 +7,7 @@ lease refreshes; the others renew nothing, retry the lease and take over when it
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -45,6 +46,9 @@ def build_scheduler(
         timezone="UTC",
     )
     now = datetime.now().astimezone()
+    # Shared by the lease job and the source jobs: whether the lease is held, and which sources
+    # this scheduler has begun to refresh (a takeover must not run one of them a second time).
+    state = {"held": False, "begun": set(), "lock": threading.Lock()}
     for source in SOURCES:
         if not catalogue.for_source(source):
             continue
@@ -52,6 +56,7 @@ def build_scheduler(
             run_job,
             IntervalTrigger(hours=settings.refresh_hours(source)),
             args=(scheduler, source, settings, catalogue, store),
+            kwargs={"state": state},
             id=source,
             name=f"refresh {source}",
             replace_existing=True,
@@ -61,7 +66,7 @@ def build_scheduler(
     scheduler.add_job(
         keep_lease,
         IntervalTrigger(seconds=max(settings.scheduler_lease_seconds // 3, 1)),
-        args=(scheduler, settings, store, {"held": False}),
+        args=(scheduler, settings, store, state),
         id=LEASE,
         name="keep the scheduler lease",
         replace_existing=True,
@@ -83,16 +88,17 @@ def stop(scheduler: BaseScheduler, store: Store) -> None:
         log.warning("could not give back the scheduler lease: %s", exc)
 
 
-def keep_lease(
-    scheduler: BaseScheduler, settings: Settings, store: Store, state: dict[str, bool]
-) -> None:
-    """Take or renew the store's scheduler lease; on taking it over, fetch what was never fetched."""
+def keep_lease(scheduler: BaseScheduler, settings: Settings, store: Store, state: dict) -> None:
+    """Take or renew the store's scheduler lease; on taking it over, fetch what was never fetched
+    (and not begun here: a source whose first run has begun is not run twice)."""
     held = store.hold_lease(LEASE, settings.scheduler_lease_seconds)
     if held and not state["held"]:
         log.info("this scheduler holds the store's lease and refreshes")
-        for job in scheduler.get_jobs():
-            if job.id in SOURCES and not store.has_success(job.id):
-                job.modify(next_run_time=next_try(store, job.id, settings))
+        with state.setdefault("lock", threading.Lock()):
+            for job in scheduler.get_jobs():
+                begun = job.id in state.setdefault("begun", set())
+                if job.id in SOURCES and not begun and not store.has_success(job.id):
+                    job.modify(next_run_time=next_try(store, job.id, settings))
     elif state["held"] and not held:
         log.warning("this scheduler lost the store's lease; another one refreshes")
     state["held"] = held
@@ -112,7 +118,12 @@ def next_try(store: Store, source: str, settings: Settings) -> datetime:
 
 
 def run_job(
-    scheduler: BaseScheduler, source: str, settings: Settings, catalogue: Catalogue, store: Store
+    scheduler: BaseScheduler,
+    source: str,
+    settings: Settings,
+    catalogue: Catalogue,
+    store: Store,
+    state: dict | None = None,
 ) -> None:
     """Refresh one source if this scheduler holds the lease; after a failure, retry sooner."""
     if not store.hold_lease(LEASE, settings.scheduler_lease_seconds):
@@ -123,6 +134,9 @@ def run_job(
             holder.describe() if holder else "another scheduler",
         )
         return
+    if state is not None:
+        with state["lock"]:
+            state["begun"].add(source)
     summary = refresh(source, settings, catalogue, store)
     if summary.ok or summary.status == "busy":  # busy: another process is refreshing it now
         return
@@ -132,6 +146,7 @@ def run_job(
         "date",
         run_date=retry_at,
         args=(scheduler, source, settings, catalogue, store),
+        kwargs={"state": state},
         id=f"{source}-retry",
         name=f"retry {source}",
         replace_existing=True,

@@ -72,7 +72,7 @@ def test_a_revised_release_shows_in_the_diff_the_claims_and_the_tables(
     assert verdict["status"] == "holds"
     # The rule: the 2011–13 mean (3.0) against the 2022–24 mean ((3 + 3 + 33) ÷ 3 = 13.0).
     assert verdict["summary"].startswith(
-        "GDP (current US$): ratio 3.00× (2011–2013 mean) → 13.00× (2022–2024 mean), +333%: widened"
+        "GDP (current US$): ratio 3.00× (2011–2013 mean) → 13.0× (2022–2024 mean), +333%: widened"
     )
     assert verdict["last_changed_release"] == "worldbank 2099-09-09"
 
