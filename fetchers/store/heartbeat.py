@@ -104,3 +104,16 @@ def interrupted_detail(run) -> str:
     """Which process it was (host and pid: for the log and `detail`, never for visitors)."""
     who = f"{run['host']}, pid {int(run['pid'])}" if run["host"] else "an older version"
     return f"{INTERRUPTED} ({who})"
+
+
+def interrupt_others(conn: sa.Connection, source: str, owner: str, now: object) -> int:
+    """Mark every other running run of `source` interrupted; how many. Called by the new holder
+    of the source's lease: no other run of it can still be running, and one whose lease ran out
+    before its heartbeat looked stale is taken over here, and says so."""
+    other = sa.or_(runs.c.owner.is_(None), runs.c.owner != owner)
+    return conn.execute(
+        runs.update()
+        .where(runs.c.source == source, runs.c.status == RUNNING, other)
+        .values(status="interrupted", finished_at=now, error=INTERRUPTED,
+                detail="its lease ran out and a new run took the source over")
+    ).rowcount  # fmt: skip

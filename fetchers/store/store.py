@@ -13,9 +13,9 @@ from sqlalchemy.engine import Engine
 from config.settings import Settings
 from config.vocabulary import GOOD, RUNNING, refused_text
 from fetchers.store import commits, lease, reading
+from fetchers.store import heartbeat as beats
 from fetchers.store.database import connect, reason
 from fetchers.store.errors import RunLocked, StoreError
-from fetchers.store.heartbeat import INTERRUPTED, Heartbeat, alive, interrupted_detail
 from fetchers.store.lease import Holder
 from fetchers.store.removals import removed_notes
 from fetchers.store.schema import runs
@@ -45,7 +45,7 @@ class Store:
         self.lease_seconds = lease_seconds
         self.max_removed_share = max_removed_share
         self.holder = lease.me()  # this store's identity for store-wide leases (the scheduler)
-        self._heartbeat = Heartbeat(engine, lease_seconds)
+        self._heartbeat = beats.Heartbeat(engine, lease_seconds)
 
     @classmethod
     def open(
@@ -97,6 +97,8 @@ class Store:
                 raise RunLocked(f"{source} is already being refreshed by {other.describe()}")
             with self.engine.begin() as conn:
                 now = lease.db_time()  # the database's clock, as the lease's
+                if beats.interrupt_others(conn, source, holder.owner, now):
+                    commits.bump(conn)
                 result = conn.execute(
                     runs.insert().values(
                         source=source, kind=kind, started_at=now, status=RUNNING,
@@ -159,7 +161,7 @@ class Store:
         with self.engine.connect() as conn:
             now = lease.db_now(conn)  # heartbeats are the database's times: so is their expiry
             running = conn.execute(sa.select(*_RUN_OWNER).where(runs.c.status == RUNNING)).all()
-        dead = [row for row in running if not alive(row._asdict(), now, self.lease_seconds)]
+        dead = [row for row in running if not beats.alive(row._asdict(), now, self.lease_seconds)]
         if not dead:
             return 0
         with self.engine.begin() as conn:
@@ -170,8 +172,8 @@ class Store:
                     .values(
                         status="interrupted",
                         finished_at=lease.db_time(),
-                        error=INTERRUPTED,
-                        detail=interrupted_detail(row._asdict()),
+                        error=beats.INTERRUPTED,
+                        detail=beats.interrupted_detail(row._asdict()),
                     )
                 )
                 if row.owner:

@@ -193,6 +193,18 @@ def test_a_run_that_lost_its_lease_writes_nothing(store: Store, settings):
     other.close()
 
 
+def test_taking_over_a_lease_that_ran_out_marks_the_old_run_interrupted(store: Store, settings):
+    paused = Store.open(settings.database_url)
+    run = paused.start_run("worldbank")
+    paused._heartbeat.forget(run)
+    with store.engine.begin() as conn:  # its lease ran out while its heartbeat still looks fresh
+        conn.execute(sa.text("UPDATE leases SET expires_at = '2000-01-01T00:00:00Z'"))
+    taken = store.start_run("worldbank")
+    statuses = dict(zip(store.runs()["id"], store.runs()["status"], strict=True))
+    assert statuses == {run: "interrupted", taken: "running"}  # never two running runs
+    paused.close()
+
+
 def test_metadata_carries_provenance(store: Store):
     run = store.start_run("worldbank")
     store.write_run(run, result({2013: 1.0}))
