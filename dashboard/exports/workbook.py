@@ -7,7 +7,6 @@ import io
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from functools import lru_cache
 
 import pandas as pd
 from openpyxl import Workbook
@@ -15,9 +14,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from config.about import APP_NAME
-from config.catalogue import Catalogue, load_catalogue
 from config.clock import for_people
 from dashboard.exports.formats import header
+from dashboard.model.metrics import catalogue
 from dashboard.model.numbers import YEAR_NAME, Unit, unit_for
 
 MAX_WIDTH = 60  # characters: longer text wraps
@@ -35,17 +34,11 @@ def number_format(info: Unit | None, mode: str = "absolute") -> str:
     return "#,##0.##" if info.kind in ("money", "count") else "General"
 
 
-@lru_cache(maxsize=1)
-def _catalogue() -> Catalogue:
-    """The catalogue whose fields say how each indicator's values read."""
-    return load_catalogue()
-
-
 def _value_formats(frame: pd.DataFrame) -> list[str] | None:
     """Each row's number format for its value, from its indicator's catalogue entry."""
     if "indicator" not in frame or "value" not in frame:
         return None
-    known = {i.id: i for i in (*_catalogue().indicators, *_catalogue().derived)}
+    known = {i.id: i for i in (*catalogue().indicators, *catalogue().derived)}
     units = frame["unit"].astype(str) if "unit" in frame else [""] * len(frame)
     modes = frame["mode"] if "mode" in frame else ["absolute"] * len(frame)
     return [

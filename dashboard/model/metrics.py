@@ -10,15 +10,21 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from config.catalogue import load_catalogue
+from config.catalogue import Catalogue, load_catalogue
 
 MODES = ("absolute", "ratio", "indexed", "share")
 
 
 @lru_cache(maxsize=1)
+def catalogue() -> Catalogue:
+    """The shipped catalogue (config/indicators.toml), read once: the one copy the model's pure
+    functions name series and the world by."""
+    return load_catalogue()
+
+
 def world() -> str:
     """The world aggregate's code: the catalogue's `aggregate` country (the World Bank's World)."""
-    return load_catalogue().aggregate.iso3
+    return catalogue().aggregate.iso3
 
 
 def headline(frame: pd.DataFrame) -> pd.DataFrame:

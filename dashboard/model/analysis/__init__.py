@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import pandas as pd
 
@@ -72,7 +71,6 @@ __all__ = [
 NOT_CAUSAL = "Descriptive, not causal: these figures say how the numbers moved, not why they moved."
 
 
-@lru_cache(maxsize=1)
 def indicator_titles() -> Mapping[str, str]:
     """Each catalogued and derived indicator's name as the analysis shows it, unit included."""
     titles = {}

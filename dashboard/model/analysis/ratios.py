@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import pandas as pd
 
-from config.catalogue import Catalogue, load_catalogue
 from dashboard.model import metrics, numbers
 from dashboard.model.analysis.flags import worst_flag
+from dashboard.model.metrics import catalogue
 
 RATIO_COLUMNS = ["year", "a", "b", "ratio", "difference", "flag"]
 
@@ -46,12 +44,6 @@ def ratio_series(frame: pd.DataFrame, indicator: str, pair: tuple[str, str]) -> 
             "flag": [worst_flag(flags.at[y, a], flags.at[y, b]) for y in both.index],
         }
     )
-
-
-@lru_cache(maxsize=1)
-def catalogue() -> Catalogue:
-    """The catalogue the analysis names and reads its series by (config/indicators.toml)."""
-    return load_catalogue()
 
 
 def stand_ins() -> dict[str, str]:
