@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.model.analysis import Analysis
+from dashboard.model.metrics import catalogue
 from dashboard.page.analysis_parts import (
     NUMBER,
     card,
@@ -33,15 +34,15 @@ def release_panel(analysis: Analysis) -> dbc.Card:
     value = {**NUMBER, "valueFormatter": number_format(",.6~r"), "minWidth": 170}
     columns = [
         {"field": "indicator_name", "headerName": "Indicator", "pinned": "left", "minWidth": 160},
-        {"field": "source", "headerName": "Source"},
-        {"field": "country", "headerName": "Country"},
-        {"field": "partner", "headerName": "Partner"},
+        {"field": "source_name", "headerName": "Source"},
+        {"field": "country_name", "headerName": "Country"},
+        {"field": "partner_name", "headerName": "Partner"},
         {"field": "year", "headerName": "Year", **NUMBER},
         {"field": "change", "headerName": "Change"},
         {"field": "old_value", "headerName": "Old", **value},
         {"field": "new_value", "headerName": "New", **value},
         {"field": "difference_pct", "headerName": "Difference (%)", **NUMBER,
-         "valueFormatter": number_format("+.2f")},
+         "valueFormatter": number_format("+.2f"), "minWidth": 120},
         {"field": "old_flag", "headerName": "Old flag"},
         {"field": "new_flag", "headerName": "New flag"},
     ]  # fmt: skip
@@ -49,7 +50,13 @@ def release_panel(analysis: Analysis) -> dbc.Card:
         html.Ul(lines, className="small") if lines else empty("No release changed a stored value.")
     ]
     if not diff.empty:
-        shown = diff.assign(indicator_name=[analysis.titles.get(i, i) for i in diff["indicator"]])
+        names, sources = analysis.names, {s.id: s.title for s in catalogue().sources}
+        shown = diff.assign(
+            indicator_name=[analysis.titles.get(i, i) for i in diff["indicator"]],
+            source_name=[sources.get(s, s) for s in diff["source"]],
+            country_name=[names.get(c, c) for c in diff["country"]],
+            partner_name=[names.get(p, p) for p in diff["partner"]],
+        )
         body.extend(
             grid(
                 largest_first(shown, "difference_pct"),

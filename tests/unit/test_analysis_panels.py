@@ -205,6 +205,8 @@ def test_grids_send_the_largest_changes_first_and_say_how_many_more_the_export_h
     assert len(grid.rowData) == analysis_parts.ROWS == 30
     sizes = [abs(r["difference_pct"]) for r in grid.rowData]
     assert sizes == list(range(39, 9, -1))  # largest revisions first, whatever their sign
+    first = grid.rowData[0]
+    assert (first["source_name"], first["country_name"]) == ("World Bank WDI", "China")  # names
     assert "11 more rows in the XLSX export" in text_of(panel)
     assert "worldbank: release 2099-09-09 against 2098-08-08: 40 revised, 1 new" in text_of(panel)
     small = analysis_checks.cross_source_panel(result(FULL))
